@@ -1,0 +1,42 @@
+"""Token request and response models."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import Form
+from pydantic import BaseModel, StringConstraints
+
+from app.core.schemas import RequestModel
+from app.core.security import PASSWORD_MAX
+
+RefreshTokenText = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105
+    expires_in: int
+
+
+class RefreshRequest(RequestModel):
+    refresh_token: RefreshTokenText
+
+
+class LogoutRequest(RequestModel):
+    refresh_token: RefreshTokenText | None = None
+
+
+class LoginForm:
+    """The OAuth2 password form (so Swagger's Authorize button works), with bounded fields."""
+
+    def __init__(
+        self,
+        username: Annotated[str, Form(min_length=1, max_length=320)],
+        password: Annotated[str, Form(min_length=1, max_length=PASSWORD_MAX)],
+        grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
+        scope: Annotated[str, Form(max_length=200)] = "",
+    ) -> None:
+        self.username = username
+        self.password = password

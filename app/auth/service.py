@@ -1,0 +1,244 @@
+"""Login, refresh-token rotation with reuse detection, logout and password change."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts import service as accounts
+from app.accounts.models import user_table
+from app.auth.models import auth_session_table, refresh_token_table
+from app.auth.schemas import TokenPair
+from app.core.config import Settings
+from app.core.errors import BadRequest, Unauthorized
+from app.core.security import PasswordHasher, TokenCodec
+from app.core.time import utcnow
+
+_rt = refresh_token_table.c
+_as = auth_session_table.c
+_u = user_table.c
+
+
+def _bad_credentials() -> Unauthorized:
+    return Unauthorized("Incorrect email or password.", code="invalid_credentials")
+
+
+def _bad_refresh() -> Unauthorized:
+    return Unauthorized("The refresh token is not valid.", code="invalid_refresh_token")
+
+
+async def _issue(
+    session: AsyncSession,
+    *,
+    tokens: TokenCodec,
+    settings: Settings,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    refresh_plain: str,
+    now: datetime,
+) -> TokenPair:
+    """Store a refresh token and build the pair (the access token's jti is the refresh row id)."""
+    row_id = uuid.uuid4()
+    await session.execute(
+        refresh_token_table.insert().values(
+            id=row_id,
+            session_id=session_id,
+            token_hash=tokens.hash_refresh(refresh_plain),
+            created_at=now,
+            expires_at=now + timedelta(days=settings.refresh_token_days),
+        )
+    )
+    return _pair(tokens, user_id, session_id, row_id, refresh_plain, issued_at=now, now=now)
+
+
+def _pair(
+    tokens: TokenCodec,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    row_id: uuid.UUID,
+    refresh_plain: str,
+    *,
+    issued_at: datetime,
+    now: datetime,
+) -> TokenPair:
+    access = tokens.encode_access(
+        user_id=user_id, session_id=session_id, jti=row_id.hex, issued_at=issued_at
+    )
+    remaining = int((issued_at + tokens.access_ttl - now).total_seconds())
+    return TokenPair(access_token=access, refresh_token=refresh_plain, expires_in=max(remaining, 0))
+
+
+async def login(
+    session: AsyncSession,
+    *,
+    hasher: PasswordHasher,
+    tokens: TokenCodec,
+    settings: Settings,
+    email: str,
+    password: str,
+) -> TokenPair:
+    """Check the password (same cost and answer for unknown emails) and open a session."""
+    user = await accounts.find_by_email(session, email=email)
+    ok, new_hash = await hasher.verify(password, user.password_hash if user else None)
+    if user is None or not ok or user.disabled_at is not None:
+        raise _bad_credentials()
+    if new_hash:
+        user.password_hash = new_hash
+    now = utcnow()
+    session_id = uuid.uuid4()
+    await session.execute(
+        auth_session_table.insert().values(id=session_id, user_id=user.id, created_at=now)
+    )
+    pair = await _issue(
+        session,
+        tokens=tokens,
+        settings=settings,
+        user_id=user.id,
+        session_id=session_id,
+        refresh_plain=tokens.new_refresh_token(),
+        now=now,
+    )
+    await session.commit()
+    return pair
+
+
+async def refresh(
+    session: AsyncSession, *, tokens: TokenCodec, settings: Settings, refresh_token: str
+) -> TokenPair:
+    """Rotate a refresh token; a spent one presented after the grace revokes the session."""
+    now = utcnow()
+    query = (
+        select(_rt.id, _rt.session_id, _rt.expires_at, _rt.rotated_at, _as.user_id)
+        .join_from(refresh_token_table, auth_session_table, _as.id == _rt.session_id)
+        .join(user_table, _u.id == _as.user_id)
+        .where(
+            _rt.token_hash == tokens.hash_refresh(refresh_token),
+            _as.revoked_at.is_(None),
+            _u.disabled_at.is_(None),
+        )
+    )
+    row = (await session.execute(query)).first()
+    if row is None or row.expires_at <= now:
+        raise _bad_refresh()
+    child = tokens.child_refresh_token(refresh_token)
+    if row.rotated_at is None:
+        claimed = await session.execute(
+            update(refresh_token_table)
+            .where(_rt.id == row.id, _rt.rotated_at.is_(None))
+            .values(rotated_at=now)
+        )
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            pair = await _issue(
+                session,
+                tokens=tokens,
+                settings=settings,
+                user_id=row.user_id,
+                session_id=row.session_id,
+                refresh_plain=child,
+                now=now,
+            )
+            await session.commit()
+            return pair
+        rotated_at = await session.scalar(select(_rt.rotated_at).where(_rt.id == row.id))
+    else:
+        rotated_at = row.rotated_at
+    return await _replay(
+        session,
+        tokens=tokens,
+        settings=settings,
+        user_id=row.user_id,
+        session_id=row.session_id,
+        child=child,
+        rotated_at=rotated_at,
+        now=now,
+    )
+
+
+async def _replay(
+    session: AsyncSession,
+    *,
+    tokens: TokenCodec,
+    settings: Settings,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    child: str,
+    rotated_at: datetime | None,
+    now: datetime,
+) -> TokenPair:
+    """A spent token again: the same pair within the grace window, else the session dies."""
+    in_grace = rotated_at is not None and now - rotated_at <= timedelta(
+        seconds=settings.refresh_grace_seconds
+    )
+    if in_grace:
+        found = (
+            await session.execute(
+                select(_rt.id, _rt.created_at, _rt.rotated_at).where(
+                    _rt.token_hash == tokens.hash_refresh(child)
+                )
+            )
+        ).first()
+        # Only while the replacement itself is unused: otherwise the chain has moved on.
+        if found is not None and found.rotated_at is None:
+            return _pair(
+                tokens, user_id, session_id, found.id, child, issued_at=found.created_at, now=now
+            )
+    await revoke_session(session, session_id=session_id, reason="refresh_reuse")
+    await session.commit()
+    raise _bad_refresh()
+
+
+async def revoke_session(session: AsyncSession, *, session_id: uuid.UUID, reason: str) -> None:
+    """Mark a session revoked (its access and refresh tokens stop working); caller commits."""
+    await session.execute(
+        update(auth_session_table)
+        .where(_as.id == session_id, _as.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_reason=reason)
+    )
+
+
+async def logout(
+    session: AsyncSession,
+    *,
+    tokens: TokenCodec,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    refresh_token: str | None,
+) -> None:
+    """End the caller's session, and the refresh token's session if it is also the caller's."""
+    await revoke_session(session, session_id=session_id, reason="logout")
+    if refresh_token:
+        other = await session.scalar(
+            select(_rt.session_id)
+            .join_from(refresh_token_table, auth_session_table, _as.id == _rt.session_id)
+            .where(_rt.token_hash == tokens.hash_refresh(refresh_token), _as.user_id == user_id)
+        )
+        if other is not None:
+            await revoke_session(session, session_id=other, reason="logout")
+    await session.commit()
+
+
+async def change_password(
+    session: AsyncSession,
+    *,
+    hasher: PasswordHasher,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    current_password: str,
+    new_password: str,
+) -> None:
+    """Replace the password after checking the current one; every other session is revoked."""
+    user = await accounts.get_user(session, user_id=user_id)
+    ok, _ = await hasher.verify(current_password, user.password_hash)
+    if not ok:
+        # Not a 401: the caller's token is fine, and a 401 would make the app sign them out.
+        raise BadRequest("The current password is wrong.", code="wrong_password")
+    user.password_hash = await hasher.hash(new_password)
+    await session.execute(
+        update(auth_session_table)
+        .where(_as.user_id == user_id, _as.id != session_id, _as.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_reason="password_changed")
+    )
+    await session.commit()

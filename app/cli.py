@@ -1,0 +1,127 @@
+"""`mestring` admin commands."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts import service as accounts
+from app.accounts.models import Role
+from app.accounts.schemas import UserCreate
+from app.core import migrate as migrations
+from app.core.config import REPO_ROOT, get_settings
+from app.core.deps import Services
+from app.core.errors import AppError
+
+cli = typer.Typer(
+    help="Mestring administration.", no_args_is_help=True, pretty_exceptions_enable=False
+)
+T = TypeVar("T")
+
+
+def _run(work: Callable[[Services, AsyncSession], Awaitable[T]]) -> T:
+    async def runner() -> T:
+        services = Services.build(get_settings())
+        try:
+            async with services.sessions() as session:
+                return await work(services, session)
+        finally:
+            await services.engine.dispose()
+
+    try:
+        return asyncio.run(runner())
+    except AppError as exc:
+        typer.echo(f"error: {exc.detail} ({exc.code})", err=True)
+        raise typer.Exit(1) from exc
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply every database migration."""
+    migrations.upgrade(get_settings().database_url)
+    typer.echo("database migrated")
+
+
+def _create(role: Role, email: str, password: str, name: str) -> None:
+    try:
+        data = UserCreate(email=email, password=password, display_name=name)
+    except ValidationError as exc:
+        typer.echo(f"error: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}", err=True)
+        raise typer.Exit(1) from exc
+    user = _run(lambda s, db: accounts.create_user(db, hasher=s.hasher, data=data, role=role))
+    typer.echo(f"created {role.value} {user.id}")
+
+
+@cli.command("new-migration")
+def new_migration(message: Annotated[str, typer.Argument(help="What changed.")]) -> None:
+    """Autogenerate a dated migration from the models (against a scratch SQLite database)."""
+    from alembic import command
+
+    scratch = REPO_ROOT / "var" / "migration-scratch.db"
+    scratch.parent.mkdir(parents=True, exist_ok=True)
+    scratch.unlink(missing_ok=True)
+    url = f"sqlite:///{scratch}"
+    migrations.upgrade(url)
+    command.revision(migrations.alembic_config(url), message=message, autogenerate=True)
+    scratch.unlink(missing_ok=True)
+    typer.echo("review the new file in migrations/versions before committing it")
+
+
+@cli.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Option()],
+    password: Annotated[str, typer.Option()],
+    name: Annotated[str, typer.Option()] = "Clinic admin",
+) -> None:
+    """Create a clinic admin account."""
+    _create(Role.admin, email, password, name)
+
+
+@cli.command("create-therapist")
+def create_therapist(
+    email: Annotated[str, typer.Option()],
+    password: Annotated[str, typer.Option()],
+    name: Annotated[str, typer.Option()],
+) -> None:
+    """Create a therapist account."""
+    _create(Role.therapist, email, password, name)
+
+
+@cli.command("seed-demo")
+def seed_demo() -> None:
+    """Create demo accounts (safe to run again) and print how to log in."""
+    from app.seed import seed_demo as seed
+
+    logins = _run(lambda s, db: seed(db, hasher=s.hasher))
+    typer.echo("Demo accounts (email / password):")
+    for account in logins:
+        typer.echo(f"  {account.role.value:<9} {account.email} / {account.password}")
+
+
+@cli.command("export-openapi")
+def export_openapi(
+    output: Annotated[Path, typer.Option()] = REPO_ROOT / "openapi" / "openapi.json",
+) -> None:
+    """Write the OpenAPI document generated from the app."""
+    from app.main import create_app
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render_openapi(create_app().openapi()))
+    typer.echo(f"wrote {output}")
+
+
+def render_openapi(document: dict[str, object]) -> str:
+    """The stable text form checked into openapi/openapi.json."""
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()

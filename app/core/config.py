@@ -1,0 +1,79 @@
+"""Settings read from the environment (prefix MESTRING_), one instance per process."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+VAR_DIR = REPO_ROOT / "var"
+MIN_SECRET_LENGTH = 32
+_WEAK_SECRETS = {"secret", "changeme", "change-me", "dev", "development", "password"}
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; see the configuration table in README.md."""
+
+    model_config = SettingsConfigDict(env_prefix="MESTRING_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = f"sqlite:///{VAR_DIR / 'mestring.db'}"
+    secret_key: str = ""
+    access_token_minutes: int = Field(default=15, ge=1, le=15)
+    refresh_token_days: int = Field(default=30, ge=1, le=365)
+    refresh_grace_seconds: int = Field(default=30, ge=0, le=300)
+    jwt_issuer: str = "mestring"
+    jwt_audience: str = "mestring-api"
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    redis_url: str | None = None
+    argon2_memory_kib: int = Field(default=65536, ge=1024)
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_parallelism: int = Field(default=4, ge=1)
+    invitation_days: int = Field(default=14, ge=1, le=90)
+    db_pool_size: int = Field(default=10, ge=1)
+    log_level: str = "INFO"
+    migrations_dir: Path = REPO_ROOT / "migrations"
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _secret_key_rules(self) -> Settings:
+        if self.env == "production" and _is_weak(self.secret_key):
+            raise ValueError(
+                "MESTRING_SECRET_KEY must be set to a random string of at least "
+                f"{MIN_SECRET_LENGTH} characters when MESTRING_ENV=production"
+            )
+        return self
+
+    def resolved_secret_key(self) -> str:
+        """The signing key; outside production a missing one is generated once under ./var/."""
+        if self.secret_key:
+            return self.secret_key
+        key_file = VAR_DIR / "secret_key"
+        if key_file.exists():
+            return key_file.read_text().strip()
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+
+
+def _is_weak(key: str) -> bool:
+    return len(key) < MIN_SECRET_LENGTH or key.lower() in _WEAK_SECRETS or len(set(key)) < 10
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own Settings and pass them in)."""
+    return Settings()

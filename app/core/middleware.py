@@ -1,0 +1,108 @@
+"""Pure ASGI middleware: request id, security headers, metrics, a log line, the last-resort 500."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.logging import request_id_var
+from app.core.metrics import HttpMetrics
+
+_SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
+log = logging.getLogger("mestring.http")
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+class RequestContextMiddleware:
+    """Wraps every HTTP request; it never lets a stack trace reach the client."""
+
+    def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = _header(scope, b"x-request-id")
+        request_id = incoming if incoming and _SANE_ID.match(incoming) else uuid.uuid4().hex
+        request_id_var.set(request_id)
+        scope.setdefault("state", {})["request_id"] = request_id
+        private = scope["path"].startswith("/v1/")
+        started = time.perf_counter()
+        status_holder = {"status": 500, "started": False}
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                status_holder["started"] = True
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                if private:
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        except Exception:
+            log.exception("unhandled error")
+            if not status_holder["started"]:
+                await _send_500(send_wrapper, request_id)
+        finally:
+            template = _route_template(scope)
+            seconds = time.perf_counter() - started
+            status = int(status_holder["status"])
+            self.metrics.observe(scope["method"], template, status, seconds)
+            log.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "route": template,
+                    "status": status,
+                    "ms": round(seconds * 1000, 1),
+                },
+            )
+
+
+def _route_template(scope: Scope) -> str:
+    """`/v1/patients/{patient_id}` rather than the raw path (no ids in metrics or logs)."""
+    if "route" not in scope:
+        return "unmatched"
+    path = str(scope["path"])
+    for name, value in scope.get("path_params", {}).items():
+        path = path.replace(f"/{value}", "/{" + name + "}", 1)
+    return path
+
+
+async def _send_500(send: Send, request_id: str) -> None:
+    body: dict[str, Any] = {
+        "detail": "Internal server error.",
+        "code": "internal_error",
+        "request_id": request_id,
+    }
+    payload = json.dumps(body).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 500,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})

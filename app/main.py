@@ -1,0 +1,60 @@
+"""create_app(): middleware, exception handlers, routers — nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from app.api import api_router
+from app.core.config import Settings, get_settings
+from app.core.deps import Services
+from app.core.handlers import install_error_handlers
+from app.core.logging import configure_logging
+from app.core.metrics import HttpMetrics
+from app.core.middleware import RequestContextMiddleware
+from app.ops.router import router as ops_router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the ASGI app for `settings` (the environment's when omitted)."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    services = Services.build(settings)
+    metrics = HttpMetrics()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await services.engine.dispose()
+
+    docs = settings.env != "production"
+    app = FastAPI(
+        title="Mestring API",
+        version="1.0.0",
+        summary="Between MCT sessions: homework, RTW self-efficacy, graded return to work.",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
+    )
+    app.state.services = services
+    app.state.metrics = metrics
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    app.include_router(ops_router)
+    app.include_router(api_router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,53 @@
+"""Demo data for `mestring seed-demo`: accounts to log in as; later domains add their records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts import service as accounts
+from app.accounts.models import Role, User
+from app.accounts.schemas import UserCreate
+from app.care import service as care
+from app.care.schemas import CareLinkCreate
+from app.core.security import PasswordHasher
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: Role
+    email: str
+    password: str
+    display_name: str
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount(Role.admin, "admin@demo.example.com", "demo-admin-pass", "Clinic Admin"),
+    DemoAccount(
+        Role.therapist, "therapist@demo.example.com", "demo-therapist-pass", "Tora Terapeut"
+    ),
+    DemoAccount(Role.patient, "patient@demo.example.com", "demo-patient-pass", "Per Pasient"),
+)
+
+
+async def _ensure(session: AsyncSession, hasher: PasswordHasher, account: DemoAccount) -> User:
+    existing = await accounts.find_by_email(session, email=account.email)
+    if existing is not None:
+        return existing
+    data = UserCreate(
+        email=account.email, password=account.password, display_name=account.display_name
+    )
+    return await accounts.create_user(session, hasher=hasher, data=data, role=account.role)
+
+
+async def seed_demo(session: AsyncSession, *, hasher: PasswordHasher) -> list[DemoAccount]:
+    """Create the demo admin, therapist and linked patient (again-safe); return their logins."""
+    users = {account.role: await _ensure(session, hasher, account) for account in DEMO_ACCOUNTS}
+    await care.link_patient(
+        session,
+        data=CareLinkCreate(
+            patient_id=users[Role.patient].id, therapist_id=users[Role.therapist].id
+        ),
+    )
+    return list(DEMO_ACCOUNTS)

@@ -1,0 +1,111 @@
+"""Plain helpers that make users and log them in; tests then speak only HTTP."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from fastapi.testclient import TestClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts import service as accounts
+from app.accounts.models import Role
+from app.accounts.schemas import UserCreate
+from app.care import service as care
+from app.care.schemas import CareLinkCreate
+from app.core.deps import Services
+
+T = TypeVar("T")
+_counter = itertools.count(1)
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Actor:
+    id: uuid.UUID
+    email: str
+    password: str
+    role: Role
+    access_token: str
+    refresh_token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+
+class Api:
+    """A test client plus ways to set up accounts quickly."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+
+    @property
+    def services(self) -> Services:
+        services: Services = self.client.app.state.services  # type: ignore[attr-defined]
+        return services
+
+    def db(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """Run `work` with a session on the app's own event loop and engine."""
+
+        async def runner() -> T:
+            async with self.services.sessions() as session:
+                return await work(session)
+
+        assert self.client.portal is not None, "use the client inside its `with` block"
+        return self.client.portal.call(runner)
+
+    def login(self, email: str, password: str) -> dict[str, Any]:
+        response = self.client.post(
+            "/v1/auth/token", data={"username": email, "password": password}
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def user(
+        self,
+        role: Role,
+        *,
+        email: str | None = None,
+        password: str = PASSWORD,
+        timezone: str = "Europe/Oslo",
+        locale: str = "nb",
+        name: str | None = None,
+    ) -> Actor:
+        n = next(_counter)
+        email = email or f"{role.value}{n}@clinic.example.com"
+        data = UserCreate(
+            email=email,
+            password=password,
+            display_name=name or f"{role.value.title()} {n}",
+            timezone=timezone,
+            locale=locale,  # type: ignore[arg-type]
+        )
+        created = self.db(
+            lambda s: accounts.create_user(s, hasher=self.services.hasher, data=data, role=role)
+        )
+        tokens = self.login(email, password)
+        return Actor(
+            created.id, email, password, role, tokens["access_token"], tokens["refresh_token"]
+        )
+
+    def admin(self) -> Actor:
+        return self.user(Role.admin)
+
+    def therapist(self, **kwargs: Any) -> Actor:
+        return self.user(Role.therapist, **kwargs)
+
+    def patient(self, therapist: Actor | None = None, **kwargs: Any) -> Actor:
+        """A patient, linked to `therapist` when one is given."""
+        patient = self.user(Role.patient, **kwargs)
+        if therapist is not None:
+            self.link(patient, therapist)
+        return patient
+
+    def link(self, patient: Actor, therapist: Actor) -> None:
+        data = CareLinkCreate(patient_id=patient.id, therapist_id=therapist.id)
+        self.db(lambda s: care.link_patient(s, data=data))

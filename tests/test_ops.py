@@ -1,0 +1,92 @@
+"""Health, readiness, metrics, request ids, headers and the error envelope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from app.core.config import Settings
+from app.main import create_app
+from tests.conftest import make_settings
+
+
+def test_healthz(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_readyz_on_migrated_database(client: TestClient) -> None:
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready"}
+
+
+def test_readyz_refuses_unmigrated_database(empty_database: str) -> None:
+    with TestClient(create_app(make_settings(empty_database))) as client:
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["code"] == "db_not_migrated"
+
+
+def test_readyz_when_database_unreachable(tmp_path: Path) -> None:
+    settings = make_settings("postgresql://nobody@127.0.0.1:1/none")
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["code"] == "db_unreachable"
+
+
+def test_metrics_count_requests_by_route_template(client: TestClient) -> None:
+    client.get("/healthz")
+    client.get("/v1/patients/6f0d3c56-5b1c-4c4e-9a55-8f4a1f1f0c11")
+    text = client.get("/metrics").text
+    assert 'mestring_http_requests_total{method="GET",route="/healthz",status="200"} 1.0' in text
+    assert 'route="/v1/patients/{patient_id}",status="401"' in text
+    assert "6f0d3c56" not in text
+
+
+def test_request_id_is_echoed_when_sane_and_generated_otherwise(client: TestClient) -> None:
+    sane = client.get("/healthz", headers={"X-Request-ID": "phone-1234-abcd"})
+    assert sane.headers["x-request-id"] == "phone-1234-abcd"
+    insane = client.get("/healthz", headers={"X-Request-ID": "<script>alert(1)</script>"})
+    assert insane.headers["x-request-id"] != "<script>alert(1)</script>"
+    assert len(insane.headers["x-request-id"]) == 32
+
+
+def test_personal_responses_are_not_cached(client: TestClient) -> None:
+    response = client.get("/v1/me")
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_unknown_route_has_error_envelope(client: TestClient) -> None:
+    response = client.get("/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found", "code": "not_found"}
+
+
+def test_unhandled_error_is_a_plain_500_with_request_id(settings: Settings) -> None:
+    app = create_app(settings)
+
+    async def boom() -> None:
+        raise RuntimeError("secret internals /etc/passwd SELECT * FROM users")
+
+    app.add_api_route("/boom", boom)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/boom", headers={"X-Request-ID": "trace-me-please"})
+    assert response.status_code == 500
+    assert response.json() == {
+        "detail": "Internal server error.",
+        "code": "internal_error",
+        "request_id": "trace-me-please",
+    }
+    assert "passwd" not in response.text
+
+
+def test_docs_are_off_in_production(database_url: str) -> None:
+    settings = make_settings(database_url, env="production")
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/docs").status_code == 404
+        assert client.get("/openapi.json").status_code == 404

@@ -1,0 +1,129 @@
+"""Who may call what: one row per route. A route without a row fails `test_every_route_has_a_row`.
+
+Add a row for every new route. `roles` lists who may call it (PUBLIC: no token needed).
+For every non-public route the matrix checks: no token → 401 with WWW-Authenticate: Bearer;
+every other role → 403; and for routes under /v1/patients/{patient_id}, a therapist asking for
+a patient not linked to them gets exactly the 404 that a random id gets.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.accounts.models import Role
+from app.core.config import Settings
+from app.main import create_app
+from tests.factories import Actor, Api
+
+PUBLIC: frozenset[Role] = frozenset()
+P, T, A = Role.patient, Role.therapist, Role.admin
+ANY = frozenset({P, T, A})
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str
+    roles: frozenset[Role]
+    body: dict[str, Any] | None = field(default=None)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+ROUTES: list[Row] = [
+    Row("GET", "/healthz", PUBLIC),
+    Row("GET", "/readyz", PUBLIC),
+    Row("POST", "/v1/auth/token", PUBLIC),
+    Row("POST", "/v1/auth/refresh", PUBLIC),
+    Row("POST", "/v1/auth/register", PUBLIC),
+    Row("POST", "/v1/auth/logout", ANY, {}),
+    Row("GET", "/v1/me", ANY),
+    Row("PATCH", "/v1/me", ANY, {}),
+    Row("POST", "/v1/me/password", ANY, {}),
+    Row("POST", "/v1/admin/therapists", frozenset({A}), {}),
+    Row("GET", "/v1/admin/users", frozenset({A})),
+    Row("PATCH", "/v1/admin/users/{user_id}", frozenset({A}), {}),
+    Row("POST", "/v1/admin/care-links", frozenset({A}), {}),
+    Row("DELETE", "/v1/admin/care-links/{link_id}", frozenset({A})),
+    Row("POST", "/v1/invitations", frozenset({T}), {}),
+    Row("GET", "/v1/invitations", frozenset({T})),
+    Row("DELETE", "/v1/invitations/{invitation_id}", frozenset({T})),
+    Row("GET", "/v1/patients/{patient_id}", frozenset({T})),
+]
+
+# Values for path parameters other than {patient_id} (which the tests choose themselves).
+PATH_VALUES = {"local_date": date.today().isoformat()}
+
+
+def _url(row: Row, patient_id: uuid.UUID | None = None) -> str:
+    values = {"patient_id": str(patient_id or uuid.uuid4())}
+    url = row.path
+    for name in [part[1:-1] for part in row.path.split("/") if part.startswith("{")]:
+        url = url.replace(
+            "{" + name + "}", values.get(name) or PATH_VALUES.get(name) or str(uuid.uuid4())
+        )
+    return url
+
+
+def _call(client: TestClient, row: Row, url: str, actor: Actor | None) -> Any:
+    headers = actor.headers if actor else {}
+    kwargs: dict[str, Any] = {"headers": headers}
+    if row.body is not None:
+        kwargs["json"] = row.body
+    return client.request(row.method, url, **kwargs)
+
+
+def test_every_route_has_a_row(settings: Settings) -> None:
+    schema = create_app(settings).openapi()
+    served = {
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+    }
+    listed = {row.id for row in ROUTES}
+    assert served - listed == set(), "routes without a role-matrix row"
+    assert listed - served == set(), "role-matrix rows for routes that do not exist"
+
+
+PROTECTED = [row for row in ROUTES if row.roles]
+
+
+@pytest.mark.parametrize("row", PROTECTED, ids=lambda row: row.id)
+def test_anonymous_gets_401(client: TestClient, row: Row) -> None:
+    response = _call(client, row, _url(row), None)
+    assert response.status_code == 401, response.text
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("row", PROTECTED, ids=lambda row: row.id)
+def test_wrong_roles_get_403(api: Api, row: Row) -> None:
+    for role in set(Role) - row.roles:
+        actor = api.user(role)
+        response = _call(api.client, row, _url(row), actor)
+        assert response.status_code == 403, (role, response.text)
+        assert response.json() == {"detail": "Your role does not allow this.", "code": "forbidden"}
+
+
+PATIENT_SCOPED = [row for row in ROUTES if "{patient_id}" in row.path]
+
+
+@pytest.mark.parametrize("row", PATIENT_SCOPED, ids=lambda row: row.id)
+def test_unlinked_patient_is_a_404_like_a_random_id(api: Api, row: Row) -> None:
+    therapist, colleague = api.therapist(), api.therapist()
+    patient = api.patient(colleague)
+    hidden = _call(api.client, row, _url(row, patient.id), therapist)
+    random = _call(api.client, row, _url(row), therapist)
+    assert hidden.status_code == random.status_code == 404
+    assert hidden.json() == random.json()
+    assert hidden.json()["code"] == "patient_not_found"
+    own = _call(api.client, row, _url(row, patient.id), colleague)
+    assert own.status_code != 404
