@@ -16,6 +16,7 @@ from app.core.logging import configure_logging
 from app.core.metrics import HttpMetrics
 from app.core.middleware import RequestContextMiddleware
 from app.ops.router import router as ops_router
+from app.privacy.audit import AccessAuditMiddleware
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.services = services
     app.state.metrics = metrics
     install_error_handlers(app)
+    app.add_middleware(AccessAuditMiddleware)  # innermost: sees the answer before it leaves
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -51,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
             expose_headers=["X-Request-ID", "Retry-After"],
         )
-    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)  # outermost
     app.include_router(ops_router)
     app.include_router(api_router)
     return app

@@ -4,5 +4,15 @@ from app.accounts.models import User
 from app.auth.models import AuthSession, RefreshToken
 from app.care.models import CareLink, Invitation
 from app.core.db import metadata
+from app.privacy.models import AccessLogEntry, Consent
 
-__all__ = ["AuthSession", "CareLink", "Invitation", "RefreshToken", "User", "metadata"]
+__all__ = [
+    "AccessLogEntry",
+    "AuthSession",
+    "CareLink",
+    "Consent",
+    "Invitation",
+    "RefreshToken",
+    "User",
+    "metadata",
+]

@@ -57,6 +57,9 @@ ROUTES: list[Row] = [
     Row("GET", "/v1/invitations", frozenset({T})),
     Row("DELETE", "/v1/invitations/{invitation_id}", frozenset({T})),
     Row("GET", "/v1/patients/{patient_id}", frozenset({T})),
+    Row("GET", "/v1/me/consents", frozenset({P})),
+    Row("PUT", "/v1/me/consents", frozenset({P}), {}),
+    Row("GET", "/v1/me/access-log", frozenset({P})),
 ]
 
 # Values for path parameters other than {patient_id} (which the tests choose themselves).

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from app.accounts.models import Locale
 from app.accounts.schemas import Email, Password
 from app.core.schemas import DisplayName, RequestModel, TimeZoneName
+from app.privacy.schemas import ConsentPublic
 
 InvitationCode = Annotated[str, Field(min_length=4, max_length=64)]
 
@@ -65,3 +66,4 @@ class PatientProfile(BaseModel):
     timezone: str
     locale: str
     linked_since: datetime
+    employer_contact: ConsentPublic

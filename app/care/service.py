@@ -25,6 +25,7 @@ from app.core.errors import BadRequest, Conflict, NotFound, Unprocessable
 from app.core.pagination import decode_cursor, encode_cursor
 from app.core.security import PasswordHasher, hash_code
 from app.core.time import utcnow
+from app.privacy import service as privacy
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: typed by hand on a phone
 _CODE_LENGTH = 12
@@ -223,4 +224,5 @@ async def patient_profile(session: AsyncSession, *, scope: PatientScope) -> Pati
         timezone=row.timezone,
         locale=row.locale,
         linked_since=row.created_at,
+        employer_contact=await privacy.current_consent(session, patient_id=scope.patient_id),
     )

@@ -1,0 +1,117 @@
+"""The one mechanism that logs therapist reads of patient data.
+
+`LinkedPatient` (and any list of several patients' data) calls `note_access` on the request;
+this pure ASGI middleware then holds the successful answer back, appends one access-log row
+per patient read (how many records, which kind, the request id) through the request's own
+database session (still open while the answer is being sent) and only then sends it. If the
+log cannot be written the data is not sent: the client gets a 500 instead.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.privacy.service import AccessRecord, append_access
+
+_STATE_KEY = "patient_access"
+_SESSION_KEY = "patient_access_session"
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAccess:
+    patient_id: uuid.UUID
+    reader_id: uuid.UUID
+    reader_role: str
+    kind: str | None
+
+
+def note_access(
+    request: Request,
+    *,
+    session: AsyncSession,
+    patient_ids: list[uuid.UUID],
+    reader_id: uuid.UUID,
+    reader_role: str,
+    kind: str | None = None,
+) -> None:
+    """Ask for these reads to be logged, in this session, if the request succeeds."""
+    state = request.scope.setdefault("state", {})
+    state[_SESSION_KEY] = session
+    pending: list[PendingAccess] = state.setdefault(_STATE_KEY, [])
+    pending.extend(PendingAccess(pid, reader_id, reader_role, kind) for pid in patient_ids)
+
+
+def _kind_from_route(scope: Scope) -> str:
+    route = scope.get("route")
+    path = str(getattr(route, "path", "") or scope.get("path", ""))
+    _, _, rest = path.partition("{patient_id}")
+    return rest.strip("/") or "profile"
+
+
+def _records(body: bytes, many: bool) -> int:
+    if many:
+        return 1
+    try:
+        document: Any = json.loads(body) if body else None
+    except ValueError:
+        return 1
+    if isinstance(document, dict) and isinstance(document.get("data"), list):
+        return len(document["data"])
+    return 1
+
+
+class AccessAuditMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        held: list[Message] = []
+
+        async def hold(message: Message) -> None:
+            pending = scope.get("state", {}).get(_STATE_KEY)
+            if not pending and not held:
+                await send(message)
+                return
+            held.append(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                await self._release(scope, send, held, pending or [])
+
+        await self.app(scope, receive, hold)
+
+    async def _release(
+        self, scope: Scope, send: Send, held: list[Message], pending: list[PendingAccess]
+    ) -> None:
+        status = held[0].get("status", 500)
+        if 200 <= status < 300:
+            body = b"".join(m.get("body", b"") for m in held if m["type"] == "http.response.body")
+            many = len(pending) > 1
+            entries = [
+                AccessRecord(
+                    patient_id=item.patient_id,
+                    reader_id=item.reader_id,
+                    reader_role=item.reader_role,
+                    kind=item.kind or _kind_from_route(scope),
+                    records=_records(body, many),
+                )
+                for item in pending
+            ]
+            state = scope.get("state", {})
+            session: AsyncSession = state[_SESSION_KEY]
+            # Raises on failure: the request middleware then answers a 500 and nothing leaks.
+            connection = await session.connection()
+            await append_access(
+                connection, entries=entries, request_id=str(state.get("request_id", ""))
+            )
+            await session.commit()
+        for message in held:
+            await send(message)

@@ -1,0 +1,46 @@
+"""Access log (append-only), employer-contact consents (history kept), erasure receipts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from app.core.db import UTCDateTime, table_of
+from app.core.time import utcnow
+
+
+class AccessLogEntry(SQLModel, table=True):
+    """One therapist read of one patient's data. Rows are never updated or deleted, except by
+    the cascade when the patient's account is erased (a PostgreSQL trigger enforces this)."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_patient_created", "patient_id", "created_at"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    patient_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    reader_id: uuid.UUID = Field(foreign_key="users.id")  # staff accounts are disabled, not deleted
+    reader_role: str = Field(max_length=16)
+    kind: str = Field(max_length=64)
+    records: int
+    request_id: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Consent(SQLModel, table=True):
+    """One version of the patient's employer-contact consent; the newest row is in force."""
+
+    __tablename__ = "consents"
+    __table_args__ = (Index("ix_consents_patient_created", "patient_id", "created_at"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    patient_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    employer_contact: bool
+    employer_contact_note: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+access_log_table = table_of(AccessLogEntry)
+consent_table = table_of(Consent)

@@ -1,0 +1,162 @@
+"""Consents and the access log the patient reads."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from app.accounts.models import user_table
+from app.core.errors import Unprocessable
+from app.core.pagination import decode_cursor, encode_cursor
+from app.core.time import utcnow
+from app.privacy.models import access_log_table, consent_table
+from app.privacy.schemas import AccessLogPublic, ConsentHistory, ConsentPublic, ConsentUpdate
+
+_log = access_log_table.c
+_con = consent_table.c
+_u = user_table.c
+
+
+@dataclass(frozen=True, slots=True)
+class AccessRecord:
+    """A read to be logged: filled in by the request's audit step once the answer is known."""
+
+    patient_id: uuid.UUID
+    reader_id: uuid.UUID
+    reader_role: str
+    kind: str
+    records: int
+
+
+async def append_access(
+    connection: AsyncConnection, *, entries: Sequence[AccessRecord], request_id: str
+) -> None:
+    """Append access-log rows (one statement); there is deliberately no update or delete."""
+    if not entries:
+        return
+    now = utcnow()
+    await connection.execute(
+        insert(access_log_table),
+        [
+            {
+                "id": uuid.uuid4(),
+                "patient_id": entry.patient_id,
+                "reader_id": entry.reader_id,
+                "reader_role": entry.reader_role,
+                "kind": entry.kind,
+                "records": entry.records,
+                "request_id": request_id,
+                "created_at": now,
+            }
+            for entry in entries
+        ],
+    )
+
+
+async def list_access(
+    session: AsyncSession, *, patient_id: uuid.UUID, limit: int, cursor: str | None
+) -> tuple[list[AccessLogPublic], str | None]:
+    """The patient's access log, newest first, keyset-paginated."""
+    query = (
+        select(
+            _log.id,
+            _log.reader_id,
+            _u.display_name,
+            _log.reader_role,
+            _log.kind,
+            _log.records,
+            _log.created_at,
+        )
+        .join_from(access_log_table, user_table, _u.id == _log.reader_id)
+        .where(_log.patient_id == patient_id)
+    )
+    if cursor:
+        created_raw, id_raw = decode_cursor(cursor, 2)
+        try:
+            created, last_id = datetime.fromisoformat(created_raw), uuid.UUID(id_raw)
+        except ValueError as exc:
+            raise Unprocessable("The cursor is not valid.", code="invalid_cursor") from exc
+        query = query.where(
+            or_(_log.created_at < created, and_(_log.created_at == created, _log.id < last_id))
+        )
+    rows = (
+        await session.execute(
+            query.order_by(_log.created_at.desc(), _log.id.desc()).limit(limit + 1)
+        )
+    ).all()
+    items = [
+        AccessLogPublic(
+            id=row.id,
+            reader_id=row.reader_id,
+            reader_name=row.display_name,
+            reader_role=row.reader_role,
+            kind=row.kind,
+            records=row.records,
+            created_at=row.created_at,
+        )
+        for row in rows[:limit]
+    ]
+    next_cursor = None
+    if len(rows) > limit:
+        last = items[-1]
+        next_cursor = encode_cursor(last.created_at.isoformat(), str(last.id))
+    return items, next_cursor
+
+
+def _consent(row: object | None) -> ConsentPublic:
+    if row is None:
+        return ConsentPublic(employer_contact=False, employer_contact_note=None, updated_at=None)
+    return ConsentPublic(
+        employer_contact=row.employer_contact,  # type: ignore[attr-defined]
+        employer_contact_note=row.employer_contact_note,  # type: ignore[attr-defined]
+        updated_at=row.created_at,  # type: ignore[attr-defined]
+    )
+
+
+async def current_consent(session: AsyncSession, *, patient_id: uuid.UUID) -> ConsentPublic:
+    """The consent in force (no contact with the employer until the patient says yes)."""
+    row = (
+        await session.execute(
+            select(_con.employer_contact, _con.employer_contact_note, _con.created_at)
+            .where(_con.patient_id == patient_id)
+            .order_by(_con.created_at.desc(), _con.id.desc())
+            .limit(1)
+        )
+    ).first()
+    return _consent(row)
+
+
+async def consent_history(session: AsyncSession, *, patient_id: uuid.UUID) -> ConsentHistory:
+    """The consent in force and every earlier answer, newest first."""
+    rows = (
+        await session.execute(
+            select(_con.employer_contact, _con.employer_contact_note, _con.created_at)
+            .where(_con.patient_id == patient_id)
+            .order_by(_con.created_at.desc(), _con.id.desc())
+        )
+    ).all()
+    history = [_consent(row) for row in rows]
+    current = history[0] if history else _consent(None)
+    return ConsentHistory(**current.model_dump(), history=history)
+
+
+async def set_consent(
+    session: AsyncSession, *, patient_id: uuid.UUID, data: ConsentUpdate
+) -> ConsentHistory:
+    """Record a new answer; earlier answers stay as history."""
+    await session.execute(
+        insert(consent_table).values(
+            id=uuid.uuid4(),
+            patient_id=patient_id,
+            employer_contact=data.employer_contact,
+            employer_contact_note=data.employer_contact_note,
+            created_at=utcnow(),
+        )
+    )
+    await session.commit()
+    return await consent_history(session, patient_id=patient_id)

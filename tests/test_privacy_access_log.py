@@ -1,0 +1,164 @@
+"""Every therapist read of patient data leaves one access-log row the patient can read."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import DBAPIError
+
+from app.accounts.models import user_table
+from app.privacy.models import access_log_table
+from tests.factories import Actor, Api
+
+
+def _log(api: Api, patient: Actor, **params: Any) -> dict[str, Any]:
+    response = api.client.get("/v1/me/access-log", params=params, headers=patient.headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_therapist_profile_read_is_logged_once(api: Api) -> None:
+    therapist = api.therapist(name="Dr Berg")
+    patient = api.patient(therapist)
+    response = api.client.get(
+        f"/v1/patients/{patient.id}", headers=therapist.headers | {"X-Request-ID": "read-0001"}
+    )
+    assert response.status_code == 200
+    log = _log(api, patient)
+    assert log["count"] == 1
+    entry = log["data"][0]
+    assert entry["reader_id"] == str(therapist.id)
+    assert entry["reader_name"] == "Dr Berg"
+    assert entry["reader_role"] == "therapist"
+    assert entry["kind"] == "profile"
+    assert entry["records"] == 1
+
+    def request_ids(session: Any) -> Any:
+        return session.scalars(text("SELECT request_id FROM access_log"))
+
+    assert list(api.db(request_ids)) == ["read-0001"]
+
+
+def test_own_reads_and_refused_reads_are_not_logged(api: Api) -> None:
+    therapist, stranger = api.therapist(), api.therapist()
+    patient = api.patient(therapist)
+    api.client.get("/v1/me", headers=patient.headers)
+    api.client.get("/v1/me/consents", headers=patient.headers)
+    refused = api.client.get(f"/v1/patients/{patient.id}", headers=stranger.headers)
+    assert refused.status_code == 404
+    assert _log(api, patient)["count"] == 0
+
+
+def test_access_log_is_newest_first_and_paginated(api: Api) -> None:
+    therapist = api.therapist()
+    patient = api.patient(therapist)
+    for _ in range(3):
+        api.client.get(f"/v1/patients/{patient.id}", headers=therapist.headers)
+    first = _log(api, patient, limit=2)
+    assert first["count"] == 2
+    rest = _log(api, patient, cursor=first["next_cursor"])
+    assert rest["count"] == 1
+    times = [e["created_at"] for e in first["data"] + rest["data"]]
+    assert times == sorted(times, reverse=True)
+    ids = {e["id"] for e in first["data"] + rest["data"]}
+    assert len(ids) == 3
+
+
+def test_other_patients_reads_are_not_shown(api: Api) -> None:
+    therapist = api.therapist()
+    mine, theirs = api.patient(therapist), api.patient(therapist)
+    api.client.get(f"/v1/patients/{theirs.id}", headers=therapist.headers)
+    assert _log(api, mine)["count"] == 0
+    assert _log(api, theirs)["count"] == 1
+
+
+def test_access_log_rows_cannot_be_changed(api: Api, backend: str) -> None:
+    therapist = api.therapist()
+    patient = api.patient(therapist)
+    api.client.get(f"/v1/patients/{patient.id}", headers=therapist.headers)
+
+    async def attempt(sql: str) -> str:
+        async with api.services.engine.begin() as connection:
+            try:
+                await connection.execute(text(sql))
+            except DBAPIError as exc:
+                return type(exc.orig).__name__ if exc.orig else "error"
+        return "allowed"
+
+    statements = ["UPDATE access_log SET records = 99", "DELETE FROM access_log"]
+    if backend == "postgresql":
+        statements.append("TRUNCATE access_log")
+    for sql in statements:
+        outcome = api.client.portal.call(attempt, sql)  # type: ignore[union-attr]
+        assert outcome != "allowed", sql
+    assert _log(api, patient)["data"][0]["records"] == 1
+
+
+def test_consents_keep_history_and_show_on_the_profile(api: Api) -> None:
+    therapist = api.therapist()
+    patient = api.patient(therapist)
+    initial = api.client.get("/v1/me/consents", headers=patient.headers).json()
+    assert initial["employer_contact"] is False
+    assert initial["updated_at"] is None
+    for value, note in ((True, "Call my manager Siri"), (False, None)):
+        response = api.client.put(
+            "/v1/me/consents",
+            json={"employer_contact": value, "employer_contact_note": note},
+            headers=patient.headers,
+        )
+        assert response.status_code == 200
+    current = api.client.get("/v1/me/consents", headers=patient.headers).json()
+    assert current["employer_contact"] is False
+    assert [h["employer_contact"] for h in current["history"]] == [False, True]
+    profile = api.client.get(f"/v1/patients/{patient.id}", headers=therapist.headers).json()
+    assert profile["employer_contact"]["employer_contact"] is False
+    assert profile["employer_contact"]["updated_at"] == current["updated_at"]
+    too_long = api.client.put(
+        "/v1/me/consents",
+        json={"employer_contact": True, "employer_contact_note": "x" * 1001},
+        headers=patient.headers,
+    )
+    assert too_long.status_code == 422
+
+
+def test_failed_log_write_withholds_the_data(api: Api, backend: str) -> None:
+    """If the access row cannot be written, the therapist gets a 500 and no patient data."""
+    therapist = api.therapist()
+    patient = api.patient(therapist, name=f"Hidden {uuid.uuid4().hex[:6]}")
+
+    async def break_log() -> None:
+        async with api.services.engine.begin() as connection:
+            await connection.execute(text("ALTER TABLE access_log RENAME TO access_log_moved"))
+
+    async def mend_log() -> None:
+        async with api.services.engine.begin() as connection:
+            await connection.execute(text("ALTER TABLE access_log_moved RENAME TO access_log"))
+
+    portal = api.client.portal
+    assert portal is not None
+    portal.call(break_log)
+    try:
+        response = api.client.get(f"/v1/patients/{patient.id}", headers=therapist.headers)
+    finally:
+        portal.call(mend_log)
+    assert response.status_code == 500
+    assert "Hidden" not in response.text
+
+
+def test_erasing_the_patient_row_takes_its_access_log_along(api: Api) -> None:
+    """The one way rows leave the log: the cascade when the patient's account is deleted."""
+    therapist = api.therapist()
+    patient, other = api.patient(therapist), api.patient(therapist)
+    api.client.get(f"/v1/patients/{patient.id}", headers=therapist.headers)
+    api.client.get(f"/v1/patients/{other.id}", headers=therapist.headers)
+
+    async def delete_patient() -> int:
+        async with api.services.engine.begin() as connection:
+            await connection.execute(delete(user_table).where(user_table.c.id == patient.id))
+            counted = await connection.execute(select(func.count()).select_from(access_log_table))
+            return int(counted.scalar_one())
+
+    assert api.client.portal.call(delete_patient) == 1  # type: ignore[union-attr]
