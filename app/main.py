@@ -17,6 +17,7 @@ from app.core.metrics import HttpMetrics
 from app.core.middleware import RequestContextMiddleware
 from app.ops.router import router as ops_router
 from app.privacy.audit import AccessAuditMiddleware
+from app.throttle.service import build_throttle
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -25,10 +26,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level)
     services = Services.build(settings)
     metrics = HttpMetrics()
+    throttle = build_throttle(settings.redis_url)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await throttle.close()
         await services.engine.dispose()
 
     docs = settings.env != "production"
@@ -43,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.services = services
     app.state.metrics = metrics
+    app.state.throttle = throttle
     install_error_handlers(app)
     app.add_middleware(AccessAuditMiddleware)  # innermost: sees the answer before it leaves
     if settings.cors_origins:

@@ -5,6 +5,7 @@ from app.auth.models import AuthSession, RefreshToken
 from app.care.models import CareLink, Invitation
 from app.core.db import metadata
 from app.privacy.models import AccessLogEntry, Consent
+from app.throttle.models import RateCounter
 
 __all__ = [
     "AccessLogEntry",
@@ -12,6 +13,7 @@ __all__ = [
     "CareLink",
     "Consent",
     "Invitation",
+    "RateCounter",
     "RefreshToken",
     "User",
     "metadata",

@@ -164,3 +164,34 @@ def test_used_invitation_cannot_be_revoked(api: Api) -> None:
     _register(api, invitation["code"])
     response = api.client.delete(f"/v1/invitations/{invitation['id']}", headers=therapist.headers)
     assert response.status_code == 409
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "password123",
+        "1234567890",
+        "qwertyuiop",
+        "passwordpassword",
+        "nora12345678",
+        "new.patient123",
+    ],
+)
+def test_common_passwords_are_refused(api: Api, password: str) -> None:
+    invitation = _invite(api, api.therapist())
+    response = _register(api, invitation["code"], password=password)
+    assert response.status_code == 422
+    assert response.json()["code"] == "weak_password"
+    assert _register(api, invitation["code"]).status_code == 201
+
+
+def test_password_change_refuses_common_passwords(api: Api) -> None:
+    patient = api.patient()
+    response = api.client.post(
+        "/v1/me/password",
+        json={"current_password": patient.password, "new_password": "iloveyou123"},
+        headers=patient.headers,
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "weak_password"
+    api.login(patient.email, patient.password)

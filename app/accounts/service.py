@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import Role, User, user_table
+from app.accounts.passwords import ensure_not_guessable
 from app.accounts.schemas import UserCreate, UserUpdate
 from app.core.errors import Conflict, NotFound
 from app.core.pagination import decode_cursor, encode_cursor
@@ -43,6 +44,7 @@ async def add_user(
     """Add a user to the session and flush (the caller commits); a taken email is a 409."""
     if await email_taken(session, email=email):
         raise Conflict("An account with this email already exists.", code="email_taken")
+    await ensure_not_guessable(password, user_inputs=[email.split("@")[0], display_name])
     user = User(
         email=normalize_email(email),
         password_hash=await hasher.hash(password),

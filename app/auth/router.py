@@ -12,19 +12,23 @@ from app.auth.deps import CurrentUser
 from app.auth.schemas import LoginForm, LogoutRequest, RefreshRequest, TokenPair
 from app.care import service as care
 from app.care.schemas import RegisterRequest
-from app.core.deps import HasherDep, SessionDep, SettingsDep, TokensDep
+from app.core.deps import ClientAddress, HasherDep, SessionDep, SettingsDep, TokensDep
 from app.core.schemas import error_responses
+from app.throttle.deps import ThrottleDep
+from app.throttle.service import Rule
 
 router = APIRouter(tags=["auth"])
 
 
-@router.post("/auth/token", response_model=TokenPair, responses=error_responses(401))
+@router.post("/auth/token", response_model=TokenPair, responses=error_responses(401, 429))
 async def token(
     form: Annotated[LoginForm, Depends()],
     session: SessionDep,
     hasher: HasherDep,
     tokens: TokensDep,
     settings: SettingsDep,
+    throttle: ThrottleDep,
+    client_address: ClientAddress,
 ) -> TokenPair:
     """Log in with email and password (OAuth2 password form)."""
     return await service.login(
@@ -32,8 +36,10 @@ async def token(
         hasher=hasher,
         tokens=tokens,
         settings=settings,
+        throttle=throttle,
         email=form.username,
         password=form.password,
+        client_address=client_address,
     )
 
 
@@ -65,11 +71,29 @@ async def logout(
     "/auth/register",
     status_code=status.HTTP_201_CREATED,
     response_model=UserPublic,
-    responses=error_responses(400, 409),
+    responses=error_responses(400, 409, 429),
 )
-async def register(body: RegisterRequest, session: SessionDep, hasher: HasherDep) -> UserPublic:
+async def register(
+    body: RegisterRequest,
+    session: SessionDep,
+    hasher: HasherDep,
+    settings: SettingsDep,
+    throttle: ThrottleDep,
+    client_address: ClientAddress,
+) -> UserPublic:
     """Create a patient account with a therapist's invitation code."""
-    user = await care.register_patient(session, hasher=hasher, data=body)
+    user = await care.register_patient(
+        session,
+        hasher=hasher,
+        data=body,
+        throttle=throttle,
+        rule=Rule(
+            "register-address",
+            settings.registrations_per_address,
+            settings.registration_window_seconds,
+        ),
+        client_address=client_address,
+    )
     return UserPublic.model_validate(user, from_attributes=True)
 
 

@@ -35,7 +35,7 @@ class LoginForm:
         self,
         username: Annotated[str, Form(min_length=1, max_length=320)],
         password: Annotated[str, Form(min_length=1, max_length=PASSWORD_MAX)],
-        grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
+        grant_type: Annotated[str | None, Form(pattern="^password$", max_length=20)] = None,
         scope: Annotated[str, Form(max_length=200)] = "",
     ) -> None:
         self.username = username

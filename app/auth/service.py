@@ -10,12 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service as accounts
 from app.accounts.models import user_table
+from app.accounts.passwords import ensure_not_guessable
 from app.auth.models import auth_session_table, refresh_token_table
 from app.auth.schemas import TokenPair
 from app.core.config import Settings
-from app.core.errors import BadRequest, Unauthorized
+from app.core.errors import BadRequest, TooManyRequests, Unauthorized
 from app.core.security import PasswordHasher, TokenCodec
 from app.core.time import utcnow
+from app.throttle.service import Rule, Throttle
 
 _rt = refresh_token_table.c
 _as = auth_session_table.c
@@ -71,20 +73,44 @@ def _pair(
     return TokenPair(access_token=access, refresh_token=refresh_plain, expires_in=max(remaining, 0))
 
 
+def _login_rules(settings: Settings) -> tuple[Rule, Rule]:
+    return (
+        Rule("login-account", settings.login_failures_per_account, settings.login_window_seconds),
+        Rule("login-address", settings.login_failures_per_address, settings.login_window_seconds),
+    )
+
+
 async def login(
     session: AsyncSession,
     *,
     hasher: PasswordHasher,
     tokens: TokenCodec,
     settings: Settings,
+    throttle: Throttle,
     email: str,
     password: str,
+    client_address: str,
 ) -> TokenPair:
-    """Check the password (same cost and answer for unknown emails) and open a session."""
+    """Check the password (same cost and answer for unknown emails) and open a session.
+
+    Failures are counted per account (known or not, so nothing is enumerated) and per client
+    address; over either limit every attempt gets a 429, even with the right password.
+    """
+    account_rule, address_rule = _login_rules(settings)
+    account_key = accounts.normalize_email(email)
+    for rule, key in ((account_rule, account_key), (address_rule, client_address)):
+        wait = await throttle.retry_after(session, rule, key)
+        if wait is not None:
+            raise TooManyRequests(
+                "Too many failed logins; try again later.", retry_after=wait, code="login_throttled"
+            )
     user = await accounts.find_by_email(session, email=email)
     ok, new_hash = await hasher.verify(password, user.password_hash if user else None)
     if user is None or not ok or user.disabled_at is not None:
+        await throttle.hit(session, account_rule, account_key)
+        await throttle.hit(session, address_rule, client_address)
         raise _bad_credentials()
+    await throttle.clear(session, account_rule, account_key)
     if new_hash:
         user.password_hash = new_hash
     now = utcnow()
@@ -235,6 +261,9 @@ async def change_password(
     if not ok:
         # Not a 401: the caller's token is fine, and a 401 would make the app sign them out.
         raise BadRequest("The current password is wrong.", code="wrong_password")
+    await ensure_not_guessable(
+        new_password, user_inputs=[user.email.split("@")[0], user.display_name, current_password]
+    )
     user.password_hash = await hasher.hash(new_password)
     await session.execute(
         update(auth_session_table)

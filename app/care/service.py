@@ -21,11 +21,12 @@ from app.care.schemas import (
     PatientProfile,
     RegisterRequest,
 )
-from app.core.errors import BadRequest, Conflict, NotFound, Unprocessable
+from app.core.errors import BadRequest, Conflict, NotFound, TooManyRequests, Unprocessable
 from app.core.pagination import decode_cursor, encode_cursor
 from app.core.security import PasswordHasher, hash_code
 from app.core.time import utcnow
 from app.privacy import service as privacy
+from app.throttle.service import Rule, Throttle
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: typed by hand on a phone
 _CODE_LENGTH = 12
@@ -124,9 +125,26 @@ async def revoke_invitation(
 
 
 async def register_patient(
-    session: AsyncSession, *, hasher: PasswordHasher, data: RegisterRequest
+    session: AsyncSession,
+    *,
+    hasher: PasswordHasher,
+    data: RegisterRequest,
+    throttle: Throttle,
+    rule: Rule,
+    client_address: str,
 ) -> User:
-    """Create a patient from an invitation and link them to its therapist, in one transaction."""
+    """Create a patient from an invitation and link them to its therapist, in one transaction.
+
+    Every attempt counts against the client address, so codes cannot be guessed at speed.
+    """
+    wait = await throttle.retry_after(session, rule, client_address)
+    if wait is not None:
+        raise TooManyRequests(
+            "Too many registrations from here; try again later.",
+            retry_after=wait,
+            code="registration_throttled",
+        )
+    await throttle.hit(session, rule, client_address)
     now = utcnow()
     invalid = BadRequest(
         "The invitation code is unknown, expired or already used.", code="invalid_invitation"

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_parallelism: int = Field(default=4, ge=1)
     invitation_days: int = Field(default=14, ge=1, le=90)
+    login_failures_per_account: int = Field(default=5, ge=1)
+    login_failures_per_address: int = Field(default=30, ge=1)
+    login_window_seconds: int = Field(default=900, ge=1)
+    registrations_per_address: int = Field(default=10, ge=1)
+    registration_window_seconds: int = Field(default=3600, ge=1)
     db_pool_size: int = Field(default=10, ge=1)
     log_level: str = "INFO"
     migrations_dir: Path = REPO_ROOT / "migrations"

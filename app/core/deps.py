@@ -74,3 +74,11 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (at most
 Cursor = Annotated[
     str | None, Query(max_length=512, description="`next_cursor` of the previous page.")
 ]
+
+
+async def _client_address(request: Request) -> str:
+    # Behind a proxy, uvicorn's --proxy-headers puts the forwarded address here.
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(_client_address)]

@@ -9,12 +9,14 @@ import time
 import uuid
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.logging import request_id_var
 from app.core.metrics import HttpMetrics
 
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
+MAX_BODY_BYTES = 64 * 1024
 log = logging.getLogger("mestring.http")
 
 
@@ -57,7 +59,11 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_wrapper)
+            declared = _header(scope, b"content-length")
+            if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+                await _send_json(send_wrapper, 413, _too_large())
+            else:
+                await self.app(scope, _limited(receive), send_wrapper)
         except Exception:
             log.exception("unhandled error")
             if not status_holder["started"]:
@@ -78,6 +84,27 @@ class RequestContextMiddleware:
             )
 
 
+def _too_large() -> dict[str, Any]:
+    return {"detail": "The request body is larger than 64 KiB.", "code": "payload_too_large"}
+
+
+def _limited(receive: Receive) -> Receive:
+    """Stop reading a body (sent without a length) once it passes the limit."""
+    received = 0
+
+    async def wrapper() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > MAX_BODY_BYTES:
+                # An HTTPException, so FastAPI re-raises it and the handler renders a 413.
+                raise HTTPException(413, _too_large()["detail"])
+        return message
+
+    return wrapper
+
+
 def _route_template(scope: Scope) -> str:
     """`/v1/patients/{patient_id}` rather than the raw path (no ids in metrics or logs)."""
     if "route" not in scope:
@@ -94,11 +121,15 @@ async def _send_500(send: Send, request_id: str) -> None:
         "code": "internal_error",
         "request_id": request_id,
     }
+    await _send_json(send, 500, body)
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     payload = json.dumps(body).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 500,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(payload)).encode()),

@@ -1,0 +1,103 @@
+"""Size limits: bodies over 64 KiB, unbounded strings, oversized pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from app.core.config import Settings
+from app.main import create_app
+from tests.factories import Api
+
+
+def test_body_over_64_kib_is_413(api: Api) -> None:
+    patient = api.patient()
+    response = api.client.put(
+        "/v1/me/consents",
+        content=b'{"employer_contact": true, "employer_contact_note": "' + b"x" * 70_000 + b'"}',
+        headers=patient.headers | {"Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+
+
+def _request_schemas(schema: dict[str, Any]) -> set[str]:
+    names: set[str] = set()
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            for media in content.values():
+                ref = media.get("schema", {}).get("$ref", "")
+                if ref:
+                    names.add(ref.rsplit("/", 1)[1])
+    return names
+
+
+def _unbounded_strings(
+    node: Any, components: dict[str, Any], path: str, seen: set[str]
+) -> list[str]:
+    found: list[str] = []
+    if isinstance(node, dict):
+        if "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[1]
+            if name not in seen:
+                seen.add(name)
+                found += _unbounded_strings(components[name], components, name, seen)
+            return found
+        bounded = "maxLength" in node or "enum" in node or "const" in node or "format" in node
+        if node.get("type") == "string" and not bounded:
+            found.append(path)
+        for key, value in node.items():
+            found += _unbounded_strings(value, components, f"{path}.{key}", seen)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _unbounded_strings(value, components, f"{path}[{index}]", seen)
+    return found
+
+
+def test_every_string_a_client_sends_has_a_maximum_length(settings: Settings) -> None:
+    schema = create_app(settings).openapi()
+    components = schema["components"]["schemas"]
+    unbounded: list[str] = []
+    for name in _request_schemas(schema):
+        unbounded += _unbounded_strings(components[name], components, name, set())
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                where = f"{method.upper()} {path} ?{parameter['name']}"
+                unbounded += _unbounded_strings(parameter["schema"], components, where, set())
+    assert unbounded == []
+
+
+def test_page_size_is_capped_at_200(client: TestClient) -> None:
+    schema = client.app.openapi()  # type: ignore[attr-defined]
+    limits = [
+        parameter["schema"]
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] == "limit"
+    ]
+    assert limits
+    assert all(item.get("maximum") == 200 for item in limits)
+
+
+def test_streamed_body_over_64_kib_is_413(api: Api) -> None:
+    patient = api.patient()
+
+    def chunks() -> Any:
+        yield b'{"employer_contact": true, "employer_contact_note": "'
+        for _ in range(20):
+            yield b"x" * 4096
+        yield b'"}'
+
+    response = api.client.put(
+        "/v1/me/consents",
+        content=chunks(),
+        headers=patient.headers | {"Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+    history = api.client.get("/v1/me/consents", headers=patient.headers).json()["history"]
+    assert history == []
