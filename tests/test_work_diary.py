@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import time_machine
+from sqlalchemy import event
 
 from app.work.service import diary_done_on
 from tests.factories import Actor, Api
@@ -112,6 +113,9 @@ def test_lists_by_range_with_pages_and_the_therapists_view(api: Api) -> None:
     )
     assert backwards.status_code == 422
     assert backwards.json()["code"] == "invalid_date_range"
+    edge = api.client.get("/v1/me/work-diary?to=0001-01-02", headers=patient.headers)
+    assert edge.status_code == 200
+    assert edge.json()["count"] == 0
     other = api.patient(therapist)
     assert api.client.get("/v1/me/work-diary", headers=other.headers).json()["count"] == 0
 
@@ -148,3 +152,32 @@ def test_diary_done_on_for_many_patients_at_once(api: Api) -> None:
         (False, False),
         (False, False),
     ]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_daily_write_and_the_summary_use_a_fixed_number_of_statements(api: Api) -> None:
+    patient = api.patient()
+    api.client.put("/v1/me/rtw-plan", json=PLAN, headers=patient.headers)
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        if not sql.startswith(("BEGIN", "PRAGMA")):
+            statements.append(sql.split()[0])
+
+    engine = api.services.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        _put(api, patient, "2026-11-16", {"worked_hours": 3})
+        write = list(statements)
+        statements.clear()
+        for day in ("2026-11-10", "2026-11-11", "2026-11-12"):
+            _put(api, patient, day, {"worked_hours": 3})
+        statements.clear()
+        api.client.get("/v1/me/work-summary?weeks=12", headers=patient.headers)
+        summary = list(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    # the caller (1), the plan for planned hours (1), the upsert (1)
+    assert write == ["SELECT", "SELECT", "INSERT"]
+    # the caller, the plan, the diary rows: independent of weeks and entries
+    assert summary == ["SELECT", "SELECT", "SELECT"]

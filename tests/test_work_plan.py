@@ -116,6 +116,9 @@ def test_invalid_plans_are_422_with_codes_and_store_nothing(api: Api) -> None:
         ([], {}, "validation_error"),
         ([day1], {"work_days": ["mon", "mon"]}, "validation_error"),
         ([{**day1, "adjustments": "x" * 1001}], {}, "validation_error"),
+        ([{"starts_on": "9999-12-31", "sick_leave_percent": 50}], {}, "validation_error"),
+        ([day1], {"next_review_on": "1999-12-31"}, "validation_error"),
+        ([day1], {"unknown": 1}, "validation_error"),
     ]
     for stages, extra, code in cases:
         response = _put(api, patient, {"stages": stages, **extra})

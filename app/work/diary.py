@@ -148,7 +148,9 @@ async def list_entries(
 ) -> tuple[list[DiaryPublic], str | None]:
     """Entries between two local dates (default: the last 28 days), oldest first, paginated."""
     date_to = date_to or local_today(timezone)
-    date_from = date_from or date_to - timedelta(days=DEFAULT_LIST_DAYS - 1)
+    if date_from is None:
+        back = min(DEFAULT_LIST_DAYS - 1, (date_to - date.min).days)
+        date_from = date_to - timedelta(days=back)
     if date_from > date_to:
         raise Unprocessable("`from` lies after `to`.", code="invalid_date_range")
     query = select(*_PUBLIC_COLUMNS).where(

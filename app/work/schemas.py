@@ -16,6 +16,8 @@ WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun"
 DEFAULT_WORK_DAYS: list[Weekday] = ["mon", "tue", "wed", "thu", "fri"]
 DEFAULT_AGREED_HOURS = Decimal("37.5")
 LongText = Annotated[str, Field(max_length=1000)]
+# Plan dates stay in a sane window (date arithmetic near year 9999 would overflow).
+PlanDate = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
 
 
 def _distinct_days(days: list[Weekday]) -> list[Weekday]:
@@ -25,7 +27,7 @@ def _distinct_days(days: list[Weekday]) -> list[Weekday]:
 
 
 class StageIn(RequestModel):
-    starts_on: date
+    starts_on: PlanDate
     sick_leave_percent: int = Field(
         ge=0, le=100, description="0 (back at work) or 20-100; graded leave below 20 % is refused"
     )
@@ -51,7 +53,7 @@ class PlanIn(RequestModel):
         list[Weekday], Field(min_length=1, max_length=7), AfterValidator(_distinct_days)
     ] = Field(default_factory=lambda: list(DEFAULT_WORK_DAYS))
     stages: list[StageIn] = Field(min_length=1, max_length=60)
-    next_review_on: date | None = Field(
+    next_review_on: PlanDate | None = Field(
         default=None, description="default: two weeks after the newest stage starts"
     )
     version: int | None = Field(
