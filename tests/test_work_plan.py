@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from typing import Any
 
@@ -170,4 +171,31 @@ def test_a_plan_is_only_the_owners(api: Api) -> None:
     hidden = api.client.get(f"/v1/patients/{patient.id}/rtw-plan", headers=stranger.headers)
     assert hidden.status_code == 404
     assert _put(api, stranger, PLAN, patient).status_code == 404
+    assert [v for v, _, _ in _versions(api, patient)] == [1]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_two_saves_of_the_same_version_at_once_keep_one(api: Api) -> None:
+    therapist = api.therapist()
+    patient = api.patient(therapist)
+    results: list[Any] = []
+
+    def save(actor: Actor, target: Actor | None) -> None:
+        results.append(_put(api, actor, {**PLAN, "version": 0}, target))
+
+    threads = [
+        threading.Thread(target=save, args=(patient, None)),
+        threading.Thread(target=save, args=(therapist, patient)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.status_code for r in results) == [200, 409]
+    loser = next(r for r in results if r.status_code == 409)
+    assert loser.json() == {
+        "detail": "The plan was changed by someone else; reload it and apply your change again.",
+        "code": "plan_version_conflict",
+        "current_version": 1,
+    }
     assert [v for v, _, _ in _versions(api, patient)] == [1]

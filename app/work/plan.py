@@ -212,7 +212,7 @@ async def save_plan(
                 .where(_plan.patient_id == patient_id, _plan.version == current)
                 .values(**values)
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]  # a concurrent save won
+            if result.rowcount != 1:  # type: ignore[attr-defined]
                 raise _conflict(current)
         await session.execute(
             insert(rtw_plan_version_table).values(
@@ -229,7 +229,9 @@ async def save_plan(
         # Merge point for the check-in issue: schedule_follow_ups(session,
         # patient_id=patient_id, full_return_on=full_return, source="rtw_plan") goes here.
         await session.commit()
-    except (IntegrityError, Conflict) as exc:
+    except (IntegrityError, Conflict) as exc:  # a concurrent save won the race
         await session.rollback()
-        raise _conflict(current) from exc
+        latest = await session.scalar(select(_plan.version).where(_plan.patient_id == patient_id))
+        await session.rollback()
+        raise _conflict(latest or current) from exc
     return _public(patient_id, _Row(version, body, full_return, now, changed_by, changed_by_role))

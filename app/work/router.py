@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.auth.deps import CurrentPatient, CurrentTherapist
+from app.auth.deps import CurrentPatient
 from app.care.deps import LinkedPatient
 from app.core.deps import Cursor, Limit, SessionDep
 from app.core.schemas import ListResponse, error_responses
@@ -52,14 +52,14 @@ async def read_patient_plan(patient: LinkedPatient, session: SessionDep) -> Plan
     responses=error_responses(401, 403, 404, 409),
 )
 async def save_patient_plan(
-    body: PlanIn, patient: LinkedPatient, therapist: CurrentTherapist, session: SessionDep
+    body: PlanIn, patient: LinkedPatient, session: SessionDep
 ) -> PlanPublic:
     """Save a new version of a linked patient's plan, edited together with them."""
     return await service.save_plan(
         session,
         patient_id=patient.patient_id,
         data=body,
-        changed_by=therapist.id,
+        changed_by=patient.therapist_id,
         changed_by_role="therapist",
     )
 
