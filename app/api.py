@@ -6,9 +6,11 @@ from app.accounts.router import router as accounts_router
 from app.auth.router import router as auth_router
 from app.care.router import router as care_router
 from app.privacy.router import router as privacy_router
+from app.work.router import router as work_router
 
 api_router = APIRouter(prefix="/v1")
 api_router.include_router(auth_router)
 api_router.include_router(accounts_router)
 api_router.include_router(care_router)
 api_router.include_router(privacy_router)
+api_router.include_router(work_router)

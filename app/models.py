@@ -6,6 +6,7 @@ from app.care.models import CareLink, Invitation
 from app.core.db import metadata
 from app.privacy.models import AccessLogEntry, Consent
 from app.throttle.models import RateCounter
+from app.work.models import RtwPlan, RtwPlanVersion, WorkDiaryEntry
 
 __all__ = [
     "AccessLogEntry",
@@ -15,6 +16,9 @@ __all__ = [
     "Invitation",
     "RateCounter",
     "RefreshToken",
+    "RtwPlan",
+    "RtwPlanVersion",
     "User",
+    "WorkDiaryEntry",
     "metadata",
 ]

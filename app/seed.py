@@ -12,6 +12,7 @@ from app.accounts.schemas import UserCreate
 from app.care import service as care
 from app.care.schemas import CareLinkCreate
 from app.core.security import PasswordHasher
+from app.work.demo import seed_work
 
 
 @dataclass(frozen=True)
@@ -50,4 +51,6 @@ async def seed_demo(session: AsyncSession, *, hasher: PasswordHasher) -> list[De
             patient_id=users[Role.patient].id, therapist_id=users[Role.therapist].id
         ),
     )
+    patient = users[Role.patient]
+    await seed_work(session, patient_id=patient.id, timezone=patient.timezone)
     return list(DEMO_ACCOUNTS)

@@ -48,6 +48,10 @@ def _unbounded_strings(
         bounded = "maxLength" in node or "enum" in node or "const" in node or "format" in node
         if node.get("type") == "string" and not bounded:
             found.append(path)
+        branches = node.get("anyOf", [])
+        if any(isinstance(b, dict) and b.get("type") == "number" for b in branches):
+            # A decimal that may also arrive as a numeric string: its digits are bounded.
+            node = {k: v for k, v in node.items() if k != "anyOf"}
         for key, value in node.items():
             found += _unbounded_strings(value, components, f"{path}.{key}", seen)
     elif isinstance(node, list):

@@ -60,6 +60,15 @@ ROUTES: list[Row] = [
     Row("GET", "/v1/me/consents", frozenset({P})),
     Row("PUT", "/v1/me/consents", frozenset({P}), {}),
     Row("GET", "/v1/me/access-log", frozenset({P})),
+    Row("GET", "/v1/me/rtw-plan", frozenset({P})),
+    Row("PUT", "/v1/me/rtw-plan", frozenset({P}), {}),
+    Row("GET", "/v1/patients/{patient_id}/rtw-plan", frozenset({T})),
+    Row("PUT", "/v1/patients/{patient_id}/rtw-plan", frozenset({T}), {}),
+    Row("PUT", "/v1/me/work-diary/{local_date}", frozenset({P}), {}),
+    Row("GET", "/v1/me/work-diary", frozenset({P})),
+    Row("GET", "/v1/patients/{patient_id}/work-diary", frozenset({T})),
+    Row("GET", "/v1/me/work-summary", frozenset({P})),
+    Row("GET", "/v1/patients/{patient_id}/work-summary", frozenset({T})),
 ]
 
 # Values for path parameters other than {patient_id} (which the tests choose themselves).
