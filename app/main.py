@@ -15,6 +15,7 @@ from app.core.handlers import install_error_handlers
 from app.core.logging import configure_logging
 from app.core.metrics import HttpMetrics
 from app.core.middleware import RequestContextMiddleware
+from app.idempotency.middleware import IdempotencyMiddleware
 from app.ops.router import router as ops_router
 from app.privacy.audit import AccessAuditMiddleware
 from app.throttle.service import build_throttle
@@ -48,7 +49,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = metrics
     app.state.throttle = throttle
     install_error_handlers(app)
-    app.add_middleware(AccessAuditMiddleware)  # innermost: sees the answer before it leaves
+    app.add_middleware(IdempotencyMiddleware)  # innermost: stores the exact answer
+    app.add_middleware(AccessAuditMiddleware)  # sees the answer before it leaves
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

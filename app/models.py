@@ -4,6 +4,7 @@ from app.accounts.models import User
 from app.auth.models import AuthSession, RefreshToken
 from app.care.models import CareLink, Invitation
 from app.core.db import metadata
+from app.idempotency.models import IdempotencyKey
 from app.privacy.models import AccessLogEntry, Consent
 from app.throttle.models import RateCounter
 from app.work.models import RtwPlan, RtwPlanVersion, WorkDiaryEntry
@@ -13,6 +14,7 @@ __all__ = [
     "AuthSession",
     "CareLink",
     "Consent",
+    "IdempotencyKey",
     "Invitation",
     "RateCounter",
     "RefreshToken",

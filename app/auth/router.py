@@ -14,6 +14,7 @@ from app.care import service as care
 from app.care.schemas import RegisterRequest
 from app.core.deps import ClientAddress, HasherDep, SessionDep, SettingsDep, TokensDep
 from app.core.schemas import error_responses
+from app.idempotency.deps import IdempotentPublic
 from app.throttle.deps import ThrottleDep
 from app.throttle.service import Rule
 
@@ -70,6 +71,7 @@ async def logout(
 @router.post(
     "/auth/register",
     status_code=status.HTTP_201_CREATED,
+    dependencies=[IdempotentPublic],
     response_model=UserPublic,
     responses=error_responses(400, 409, 429),
 )

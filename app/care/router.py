@@ -19,6 +19,7 @@ from app.care.schemas import (
 )
 from app.core.deps import Cursor, Limit, SessionDep, SettingsDep
 from app.core.schemas import ListResponse, error_responses
+from app.idempotency.deps import Idempotent
 
 router = APIRouter(tags=["care"])
 
@@ -26,6 +27,7 @@ router = APIRouter(tags=["care"])
 @router.post(
     "/invitations",
     status_code=status.HTTP_201_CREATED,
+    dependencies=[Idempotent],
     response_model=InvitationCreated,
     responses=error_responses(401, 403),
 )
@@ -68,6 +70,7 @@ async def revoke_invitation(
 @router.post(
     "/admin/care-links",
     status_code=status.HTTP_201_CREATED,
+    dependencies=[Idempotent],
     response_model=CareLinkPublic,
     responses=error_responses(401, 403, 404),
     tags=["admin"],

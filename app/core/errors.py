@@ -77,3 +77,12 @@ class ServiceUnavailable(AppError):
     status_code = 503
     code = "unavailable"
     detail = "The service is not ready."
+
+
+class StoredResponse(Exception):
+    """Not an error: answer with a response stored earlier (an idempotent replay)."""
+
+    def __init__(self, status_code: int, body: str) -> None:
+        self.status_code = status_code
+        self.body = body
+        super().__init__("replay")

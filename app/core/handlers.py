@@ -6,10 +6,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.core.errors import AppError
+from app.core.errors import AppError, StoredResponse
 
 _HTTP_CODES = {
     404: "not_found",
@@ -45,8 +45,19 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _stored_response(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StoredResponse)
+    return Response(
+        exc.body,
+        status_code=exc.status_code,
+        media_type="application/json",
+        headers={"Idempotent-Replayed": "true"},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers on the app."""
+    app.add_exception_handler(StoredResponse, _stored_response)
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

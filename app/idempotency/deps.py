@@ -1,0 +1,63 @@
+"""`Idempotent` / `IdempotentPublic`: route-level dependencies for POSTs that create something."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from app.auth.deps import CurrentUser
+from app.core.deps import SessionDep
+from app.core.errors import StoredResponse
+from app.idempotency.service import StoredAnswer, claim, fingerprint
+
+STATE_ROW = "idempotency_row"
+STATE_SESSION = "idempotency_session"
+
+KeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Any unique string; a retry with the same key gets the first answer again.",
+    ),
+]
+
+
+async def _guard(request: Request, session: SessionDep, owner: str, key: str) -> None:
+    body = await request.body()
+    outcome = await claim(
+        session,
+        owner=owner,
+        key=key,
+        request_fingerprint=fingerprint(request.method, request.url.path, body),
+    )
+    if isinstance(outcome, StoredAnswer):
+        raise StoredResponse(outcome.status_code, outcome.body)
+    state = request.scope.setdefault("state", {})
+    state[STATE_ROW] = outcome
+    state[STATE_SESSION] = session
+
+
+async def _idempotent(
+    request: Request, session: SessionDep, user: CurrentUser, idempotency_key: KeyHeader = None
+) -> None:
+    if idempotency_key:
+        await _guard(request, session, str(user.id), idempotency_key)
+
+
+async def _idempotent_public(
+    request: Request, session: SessionDep, idempotency_key: KeyHeader = None
+) -> None:
+    if idempotency_key:
+        # No caller to scope by: the owner is the request itself, so only the same body
+        # (including its password) can ever see the stored answer.
+        body = await request.body()
+        owner = "anon:" + fingerprint(request.method, request.url.path, body)[:60]
+        await _guard(request, session, owner, idempotency_key)
+
+
+Idempotent = Depends(_idempotent)
+IdempotentPublic = Depends(_idempotent_public)
