@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -98,3 +99,26 @@ def test_registration_is_limited_per_address(api: Api, settings: Settings) -> No
         }
         codes = [client.post("/v1/auth/register", json=body).status_code for _ in range(3)]
     assert codes == [400, 400, 429]
+
+
+def test_longest_allowed_username_is_a_401_not_a_500(api: Api) -> None:
+    """Found by the fuzzer: a 320-character username overflowed the counter key on PostgreSQL."""
+    response = api.client.post(
+        "/v1/auth/token", data={"username": "0" * 320, "password": "whatever"}
+    )
+    assert response.status_code == 401
+
+
+def test_counters_hold_no_email(api: Api) -> None:
+    from sqlalchemy import select
+
+    from app.throttle.models import rate_counter_table
+
+    _login(api.client, "private.person@home.example.com", "wrong guess!")
+
+    async def keys(session: Any) -> list[str]:
+        return list(await session.scalars(select(rate_counter_table.c.key)))
+
+    stored = api.db(keys)
+    assert stored
+    assert not any("private.person" in key for key in stored)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -35,14 +36,38 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": errors, "code": "validation_error"}, status_code=422)
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        # Only the framework raises these (our code raises AppError): a body it could not even
+        # decode. To the client that is invalid input like any other, so a 422.
+        errors = [{"loc": ["body"], "msg": "The body could not be decoded.", "type": "invalid"}]
+        return JSONResponse({"detail": errors, "code": "validation_error"}, status_code=422)
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(_allowed_methods(request))
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     return JSONResponse(
-        {"detail": str(exc.detail), "code": code},
-        status_code=exc.status_code,
-        headers=getattr(exc, "headers", None),
+        {"detail": str(exc.detail), "code": code}, status_code=exc.status_code, headers=headers
     )
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method any route serves at this path (the router only names the first route's)."""
+    table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(
+        request.app.state, "allowed_methods", None
+    )
+    if table is None:
+        table = []
+        for path, operations in request.app.openapi().get("paths", {}).items():
+            regex = re.compile("^" + re.sub(r"\{[^/]+\}", "[^/]+", path) + "$")
+            table.append((regex, {method.upper() for method in operations}))
+        request.app.state.allowed_methods = table
+    methods: set[str] = set()
+    for regex, allowed in table:
+        if regex.match(request.url.path):
+            methods |= allowed
+    return sorted(methods)
 
 
 async def _stored_response(_request: Request, exc: Exception) -> Response:

@@ -45,6 +45,19 @@ class ErrorBody(BaseModel):
     code: str
 
 
+class ValidationIssue(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class InvalidBody(BaseModel):
+    """A 422: FastAPI's field list for malformed input, or one sentence for a broken rule."""
+
+    detail: list[ValidationIssue] | str
+    code: str
+
+
 _DESCRIPTIONS = {
     400: "Bad request",
     401: "Missing or invalid token",
@@ -58,8 +71,11 @@ _DESCRIPTIONS = {
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
-    """OpenAPI `responses=` entries for the error statuses a route can answer."""
-    return {
+    """OpenAPI `responses=` entries for the error statuses a route can answer (and 422)."""
+    responses: dict[int | str, dict[str, object]] = {
         status: {"model": ErrorBody, "description": _DESCRIPTIONS.get(status, "Error")}
         for status in statuses
+        if status != 422
     }
+    responses[422] = {"model": InvalidBody, "description": "Invalid input"}
+    return responses

@@ -20,7 +20,7 @@ KeyHeader = Annotated[
         alias="Idempotency-Key",
         min_length=1,
         max_length=255,
-        pattern=r"^[\x21-\x7e]+$",
+        pattern="^[!-~]+$",  # visible ASCII
         description="Any unique string; a retry with the same key gets the first answer again.",
     ),
 ]

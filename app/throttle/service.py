@@ -6,6 +6,7 @@ the rest of that window. Every worker on every host sees the same counts.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from typing import Protocol
@@ -31,6 +32,10 @@ class Rule:
     limit: int
     window: int
 
+    def counter_key(self, key: str) -> str:
+        """Fixed-length and free of personal data (keys are emails and addresses)."""
+        return f"{self.name}:{hashlib.sha256(key.encode()).hexdigest()}"
+
 
 class Throttle(Protocol):
     async def retry_after(self, session: AsyncSession, rule: Rule, key: str) -> int | None:
@@ -53,7 +58,7 @@ class DatabaseThrottle:
         now = int(time.time())
         start = now - now % rule.window
         hits = await session.scalar(
-            select(_rc.hits).where(_rc.key == f"{rule.name}:{key}", _rc.window_start == start)
+            select(_rc.hits).where(_rc.key == rule.counter_key(key), _rc.window_start == start)
         )
         if hits is not None and hits >= rule.limit:
             return start + rule.window - now
@@ -62,7 +67,7 @@ class DatabaseThrottle:
     async def hit(self, session: AsyncSession, rule: Rule, key: str) -> None:
         now = int(time.time())
         start = now - now % rule.window
-        full_key = f"{rule.name}:{key}"
+        full_key = rule.counter_key(key)
         dialect = session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = insert(rate_counter_table).values(
@@ -78,7 +83,7 @@ class DatabaseThrottle:
         await session.commit()
 
     async def clear(self, session: AsyncSession, rule: Rule, key: str) -> None:
-        await session.execute(delete(rate_counter_table).where(_rc.key == f"{rule.name}:{key}"))
+        await session.execute(delete(rate_counter_table).where(_rc.key == rule.counter_key(key)))
         await session.commit()
 
     async def close(self) -> None:
@@ -106,16 +111,16 @@ class RedisThrottle:
 
     async def retry_after(self, session: AsyncSession, rule: Rule, key: str) -> int | None:
         item = self._item(rule)
-        if await self._limiter.test(item, key):
+        if await self._limiter.test(item, rule.counter_key(key)):
             return None
-        stats = await self._limiter.get_window_stats(item, key)
+        stats = await self._limiter.get_window_stats(item, rule.counter_key(key))
         return max(1, int(stats.reset_time - time.time()) + 1)
 
     async def hit(self, session: AsyncSession, rule: Rule, key: str) -> None:
-        await self._limiter.hit(self._item(rule), key)
+        await self._limiter.hit(self._item(rule), rule.counter_key(key))
 
     async def clear(self, session: AsyncSession, rule: Rule, key: str) -> None:
-        await self._limiter.clear(self._item(rule), key)
+        await self._limiter.clear(self._item(rule), rule.counter_key(key))
 
     async def close(self) -> None:
         await self._pool.aclose()
