@@ -5,8 +5,10 @@ from fastapi import APIRouter
 from app.accounts.router import router as accounts_router
 from app.auth.router import router as auth_router
 from app.care.router import router as care_router
+from app.exercises.router import router as exercises_router
 
 api_router = APIRouter(prefix="/v1")
 api_router.include_router(auth_router)
 api_router.include_router(accounts_router)
 api_router.include_router(care_router)
+api_router.include_router(exercises_router)

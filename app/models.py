@@ -4,5 +4,16 @@ from app.accounts.models import User
 from app.auth.models import AuthSession, RefreshToken
 from app.care.models import CareLink, Invitation
 from app.core.db import metadata
+from app.exercises.models import AssignmentDose, ExerciseAssignment, ExerciseLog
 
-__all__ = ["AuthSession", "CareLink", "Invitation", "RefreshToken", "User", "metadata"]
+__all__ = [
+    "AssignmentDose",
+    "AuthSession",
+    "CareLink",
+    "ExerciseAssignment",
+    "ExerciseLog",
+    "Invitation",
+    "RefreshToken",
+    "User",
+    "metadata",
+]
