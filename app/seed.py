@@ -12,6 +12,7 @@ from app.accounts.schemas import UserCreate
 from app.care import service as care
 from app.care.schemas import CareLinkCreate
 from app.core.security import PasswordHasher
+from app.exercises.demo import seed_homework
 
 
 @dataclass(frozen=True)
@@ -49,5 +50,8 @@ async def seed_demo(session: AsyncSession, *, hasher: PasswordHasher) -> list[De
         data=CareLinkCreate(
             patient_id=users[Role.patient].id, therapist_id=users[Role.therapist].id
         ),
+    )
+    await seed_homework(
+        session, patient_id=users[Role.patient].id, therapist_id=users[Role.therapist].id
     )
     return list(DEMO_ACCOUNTS)
