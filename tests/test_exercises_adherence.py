@@ -284,3 +284,18 @@ def test_weekly_dose_over_http_and_overlapping_assignments_are_refused(api: Api)
             f"/v1/patients/{patient.id}/assignments", headers=therapist.headers
         ).json()
         assert [a["id"] for a in listed["data"]] == [weekly["id"]]
+
+
+def test_the_window_defaults_to_28_days_and_must_be_ordered(api: Api) -> None:
+    with at("2026-03-20T09:00:00+00:00"):
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        url = f"/v1/patients/{patient.id}/adherence"
+        default = api.client.get(url, headers=therapist.headers).json()
+        assert (default["window_start"], default["window_end"]) == ("2026-02-21", "2026-03-20")
+        assert (default["prescribed"], default["rate"], default["assignments"]) == (0, None, [])
+        backwards = api.client.get(
+            url, params={"from": "2026-03-20", "to": "2026-03-01"}, headers=therapist.headers
+        )
+        assert backwards.status_code == 422
+        assert backwards.json()["code"] == "invalid_window"

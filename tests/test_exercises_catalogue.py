@@ -41,6 +41,8 @@ def test_catalogue_follows_the_account_locale_and_the_query_override(api: Api) -
     # The stored locale wins over the header; ?locale= wins over both.
     headers = {**norwegian.headers, "Accept-Language": "en-GB,en;q=0.9"}
     assert api.client.get("/v1/exercises", headers=headers).json() == nb
+    long_header = {**norwegian.headers, "Accept-Language": "x-private;q=0.1, " * 100}
+    assert api.client.get("/v1/exercises", headers=long_header).json() == nb
     override = api.client.get("/v1/exercises", params={"locale": "en"}, headers=norwegian.headers)
     assert override.json()["data"] == [{**item} for item in en["data"]]
     bad = api.client.get("/v1/exercises", params={"locale": "de"}, headers=norwegian.headers)

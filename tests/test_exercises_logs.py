@@ -11,7 +11,7 @@ import anyio
 import httpx2
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.exercises.models import exercise_log_table
 from tests.factories import Actor, Api
@@ -281,3 +281,35 @@ def test_lists_filter_and_paginate_and_therapists_see_only_their_patients(api: A
     hidden = api.client.get(url, headers=other.headers)
     assert hidden.status_code == 404
     assert hidden.json()["code"] == "patient_not_found"
+
+
+def test_the_log_write_is_two_statements_or_three_with_an_assignment(api: Api) -> None:
+    therapist = api.therapist()
+    patient = api.patient(therapist)
+    made = api.client.post(
+        f"/v1/patients/{patient.id}/assignments",
+        json={
+            "exercise_kind": "detached_mindfulness",
+            "times_per_day": 1,
+            "starts_on": datetime.now(UTC).date().isoformat(),
+        },
+        headers=therapist.headers,
+    ).json()
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        if sql.lstrip().split()[0].upper() in {"SELECT", "INSERT", "UPDATE", "DELETE"}:
+            statements.append(sql)
+
+    engine = api.services.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert post(api, patient, body_of("detached_mindfulness")).status_code == 201
+        unlinked = len(statements)
+        statements.clear()
+        linked = body_of("detached_mindfulness", assignment_id=made["id"])
+        assert post(api, patient, linked).status_code == 201
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    # The caller's auth lookup, (the assignment check,) one INSERT ... RETURNING.
+    assert (unlinked, len(statements)) == (2, 3)

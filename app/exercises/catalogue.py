@@ -24,7 +24,7 @@ def _from_accept_language(header: str | None) -> str | None:
     if not header:
         return None
     ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate(header.split(",")[:20]):
+    for position, part in enumerate(header[:500].split(",")[:20]):
         tag, _, params = part.strip().partition(";")
         quality = 1.0
         if params.strip().startswith("q="):

@@ -31,7 +31,7 @@ DateFrom = Annotated[date | None, Query(alias="from", description="First local d
 DateTo = Annotated[date | None, Query(alias="to", description="Last local date (inclusive).")]
 KindFilter = Annotated[ExerciseKind | None, Query()]
 LocaleQuery = Annotated[Literal["nb", "en"] | None, Query(description="Overrides the account's.")]
-AcceptLanguage = Annotated[str | None, Header(max_length=200)]
+AcceptLanguage = Annotated[str | None, Header()]
 
 
 @router.get(

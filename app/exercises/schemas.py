@@ -72,7 +72,9 @@ class AssignmentUpdate(RequestModel):
     """PATCH: pause/resume, change the dose, set or clear the end, edit the texts.
 
     Dose and pause changes take effect from `effective_from` (default: the patient's today)
-    and are kept as history, so adherence over past days uses the dose in force then.
+    and are kept as history, so adherence over past days uses the dose in force then. A change
+    dated between two existing rows applies until the later row's date (a change scheduled for
+    later keeps its date); a second change on the same date replaces the first.
     """
 
     paused: bool | None = None
