@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.core.schemas import RequestModel
 from app.exercises.kinds import (
@@ -43,8 +43,11 @@ class _LogBase(RequestModel):
         return self.model_dump(mode="json", exclude=common)
 
 
-class WorryPostponementLog(_LogBase):
-    exercise_kind: Literal[ExerciseKind.worry_postponement]
+class _Fields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WorryPostponementFields(_Fields):
     worries_noticed: Worries
     worries_postponed: Worries
     worry_time_used: bool
@@ -61,8 +64,7 @@ class WorryPostponementLog(_LogBase):
         return self
 
 
-class AttentionTrainingLog(_LogBase):
-    exercise_kind: Literal[ExerciseKind.attention_training]
+class AttentionTrainingFields(_Fields):
     phases_completed: Annotated[list[Phase], Field(max_length=len(ATT_PHASES))]
     self_focus_before: SelfFocus
     self_focus_after: SelfFocus
@@ -76,16 +78,30 @@ class AttentionTrainingLog(_LogBase):
         return self
 
 
-class DetachedMindfulnessLog(_LogBase):
-    exercise_kind: Literal[ExerciseKind.detached_mindfulness]
+class DetachedMindfulnessFields(_Fields):
     detachment_before: Percent
     detachment_after: Percent
 
 
-class AttentionalRefocusingLog(_LogBase):
-    exercise_kind: Literal[ExerciseKind.attentional_refocusing]
+class AttentionalRefocusingFields(_Fields):
     situation: SarText
     refocused_to: SarText
+
+
+class WorryPostponementLog(_LogBase, WorryPostponementFields):
+    exercise_kind: Literal[ExerciseKind.worry_postponement]
+
+
+class AttentionTrainingLog(_LogBase, AttentionTrainingFields):
+    exercise_kind: Literal[ExerciseKind.attention_training]
+
+
+class DetachedMindfulnessLog(_LogBase, DetachedMindfulnessFields):
+    exercise_kind: Literal[ExerciseKind.detached_mindfulness]
+
+
+class AttentionalRefocusingLog(_LogBase, AttentionalRefocusingFields):
+    exercise_kind: Literal[ExerciseKind.attentional_refocusing]
 
 
 ExerciseLogCreate = Annotated[
@@ -94,8 +110,22 @@ ExerciseLogCreate = Annotated[
 ]
 
 
+LogDetails = (
+    WorryPostponementFields
+    | AttentionTrainingFields
+    | DetachedMindfulnessFields
+    | AttentionalRefocusingFields
+)
+DETAILS: dict[str, type[_Fields]] = {
+    ExerciseKind.worry_postponement.value: WorryPostponementFields,
+    ExerciseKind.attention_training.value: AttentionTrainingFields,
+    ExerciseKind.detached_mindfulness.value: DetachedMindfulnessFields,
+    ExerciseKind.attentional_refocusing.value: AttentionalRefocusingFields,
+}
+
+
 class ExerciseLogPublic(BaseModel):
-    """A stored log: the common fields plus `details`, the kind's own fields."""
+    """A stored log: the common fields plus `details`, the fields of its kind."""
 
     id: uuid.UUID
     exercise_kind: ExerciseKind
@@ -103,5 +133,5 @@ class ExerciseLogPublic(BaseModel):
     started_at: datetime
     local_date: date
     duration_seconds: int
-    details: dict[str, Any]
+    details: LogDetails
     created_at: datetime

@@ -24,7 +24,7 @@ from app.core.errors import Conflict, NotFound, Unprocessable
 from app.core.pagination import decode_cursor, encode_cursor
 from app.core.time import to_local_date, utcnow
 from app.exercises.kinds import CLOCK_SKEW_SECONDS, MAX_LOG_AGE_DAYS, ExerciseKind
-from app.exercises.log_schemas import ExerciseLogCreate, ExerciseLogPublic
+from app.exercises.log_schemas import DETAILS, ExerciseLogCreate, ExerciseLogPublic
 from app.exercises.models import assignment_table, exercise_log_table
 
 _l = exercise_log_table.c
@@ -57,7 +57,7 @@ def _public(row: Any) -> ExerciseLogPublic:
         started_at=row.started_at,
         local_date=row.local_date,
         duration_seconds=row.duration_seconds,
-        details=row.details,
+        details=DETAILS[row.exercise_kind].model_validate(row.details),  # type: ignore[arg-type]
         created_at=row.created_at,
     )
 
