@@ -131,7 +131,12 @@ async def create_assignment(
     session: AsyncSession, *, scope: PatientScope, data: AssignmentCreate
 ) -> AssignmentPublic:
     """Prescribe an exercise with a dose to a linked patient (the first dose-history row)."""
-    timezone = await session.scalar(select(_u.timezone).where(_u.id == scope.patient_id))
+    # Locking the patient's row serialises assignment writes per patient on PostgreSQL, so two
+    # concurrent prescriptions cannot both pass the overlap check (SQLite's BEGIN IMMEDIATE
+    # already serialises writers).
+    timezone = await session.scalar(
+        select(_u.timezone).where(_u.id == scope.patient_id).with_for_update()
+    )
     today = local_today(timezone or "UTC")
     _not_before(
         data.starts_on, today - timedelta(days=BACKDATE_DAYS), "starts_on_too_early", "starts_on"
@@ -204,6 +209,7 @@ async def update_assignment(
             select(*assignment_table.c, _u.timezone)
             .join(user_table, _u.id == _a.patient_id)
             .where(_a.id == assignment_id, _a.patient_id.in_(linked_patient_ids(therapist_id)))
+            .with_for_update(of=user_table)
         )
     ).first()
     if found is None:
