@@ -14,6 +14,7 @@ from app.care.access import PatientScope, linked_patient_ids
 from app.core.errors import Conflict, NotFound, Unprocessable
 from app.core.time import local_today, utcnow
 from app.exercises.adherence import Dose, Plan, dose_on
+from app.exercises.doses import change_dose, dose_values, load_doses, not_before
 from app.exercises.kinds import BACKDATE_DAYS, ExerciseKind
 from app.exercises.models import assignment_table, dose_table
 from app.exercises.schemas import (
@@ -26,7 +27,6 @@ from app.exercises.schemas import (
 )
 
 _a = assignment_table.c
-_d = dose_table.c
 _u = user_table.c
 
 
@@ -66,34 +66,8 @@ def _public(row: Any, doses: list[Dose], today: date) -> AssignmentPublic:
         instructions=row.instructions,
         created_at=row.created_at,
         updated_at=row.updated_at,
-        dose_history=[DosePublic(**_dose_dict(d)) for d in doses],
+        dose_history=[DosePublic(**dose_values(d)) for d in doses],
     )
-
-
-def _dose_dict(dose: Dose) -> dict[str, Any]:
-    return {
-        "effective_from": dose.effective_from,
-        "times_per_day": dose.times_per_day,
-        "times_per_week": dose.times_per_week,
-        "paused": dose.paused,
-    }
-
-
-async def _doses(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Dose]]:
-    found: dict[uuid.UUID, list[Dose]] = {assignment_id: [] for assignment_id in ids}
-    if ids:
-        rows = await session.execute(
-            select(
-                _d.assignment_id, _d.effective_from, _d.times_per_day, _d.times_per_week, _d.paused
-            )
-            .where(_d.assignment_id.in_(ids))
-            .order_by(_d.effective_from)
-        )
-        for r in rows:
-            found[r.assignment_id].append(
-                Dose(r.effective_from, r.times_per_day, r.times_per_week, bool(r.paused))
-            )
-    return found
 
 
 async def _ensure_no_overlap(
@@ -122,11 +96,6 @@ async def _ensure_no_overlap(
         )
 
 
-def _not_before(day: date, earliest: date, code: str, what: str) -> None:
-    if day < earliest:
-        raise Unprocessable(f"{what} is too far in the past (earliest {earliest}).", code=code)
-
-
 async def create_assignment(
     session: AsyncSession, *, scope: PatientScope, data: AssignmentCreate
 ) -> AssignmentPublic:
@@ -138,7 +107,7 @@ async def create_assignment(
         select(_u.timezone).where(_u.id == scope.patient_id).with_for_update()
     )
     today = local_today(timezone or "UTC")
-    _not_before(
+    not_before(
         data.starts_on, today - timedelta(days=BACKDATE_DAYS), "starts_on_too_early", "starts_on"
     )
     await _ensure_no_overlap(
@@ -174,7 +143,7 @@ async def create_assignment(
             assignment_id=row.id,
             changed_by=scope.therapist_id,
             created_at=now,
-            **_dose_dict(dose),
+            **dose_values(dose),
         )
     )
     await session.commit()
@@ -192,7 +161,7 @@ async def list_assignments(session: AsyncSession, *, scope: PatientScope) -> lis
             .order_by(_a.starts_on.desc(), _a.created_at.desc())
         )
     ).all()
-    doses = await _doses(session, [row.id for row in rows])
+    doses = await load_doses(session, ids=[row.id for row in rows])
     return [_public(row, doses[row.id], today) for row in rows]
 
 
@@ -220,7 +189,7 @@ async def update_assignment(
     fields = data.model_fields_set
     ends_on = data.ends_on if "ends_on" in fields else found.ends_on
     if "ends_on" in fields and data.ends_on is not None:
-        _not_before(data.ends_on, earliest, "ends_on_out_of_range", "ends_on")
+        not_before(data.ends_on, earliest, "ends_on_out_of_range", "ends_on")
     if "ends_on" in fields:
         if ends_on is None or (found.ends_on is not None and ends_on > found.ends_on):
             await _ensure_no_overlap(
@@ -244,13 +213,13 @@ async def update_assignment(
         changes["worry_time"] = _parse_time(data.worry_time)
     if "instructions" in fields:
         changes["instructions"] = data.instructions or None
-    doses = (await _doses(session, [found.id]))[found.id]
+    doses = (await load_doses(session, ids=[found.id]))[found.id]
     if fields & {"paused", "times_per_day", "times_per_week"}:
-        doses = await _change_dose(
+        doses = await change_dose(
             session,
-            found,
-            doses,
-            data,
+            found=found,
+            doses=doses,
+            data=data,
             earliest=earliest,
             ends_on=ends_on,
             today=today,
@@ -264,48 +233,3 @@ async def update_assignment(
     await session.commit()
     row = (await session.execute(select(*assignment_table.c).where(_a.id == found.id))).one()
     return _public(row, doses, today)
-
-
-async def _change_dose(
-    session: AsyncSession,
-    found: Any,
-    doses: list[Dose],
-    data: AssignmentUpdate,
-    *,
-    earliest: date,
-    ends_on: date | None,
-    today: date,
-    therapist_id: uuid.UUID,
-) -> list[Dose]:
-    """Write the dose in force from the effective date; one row per date (a same-day edit wins)."""
-    effective = data.effective_from or max(today, found.starts_on)
-    _not_before(effective, earliest, "effective_from_out_of_range", "effective_from")
-    if ends_on is not None and effective > ends_on:
-        raise Unprocessable(
-            "effective_from is after the end date.", code="effective_from_out_of_range"
-        )
-    plan = Plan(
-        found.id, found.patient_id, found.exercise_kind, found.starts_on, None, tuple(doses)
-    )
-    current = dose_on(plan, effective) or doses[0]
-    per_day, per_week = current.times_per_day, current.times_per_week
-    if data.times_per_day is not None:
-        per_day, per_week = data.times_per_day, None
-    elif data.times_per_week is not None:
-        per_day, per_week = None, data.times_per_week
-    paused = current.paused if data.paused is None else data.paused
-    new = Dose(effective, per_day, per_week, paused)
-    values = {**_dose_dict(new), "changed_by": therapist_id, "created_at": utcnow()}
-    if any(d.effective_from == effective for d in doses):
-        await session.execute(
-            update(dose_table)
-            .where(_d.assignment_id == found.id, _d.effective_from == effective)
-            .values(**values)
-        )
-    else:
-        await session.execute(
-            insert(dose_table).values(id=uuid.uuid4(), assignment_id=found.id, **values)
-        )
-    return sorted(
-        [d for d in doses if d.effective_from != effective] + [new], key=lambda d: d.effective_from
-    )
