@@ -4,6 +4,7 @@ from app.accounts.models import User
 from app.auth.models import AuthSession, RefreshToken
 from app.care.models import CareLink, Invitation
 from app.core.db import metadata
+from app.exercises.models import AssignmentDose, ExerciseAssignment, ExerciseLog
 from app.idempotency.models import IdempotencyKey
 from app.privacy.models import AccessLogEntry, Consent
 from app.throttle.models import RateCounter
@@ -11,9 +12,12 @@ from app.work.models import RtwPlan, RtwPlanVersion, WorkDiaryEntry
 
 __all__ = [
     "AccessLogEntry",
+    "AssignmentDose",
     "AuthSession",
     "CareLink",
     "Consent",
+    "ExerciseAssignment",
+    "ExerciseLog",
     "IdempotencyKey",
     "Invitation",
     "RateCounter",

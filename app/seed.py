@@ -12,6 +12,7 @@ from app.accounts.schemas import UserCreate
 from app.care import service as care
 from app.care.schemas import CareLinkCreate
 from app.core.security import PasswordHasher
+from app.exercises.demo import seed_homework
 from app.work.demo import seed_work
 
 
@@ -53,4 +54,7 @@ async def seed_demo(session: AsyncSession, *, hasher: PasswordHasher) -> list[De
     )
     patient = users[Role.patient]
     await seed_work(session, patient_id=patient.id, timezone=patient.timezone)
+    await seed_homework(
+        session, patient_id=users[Role.patient].id, therapist_id=users[Role.therapist].id
+    )
     return list(DEMO_ACCOUNTS)

@@ -105,3 +105,26 @@ def test_streamed_body_over_64_kib_is_413(api: Api) -> None:
     assert response.json()["code"] == "payload_too_large"
     history = api.client.get("/v1/me/consents", headers=patient.headers).json()["history"]
     assert history == []
+
+
+def test_nul_characters_are_refused_everywhere(api: Api) -> None:
+    """Found by the fuzzer: a NUL in a login name reached PostgreSQL and came back a 500."""
+    patient = api.patient()
+    form = api.client.post(
+        "/v1/auth/token",
+        content=b"username=a%00b&password=whatever",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert form.status_code == 422
+    assert form.json()["code"] == "validation_error"
+    body = api.client.put(
+        "/v1/me/consents",
+        content=b'{"employer_contact": true, "employer_contact_note": "a\\u0000b"}',
+        headers=patient.headers | {"Content-Type": "application/json"},
+    )
+    assert body.status_code == 422
+    query = api.client.get(
+        "/v1/me/access-log", params={"cursor": "a\x00b"}, headers=patient.headers
+    )
+    assert query.status_code == 422
+    assert api.client.get("/v1/me/consents", headers=patient.headers).json()["history"] == []

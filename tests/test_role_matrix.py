@@ -69,6 +69,15 @@ ROUTES: list[Row] = [
     Row("GET", "/v1/patients/{patient_id}/work-diary", frozenset({T})),
     Row("GET", "/v1/me/work-summary", frozenset({P})),
     Row("GET", "/v1/patients/{patient_id}/work-summary", frozenset({T})),
+    Row("GET", "/v1/exercises", ANY),
+    Row("POST", "/v1/patients/{patient_id}/assignments", frozenset({T}), {}),
+    Row("GET", "/v1/patients/{patient_id}/assignments", frozenset({T})),
+    Row("PATCH", "/v1/assignments/{assignment_id}", frozenset({T}), {}),
+    Row("GET", "/v1/me/assignments", frozenset({P})),
+    Row("POST", "/v1/me/exercise-logs", frozenset({P}), {}),
+    Row("GET", "/v1/me/exercise-logs", frozenset({P})),
+    Row("GET", "/v1/patients/{patient_id}/exercise-logs", frozenset({T})),
+    Row("GET", "/v1/patients/{patient_id}/adherence", frozenset({T})),
 ]
 
 # Values for path parameters other than {patient_id} (which the tests choose themselves).

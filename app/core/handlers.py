@@ -38,10 +38,11 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    if exc.status_code == 400:
-        # Only the framework raises these (our code raises AppError): a body it could not even
-        # decode. To the client that is invalid input like any other, so a 422.
-        errors = [{"loc": ["body"], "msg": "The body could not be decoded.", "type": "invalid"}]
+    if exc.status_code in (400, 422):
+        # Only the framework and the request middleware raise these (our code raises AppError):
+        # a body that could not be decoded or carried a NUL. Invalid input, so a 422.
+        msg = "The body could not be decoded." if exc.status_code == 400 else str(exc.detail)
+        errors = [{"loc": ["body"], "msg": msg, "type": "invalid"}]
         return JSONResponse({"detail": errors, "code": "validation_error"}, status_code=422)
     headers = dict(getattr(exc, "headers", None) or {})
     if exc.status_code == 405:

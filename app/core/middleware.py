@@ -62,6 +62,8 @@ class RequestContextMiddleware:
             declared = _header(scope, b"content-length")
             if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
                 await _send_json(send_wrapper, 413, _too_large())
+            elif b"%00" in scope.get("query_string", b"") or "\x00" in scope["path"]:
+                await _send_json(send_wrapper, 422, _nul_body())
             else:
                 await self.app(scope, _limited(receive), send_wrapper)
         except Exception:
@@ -84,22 +86,43 @@ class RequestContextMiddleware:
             )
 
 
+# PostgreSQL text cannot hold NUL, and no field of ours has a use for it: refuse it up front,
+# whether raw, JSON-escaped or percent-encoded, in the body or the query string.
+_NUL_FORMS = (b"\x00", b"\\u0000", b"%00")
+_NUL_TAIL = 5
+
+
+def _nul_error() -> HTTPException:
+    return HTTPException(422, "The request contains a NUL character.")
+
+
+def _nul_body() -> dict[str, Any]:
+    issue = {"loc": ["query"], "msg": "NUL characters are not allowed.", "type": "nul_character"}
+    return {"detail": [issue], "code": "validation_error"}
+
+
 def _too_large() -> dict[str, Any]:
     return {"detail": "The request body is larger than 64 KiB.", "code": "payload_too_large"}
 
 
 def _limited(receive: Receive) -> Receive:
-    """Stop reading a body (sent without a length) once it passes the limit."""
+    """Stop reading a body past the size limit, or one that carries a NUL character."""
     received = 0
+    tail = b""
 
     async def wrapper() -> Message:
-        nonlocal received
+        nonlocal received, tail
         message = await receive()
         if message["type"] == "http.request":
-            received += len(message.get("body", b""))
+            chunk = message.get("body", b"")
+            received += len(chunk)
             if received > MAX_BODY_BYTES:
                 # An HTTPException, so FastAPI re-raises it and the handler renders a 413.
                 raise HTTPException(413, _too_large()["detail"])
+            window = (tail + chunk).lower()
+            if any(form in window for form in _NUL_FORMS):
+                raise _nul_error()
+            tail = window[-_NUL_TAIL:]
         return message
 
     return wrapper

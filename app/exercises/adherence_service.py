@@ -1,0 +1,230 @@
+"""Set-based loading for adherence and "today": one query for plans, one for log counts."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts.models import user_table
+from app.care.access import PatientScope
+from app.core.errors import Unprocessable
+from app.core.time import local_today
+from app.exercises.adherence import DayCount, Dose, Plan, compute, rate, today_progress
+from app.exercises.models import assignment_table, dose_table, exercise_log_table
+from app.exercises.schemas import (
+    AdherencePublic,
+    AssignmentAdherence,
+    TodayAssignment,
+    WeekAdherence,
+    format_worry_time,
+)
+
+_a = assignment_table.c
+_d = dose_table.c
+_l = exercise_log_table.c
+_u = user_table.c
+MAX_WINDOW_DAYS = 366
+DEFAULT_WINDOW_DAYS = 28
+
+
+async def load_plans(
+    session: AsyncSession, *, patient_ids: Sequence[uuid.UUID], window_start: date, window_end: date
+) -> tuple[dict[uuid.UUID, str], dict[uuid.UUID, list[Plan]]]:
+    """Time zones of the patients and their assignments overlapping the window (one query)."""
+    query = (
+        select(
+            _u.id.label("patient_id"),
+            _u.timezone,
+            _a.id,
+            _a.exercise_kind,
+            _a.starts_on,
+            _a.ends_on,
+            _a.worry_time,
+            _a.instructions,
+            _d.effective_from,
+            _d.times_per_day,
+            _d.times_per_week,
+            _d.paused,
+        )
+        .select_from(user_table)
+        .outerjoin(
+            assignment_table,
+            (_a.patient_id == _u.id)
+            & (_a.starts_on <= window_end)
+            & (_a.ends_on.is_(None) | (_a.ends_on >= window_start)),
+        )
+        .outerjoin(dose_table, _d.assignment_id == _a.id)
+        .where(_u.id.in_(list(patient_ids)))
+        .order_by(_u.id, _a.starts_on, _a.id, _d.effective_from)
+    )
+    zones: dict[uuid.UUID, str] = {}
+    rows_by_plan: dict[uuid.UUID, list[Dose]] = defaultdict(list)
+    heads: dict[uuid.UUID, Any] = {}
+    for row in (await session.execute(query)).all():
+        zones[row.patient_id] = row.timezone
+        if row.id is None or row.effective_from is None:
+            continue
+        heads.setdefault(row.id, row)
+        rows_by_plan[row.id].append(
+            Dose(row.effective_from, row.times_per_day, row.times_per_week, bool(row.paused))
+        )
+    plans: dict[uuid.UUID, list[Plan]] = {pid: [] for pid in zones}
+    for plan_id, head in heads.items():
+        plans[head.patient_id].append(
+            Plan(
+                id=plan_id,
+                patient_id=head.patient_id,
+                exercise_kind=head.exercise_kind,
+                starts_on=head.starts_on,
+                ends_on=head.ends_on,
+                doses=tuple(rows_by_plan[plan_id]),
+                worry_time=format_worry_time(head.worry_time),
+                instructions=head.instructions,
+            )
+        )
+    return zones, plans
+
+
+async def load_day_counts(
+    session: AsyncSession, *, patient_ids: Sequence[uuid.UUID], window_start: date, window_end: date
+) -> dict[uuid.UUID, list[DayCount]]:
+    """Logs per patient, assignment id, kind and local date in the window (one query)."""
+    query = (
+        select(
+            _l.patient_id,
+            _l.assignment_id,
+            _l.exercise_kind,
+            _l.local_date,
+            func.count().label("n"),
+            func.max(_l.started_at).label("last_started_at"),
+        )
+        .where(
+            _l.patient_id.in_(list(patient_ids)),
+            _l.local_date >= window_start,
+            _l.local_date <= window_end,
+        )
+        .group_by(_l.patient_id, _l.assignment_id, _l.exercise_kind, _l.local_date)
+    )
+    counts: dict[uuid.UUID, list[DayCount]] = defaultdict(list)
+    for row in (await session.execute(query)).all():
+        counts[row.patient_id].append(
+            DayCount(
+                row.assignment_id, row.exercise_kind, row.local_date, row.n, row.last_started_at
+            )
+        )
+    return counts
+
+
+async def adherence_for_patients(
+    session: AsyncSession, *, patient_ids: Sequence[uuid.UUID], window_start: date, window_end: date
+) -> dict[uuid.UUID, AdherencePublic]:
+    """Adherence of many patients over one window of local dates, in two queries."""
+    zones, plans = await load_plans(
+        session, patient_ids=patient_ids, window_start=window_start, window_end=window_end
+    )
+    counts = await load_day_counts(
+        session, patient_ids=patient_ids, window_start=window_start, window_end=window_end
+    )
+    answers: dict[uuid.UUID, AdherencePublic] = {}
+    for patient_id, zone_name in zones.items():
+        today = local_today(zone_name)
+        items = []
+        for plan in plans[patient_id]:
+            result = compute(
+                plan,
+                counts.get(patient_id, []),
+                window_start=window_start,
+                window_end=window_end,
+                today=today,
+            )
+            items.append(
+                AssignmentAdherence(
+                    assignment_id=plan.id,
+                    exercise_kind=plan.exercise_kind,  # type: ignore[arg-type]
+                    prescribed=result.prescribed,
+                    completed=result.completed,
+                    rate=rate(result.completed, result.prescribed),
+                    by_week=[
+                        WeekAdherence(
+                            week=f"{w.year}-W{w.week:02d}",
+                            starts_on=w.starts_on,
+                            prescribed=w.prescribed,
+                            completed=w.completed,
+                            rate=rate(w.completed, w.prescribed),
+                        )
+                        for w in result.weeks
+                    ],
+                    last_done_at=result.last_done_at,
+                )
+            )
+        prescribed = sum(item.prescribed for item in items)
+        completed = sum(item.completed for item in items)
+        answers[patient_id] = AdherencePublic(
+            patient_id=patient_id,
+            window_start=window_start,
+            window_end=window_end,
+            prescribed=prescribed,
+            completed=completed,
+            rate=rate(completed, prescribed),
+            assignments=items,
+        )
+    return answers
+
+
+async def patient_adherence(
+    session: AsyncSession, *, scope: PatientScope, date_from: date | None, date_to: date | None
+) -> AdherencePublic:
+    """One linked patient's adherence; the window defaults to the 28 days ending today."""
+    if date_from is None or date_to is None:
+        zone_name = await session.scalar(select(_u.timezone).where(_u.id == scope.patient_id))
+        today = local_today(zone_name or "UTC")
+        date_to = date_to or today
+        date_from = date_from or date_to - timedelta(days=DEFAULT_WINDOW_DAYS - 1)
+    if date_from > date_to:
+        raise Unprocessable("`from` is after `to`.", code="invalid_window")
+    if (date_to - date_from).days >= MAX_WINDOW_DAYS:
+        raise Unprocessable("The window is longer than a year.", code="window_too_long")
+    answers = await adherence_for_patients(
+        session, patient_ids=[scope.patient_id], window_start=date_from, window_end=date_to
+    )
+    return answers[scope.patient_id]
+
+
+async def today_assignments(
+    session: AsyncSession, *, patient_id: uuid.UUID, timezone: str
+) -> list[TodayAssignment]:
+    """The patient's assignments active today with done/prescribed for today or this week."""
+    today = local_today(timezone)
+    monday = today - timedelta(days=today.weekday())
+    _, plans = await load_plans(
+        session, patient_ids=[patient_id], window_start=today, window_end=today
+    )
+    counts = await load_day_counts(
+        session, patient_ids=[patient_id], window_start=monday, window_end=today
+    )
+    items = []
+    for plan in plans.get(patient_id, []):
+        progress = today_progress(plan, counts.get(patient_id, []), today=today)
+        if progress is None:
+            continue
+        period, prescribed, done = progress
+        items.append(
+            TodayAssignment(
+                id=plan.id,
+                exercise_kind=plan.exercise_kind,  # type: ignore[arg-type]
+                period=period,  # type: ignore[arg-type]
+                prescribed=prescribed,
+                done=done,
+                worry_time=plan.worry_time,
+                instructions=plan.instructions,
+                starts_on=plan.starts_on,
+                ends_on=plan.ends_on,
+            )
+        )
+    return items

@@ -1,0 +1,301 @@
+"""Adherence and today's counts through HTTP, on calendars counted by hand."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import time_machine
+
+from tests.factories import Actor, Api
+
+
+def at(moment: str) -> Any:
+    return time_machine.travel(datetime.fromisoformat(moment), tick=True)
+
+
+def assign(api: Api, therapist: Actor, patient: Actor, **body: Any) -> dict[str, Any]:
+    response = api.client.post(
+        f"/v1/patients/{patient.id}/assignments", json=body, headers=therapist.headers
+    )
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def log(api: Api, patient: Actor, kind: str, started_at: str, **fields: Any) -> None:
+    defaults: dict[str, dict[str, Any]] = {
+        "attention_training": {
+            "phases_completed": ["selective", "switching", "divided"],
+            "self_focus_before": 2,
+            "self_focus_after": 0,
+        },
+        "worry_postponement": {
+            "worries_noticed": 3,
+            "worries_postponed": 3,
+            "worry_time_used": True,
+            "worry_time_minutes": 10,
+            "uncontrollability_before": 70,
+            "uncontrollability_after": 50,
+        },
+        "detached_mindfulness": {"detachment_before": 30, "detachment_after": 60},
+    }
+    body = {
+        "id": str(uuid.uuid4()),
+        "exercise_kind": kind,
+        "started_at": started_at,
+        "duration_seconds": 700,
+        **defaults[kind],
+        **fields,
+    }
+    response = api.client.post("/v1/me/exercise-logs", json=body, headers=patient.headers)
+    assert response.status_code == 201, response.text
+
+
+def adherence(api: Api, therapist: Actor, patient: Actor, start: str, end: str) -> Any:
+    response = api.client.get(
+        f"/v1/patients/{patient.id}/adherence",
+        params={"from": start, "to": end},
+        headers=therapist.headers,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_att_twice_a_day_and_worry_postponement_match_a_hand_count(api: Api) -> None:
+    # Wednesday 11 March 2026, 13:00 in Oslo (CET, UTC+1).
+    with at("2026-03-11T12:00:00+00:00"):
+        therapist = api.therapist()
+        patient = api.patient(therapist, timezone="Europe/Oslo")
+        att = assign(
+            api,
+            therapist,
+            patient,
+            exercise_kind="attention_training",
+            times_per_day=2,
+            starts_on="2026-03-09",
+        )
+        worry = assign(
+            api,
+            therapist,
+            patient,
+            exercise_kind="worry_postponement",
+            times_per_day=1,
+            starts_on="2026-03-09",
+            worry_time="18:00",
+            instructions="Utsett til 18:00, maks 15 minutter.",
+        )
+        assert worry["worry_time"] == "18:00"
+        assert (att["status"], att["times_per_day"]) == ("active", 2)
+        # Monday: ATT twice (linked), plus a third that the cap ignores; worry time used.
+        log(api, patient, "attention_training", "2026-03-09T07:00:00Z", assignment_id=att["id"])
+        log(api, patient, "attention_training", "2026-03-09T12:00:00Z", assignment_id=att["id"])
+        log(api, patient, "attention_training", "2026-03-09T19:00:00Z")
+        log(api, patient, "worry_postponement", "2026-03-09T17:00:00Z", assignment_id=worry["id"])
+        # Tuesday: ATT once (unlinked still counts), no worry postponement.
+        log(api, patient, "attention_training", "2026-03-10T08:00:00Z")
+        # Wednesday (today): ATT once so far; worry logged at 23:30 UTC Tuesday = 00:30 today.
+        log(api, patient, "attention_training", "2026-03-11T07:30:00Z", assignment_id=att["id"])
+        log(api, patient, "worry_postponement", "2026-03-10T23:30:00Z")
+
+        body = adherence(api, therapist, patient, "2026-03-02", "2026-03-15")
+        by_kind = {item["exercise_kind"]: item for item in body["assignments"]}
+        # ATT: Mon 2/2, Tue 1/2, Wed 1/2 (days after today are not prescribed).
+        assert (
+            by_kind["attention_training"]["prescribed"],
+            by_kind["attention_training"]["completed"],
+        ) == (6, 4)
+        assert by_kind["attention_training"]["rate"] == 0.667
+        assert by_kind["attention_training"]["by_week"] == [
+            {
+                "week": "2026-W11",
+                "starts_on": "2026-03-09",
+                "prescribed": 6,
+                "completed": 4,
+                "rate": 0.667,
+            }
+        ]
+        assert by_kind["attention_training"]["last_done_at"] == "2026-03-11T07:30:00Z"
+        # Worry: Mon 1/1, Tue 0/1, Wed 1/1.
+        assert (
+            by_kind["worry_postponement"]["prescribed"],
+            by_kind["worry_postponement"]["completed"],
+        ) == (3, 2)
+        assert (body["prescribed"], body["completed"], body["rate"]) == (9, 6, 0.667)
+
+        today = api.client.get("/v1/me/assignments", headers=patient.headers).json()
+        progress = {item["exercise_kind"]: item for item in today["data"]}
+        assert (
+            progress["attention_training"]["done"],
+            progress["attention_training"]["prescribed"],
+        ) == (1, 2)
+        assert progress["attention_training"]["period"] == "day"
+        assert progress["worry_postponement"]["done"] == 1
+        assert progress["worry_postponement"]["worry_time"] == "18:00"
+
+
+def test_oslo_across_the_start_of_summer_time(api: Api) -> None:
+    # Summer time starts Sunday 29 March 2026 at 01:00 UTC (Oslo goes from UTC+1 to UTC+2).
+    with at("2026-03-31T10:00:00+00:00"):
+        therapist = api.therapist()
+        patient = api.patient(therapist, timezone="Europe/Oslo")
+        dm = assign(
+            api,
+            therapist,
+            patient,
+            exercise_kind="detached_mindfulness",
+            times_per_day=1,
+            starts_on="2026-03-23",
+        )
+        log(api, patient, "detached_mindfulness", "2026-03-23T07:00:00Z")  # Mon 23rd 08:00
+        log(api, patient, "detached_mindfulness", "2026-03-28T22:30:00Z")  # Sat 28th 23:30 CET
+        log(api, patient, "detached_mindfulness", "2026-03-29T22:30:00Z")  # Mon 30th 00:30 CEST
+        log(api, patient, "detached_mindfulness", "2026-03-30T16:00:00Z")  # Mon 30th again
+        log(api, patient, "detached_mindfulness", "2026-03-31T06:00:00Z")  # Tue 31st
+        body = adherence(api, therapist, patient, "2026-03-23", "2026-04-05")
+        [item] = body["assignments"]
+        assert item["assignment_id"] == dm["id"]
+        assert [(w["week"], w["prescribed"], w["completed"]) for w in item["by_week"]] == [
+            ("2026-W13", 7, 2),  # Sunday 29th has no practice: the 22:30 UTC one is Monday's
+            ("2026-W14", 2, 2),  # Mon 30th (two, capped at one) and Tue 31st
+        ]
+        assert (item["prescribed"], item["completed"]) == (9, 4)
+
+
+def test_auckland_across_the_end_of_daylight_time(api: Api) -> None:
+    # Daylight time ends Sunday 5 April 2026 at 03:00 local (UTC+13 becomes UTC+12).
+    with at("2026-04-07T00:00:00+00:00"):  # Tuesday 7 April, 12:00 in Auckland
+        therapist = api.therapist()
+        patient = api.patient(therapist, timezone="Pacific/Auckland")
+        assign(
+            api,
+            therapist,
+            patient,
+            exercise_kind="attention_training",
+            times_per_day=1,
+            starts_on="2026-03-30",
+        )
+        log(api, patient, "attention_training", "2026-03-31T20:00:00Z")  # Wed 1st 09:00 +13
+        log(api, patient, "attention_training", "2026-04-04T11:30:00Z")  # Sun 5th 00:30 +13
+        log(api, patient, "attention_training", "2026-04-05T11:30:00Z")  # Sun 5th 23:30 +12
+        log(api, patient, "attention_training", "2026-04-05T12:30:00Z")  # Mon 6th 00:30 +12
+        body = adherence(api, therapist, patient, "2026-04-01", "2026-04-07")
+        [item] = body["assignments"]
+        assert [(w["week"], w["prescribed"], w["completed"]) for w in item["by_week"]] == [
+            ("2026-W14", 5, 2),  # Wed-Sun: Wednesday, and Sunday once (two logs, one dose)
+            ("2026-W15", 2, 1),  # Mon-Tue (today): Monday
+        ]
+        assert (item["prescribed"], item["completed"], item["rate"]) == (7, 3, 0.429)
+
+
+def test_dose_change_pause_and_end_by_patch_keep_past_days_as_they_were(api: Api) -> None:
+    # Friday 20 March 2026; the assignment started Monday 9th, once a day.
+    with at("2026-03-20T09:00:00+00:00"):
+        therapist, colleague = api.therapist(), api.therapist()
+        patient = api.patient(therapist)
+        att = assign(
+            api,
+            therapist,
+            patient,
+            exercise_kind="attention_training",
+            times_per_day=1,
+            starts_on="2026-03-09",
+        )
+        url = f"/v1/assignments/{att['id']}"
+
+        def patch(body: dict[str, Any], who: Actor = therapist) -> Any:
+            return api.client.patch(url, json=body, headers=who.headers)
+
+        twice = patch({"times_per_day": 2, "effective_from": "2026-03-12"})
+        assert twice.status_code == 200, twice.text
+        paused = patch({"paused": True, "effective_from": "2026-03-16"})
+        assert paused.json()["dose_history"][-1] == {
+            "effective_from": "2026-03-16",
+            "times_per_day": 2,
+            "times_per_week": None,
+            "paused": True,
+        }
+        resumed = patch({"paused": False, "effective_from": "2026-03-18"})
+        assert resumed.json()["status"] == "active"
+        ended = patch({"ends_on": "2026-03-19"})
+        assert ended.json()["status"] == "ended"
+        assert [d["effective_from"] for d in ended.json()["dose_history"]] == [
+            "2026-03-09",
+            "2026-03-12",
+            "2026-03-16",
+            "2026-03-18",
+        ]
+        assert patch({"paused": True}, who=colleague).status_code == 404
+        too_early = patch({"times_per_day": 3, "effective_from": "2026-03-01"})
+        assert too_early.status_code == 422
+        assert too_early.json()["code"] == "effective_from_out_of_range"
+
+        for day in (9, 10, 12, 12, 13, 16, 18, 18, 19, 20):
+            log(api, patient, "attention_training", f"2026-03-{day:02d}T08:00:00Z")
+        body = adherence(api, therapist, patient, "2026-03-09", "2026-03-22")
+        [item] = body["assignments"]
+        # Week 11: Mon-Wed 1/day (3), Thu-Sun 2/day (8) = 11; done 1+1+0+2+1+0+0 = 5.
+        # Week 12: paused Mon-Tue, Wed-Thu 2/day (4), ended after Thursday; done 2+1 = 3.
+        assert [(w["week"], w["prescribed"], w["completed"]) for w in item["by_week"]] == [
+            ("2026-W11", 11, 5),
+            ("2026-W12", 4, 3),
+        ]
+        assert api.client.get("/v1/me/assignments", headers=patient.headers).json()["count"] == 0
+
+
+def test_weekly_dose_over_http_and_overlapping_assignments_are_refused(api: Api) -> None:
+    with at("2026-03-12T09:00:00+00:00"):  # Thursday 12 March
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        weekly = assign(
+            api,
+            therapist,
+            patient,
+            exercise_kind="detached_mindfulness",
+            times_per_week=3,
+            starts_on="2026-03-05",
+        )
+        again = api.client.post(
+            f"/v1/patients/{patient.id}/assignments",
+            json={
+                "exercise_kind": "detached_mindfulness",
+                "times_per_day": 1,
+                "starts_on": "2026-03-20",
+            },
+            headers=therapist.headers,
+        )
+        assert again.status_code == 409
+        assert again.json()["code"] == "assignment_overlaps"
+        for day in (5, 6, 7, 10):
+            log(api, patient, "detached_mindfulness", f"2026-03-{day:02d}T08:00:00Z")
+        body = adherence(api, therapist, patient, "2026-03-02", "2026-03-15")
+        [item] = body["assignments"]
+        # Week 10: Thu-Sun = 4/7 of 3 -> 2 (three done, two count); week 11: Mon-Thu = 12/7 -> 2.
+        assert [(w["week"], w["prescribed"], w["completed"]) for w in item["by_week"]] == [
+            ("2026-W10", 2, 2),
+            ("2026-W11", 2, 1),
+        ]
+        today = api.client.get("/v1/me/assignments", headers=patient.headers).json()["data"]
+        assert [(t["id"], t["period"], t["prescribed"], t["done"]) for t in today] == [
+            (weekly["id"], "week", 3, 1)
+        ]
+        listed = api.client.get(
+            f"/v1/patients/{patient.id}/assignments", headers=therapist.headers
+        ).json()
+        assert [a["id"] for a in listed["data"]] == [weekly["id"]]
+
+
+def test_the_window_defaults_to_28_days_and_must_be_ordered(api: Api) -> None:
+    with at("2026-03-20T09:00:00+00:00"):
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        url = f"/v1/patients/{patient.id}/adherence"
+        default = api.client.get(url, headers=therapist.headers).json()
+        assert (default["window_start"], default["window_end"]) == ("2026-02-21", "2026-03-20")
+        assert (default["prescribed"], default["rate"], default["assignments"]) == (0, None, [])
+        backwards = api.client.get(
+            url, params={"from": "2026-03-20", "to": "2026-03-01"}, headers=therapist.headers
+        )
+        assert backwards.status_code == 422
+        assert backwards.json()["code"] == "invalid_window"
