@@ -4,9 +4,13 @@ from fastapi import APIRouter
 
 from app.accounts.router import router as accounts_router
 from app.auth.router import router as auth_router
+from app.boosters.router import router as boosters_router
 from app.care.router import router as care_router
+from app.checkins.router import router as checkins_router
 
 api_router = APIRouter(prefix="/v1")
 api_router.include_router(auth_router)
 api_router.include_router(accounts_router)
 api_router.include_router(care_router)
+api_router.include_router(checkins_router)
+api_router.include_router(boosters_router)

@@ -1,0 +1,364 @@
+"""Booster requests: creating (patient, rule, follow-up), listing, moving through their states."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.boosters.models import booster_event_table, booster_request_table
+from app.boosters.schemas import BoosterRequestCreate, BoosterRequestPublic, BoosterRequestUpdate
+from app.care.access import linked_patient_ids
+from app.checkins.sql import dialect_insert
+from app.core.errors import Conflict, NotFound, TooManyRequests, Unprocessable
+from app.core.pagination import decode_cursor, encode_cursor
+from app.core.time import local_today, utcnow, zone
+
+_r = booster_request_table.c
+PATIENT_DAILY_LIMIT = 3
+# Every legal move; anything else is a 409.
+TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("open", "scheduled"),
+        ("open", "declined"),
+        ("open", "cancelled"),
+        ("scheduled", "completed"),
+        ("scheduled", "cancelled"),
+    }
+)
+RESOLVED = frozenset({"completed", "declined", "cancelled"})
+_COLUMNS = [_r[name] for name in BoosterRequestPublic.model_fields]
+
+
+def _public(row: Any) -> BoosterRequestPublic:
+    return BoosterRequestPublic.model_validate(row, from_attributes=True)
+
+
+def request_not_found() -> NotFound:
+    """The one 404 for a request that does not exist or is not the caller's to see."""
+    return NotFound("Booster request not found.", code="booster_request_not_found")
+
+
+def open_conflict(open_id: uuid.UUID) -> Conflict:
+    """The 409 pointing at the request that is already open."""
+    return Conflict(
+        "A booster request is already open.",
+        code="booster_request_open",
+        extra={"open_request_id": str(open_id)},
+    )
+
+
+async def _record(
+    session: AsyncSession,
+    *,
+    request_id: uuid.UUID,
+    from_status: str | None,
+    to_status: str,
+    actor_id: uuid.UUID | None,
+    actor_role: str,
+    at: datetime,
+) -> None:
+    await session.execute(
+        insert(booster_event_table).values(
+            id=uuid.uuid4(),
+            request_id=request_id,
+            from_status=from_status,
+            to_status=to_status,
+            actor_id=actor_id,
+            actor_role=actor_role,
+            at=at,
+        )
+    )
+
+
+async def insert_open_request(
+    session: AsyncSession,
+    *,
+    patient_id: uuid.UUID,
+    source: str,
+    reason: str | None,
+    preferred_times: str | None = None,
+    actor_id: uuid.UUID | None,
+    actor_role: str,
+    now: datetime,
+) -> BoosterRequestPublic | None:
+    """Open a request (no commit); None when one is already open (the unique index decides)."""
+    stmt = (
+        dialect_insert(session, booster_request_table)
+        .values(
+            id=uuid.uuid4(),
+            patient_id=patient_id,
+            source=source,
+            status="open",
+            reason=reason,
+            preferred_times=preferred_times,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["patient_id"], index_where=_r.status == "open")
+        .returning(*_COLUMNS)
+    )
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        return None
+    await _record(
+        session,
+        request_id=row.id,
+        from_status=None,
+        to_status="open",
+        actor_id=actor_id,
+        actor_role=actor_role,
+        at=now,
+    )
+    return _public(row)
+
+
+async def open_request_id(session: AsyncSession, *, patient_id: uuid.UUID) -> uuid.UUID | None:
+    """The patient's open request, if any."""
+    return await session.scalar(
+        select(_r.id).where(_r.patient_id == patient_id, _r.status == "open")
+    )
+
+
+def _local_day_bounds(timezone: str, now: datetime) -> tuple[datetime, datetime]:
+    today = local_today(timezone, now=now)
+    start = datetime.combine(today, time(), tzinfo=zone(timezone))
+    end = datetime.combine(today + timedelta(days=1), time(), tzinfo=zone(timezone))
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+async def create_patient_request(
+    session: AsyncSession, *, patient_id: uuid.UUID, timezone: str, data: BoosterRequestCreate
+) -> BoosterRequestPublic:
+    """The patient asks for a booster: 409 while one is open, 429 after 3 in a local day."""
+    now = utcnow()
+    start, end = _local_day_bounds(timezone, now)
+    row = (
+        await session.execute(
+            select(
+                select(_r.id)
+                .where(_r.patient_id == patient_id, _r.status == "open")
+                .scalar_subquery()
+                .label("open_id"),
+                select(func.count())
+                .where(
+                    _r.patient_id == patient_id,
+                    _r.source == "patient",
+                    _r.created_at >= start,
+                    _r.created_at < end,
+                )
+                .scalar_subquery()
+                .label("today"),
+            )
+        )
+    ).one()
+    if row.open_id is not None:
+        raise open_conflict(row.open_id)
+    if row.today >= PATIENT_DAILY_LIMIT:
+        raise TooManyRequests(
+            f"At most {PATIENT_DAILY_LIMIT} booster requests a day.",
+            code="booster_request_limit",
+            retry_after=int((end - now).total_seconds()),
+        )
+    created = await insert_open_request(
+        session,
+        patient_id=patient_id,
+        source="patient",
+        reason=data.reason,
+        preferred_times=data.preferred_times,
+        actor_id=patient_id,
+        actor_role="patient",
+        now=now,
+    )
+    if created is None:  # a concurrent request won the race
+        await session.rollback()
+        open_id = await open_request_id(session, patient_id=patient_id)
+        raise open_conflict(open_id or uuid.uuid4())
+    await session.commit()
+    return created
+
+
+async def _move(
+    session: AsyncSession,
+    *,
+    request_id: uuid.UUID,
+    current: str,
+    target: str,
+    actor_id: uuid.UUID,
+    actor_role: str,
+    values: dict[str, Any],
+) -> BoosterRequestPublic:
+    if (current, target) not in TRANSITIONS:
+        raise Conflict(f"A {current} request cannot become {target}.", code="illegal_transition")
+    now = utcnow()
+    stmt = (
+        update(booster_request_table)
+        .where(_r.id == request_id, _r.status == current)
+        .values(status=target, updated_at=now, **values)
+        .returning(*_COLUMNS)
+    )
+    if target in RESOLVED:
+        stmt = stmt.values(resolved_at=now)
+    row = (await session.execute(stmt)).first()
+    if row is None:  # someone else moved it first
+        await session.rollback()
+        raise Conflict("The request changed meanwhile; reload it.", code="illegal_transition")
+    await _record(
+        session,
+        request_id=request_id,
+        from_status=current,
+        to_status=target,
+        actor_id=actor_id,
+        actor_role=actor_role,
+        at=now,
+    )
+    await session.commit()
+    return _public(row)
+
+
+async def cancel_patient_request(
+    session: AsyncSession, *, patient_id: uuid.UUID, request_id: uuid.UUID
+) -> BoosterRequestPublic:
+    """The patient withdraws their own open or scheduled request."""
+    current = await session.scalar(
+        select(_r.status).where(_r.id == request_id, _r.patient_id == patient_id)
+    )
+    if current is None:
+        raise request_not_found()
+    return await _move(
+        session,
+        request_id=request_id,
+        current=current,
+        target="cancelled",
+        actor_id=patient_id,
+        actor_role="patient",
+        values={},
+    )
+
+
+async def update_request(
+    session: AsyncSession,
+    *,
+    therapist_id: uuid.UUID,
+    request_id: uuid.UUID,
+    data: BoosterRequestUpdate,
+) -> BoosterRequestPublic:
+    """A therapist schedules, declines, completes or cancels a request of a linked patient."""
+    current = await session.scalar(
+        select(_r.status).where(
+            _r.id == request_id, _r.patient_id.in_(linked_patient_ids(therapist_id))
+        )
+    )
+    if current is None:
+        raise request_not_found()
+    values: dict[str, Any] = {}
+    if data.scheduled_for is not None:
+        values["scheduled_for"] = data.scheduled_for
+    if data.response is not None:
+        values["response"] = data.response
+    return await _move(
+        session,
+        request_id=request_id,
+        current=current,
+        target=data.status,
+        actor_id=therapist_id,
+        actor_role="therapist",
+        values=values,
+    )
+
+
+async def _page(
+    session: AsyncSession, *, where: list[Any], limit: int, cursor: str | None
+) -> tuple[list[BoosterRequestPublic], str | None]:
+    if cursor:
+        created_raw, id_raw = decode_cursor(cursor, 2)
+        try:
+            created, last_id = datetime.fromisoformat(created_raw), uuid.UUID(id_raw)
+        except ValueError as exc:
+            raise Unprocessable("The cursor is not valid.", code="invalid_cursor") from exc
+        where.append(or_(_r.created_at < created, and_(_r.created_at == created, _r.id < last_id)))
+    query = (
+        select(*_COLUMNS)
+        .where(*where)
+        .order_by(_r.created_at.desc(), _r.id.desc())
+        .limit(limit + 1)
+    )
+    rows = (await session.execute(query)).all()
+    page = [_public(row) for row in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        next_cursor = encode_cursor(page[-1].created_at.isoformat(), str(page[-1].id))
+    return page, next_cursor
+
+
+async def list_patient_requests(
+    session: AsyncSession,
+    *,
+    patient_id: uuid.UUID,
+    status: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[BoosterRequestPublic], str | None]:
+    """The patient's own requests, newest first."""
+    where: list[Any] = [_r.patient_id == patient_id]
+    if status:
+        where.append(_r.status == status)
+    return await _page(session, where=where, limit=limit, cursor=cursor)
+
+
+async def list_therapist_requests(
+    session: AsyncSession,
+    *,
+    therapist_id: uuid.UUID,
+    status: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[BoosterRequestPublic], str | None]:
+    """Requests of the therapist's currently linked patients, newest first."""
+    where: list[Any] = [_r.patient_id.in_(linked_patient_ids(therapist_id))]
+    if status:
+        where.append(_r.status == status)
+    return await _page(session, where=where, limit=limit, cursor=cursor)
+
+
+async def open_booster_counts(
+    session: AsyncSession, *, patient_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, int]]:
+    """For many patients at once: how many requests are `open` and `scheduled` (one query)."""
+    counts: dict[uuid.UUID, dict[str, int]] = {
+        pid: {"open": 0, "scheduled": 0} for pid in patient_ids
+    }
+    if not patient_ids:
+        return counts
+    rows = await session.execute(
+        select(_r.patient_id, _r.status, func.count())
+        .where(_r.patient_id.in_(list(patient_ids)), _r.status.in_(("open", "scheduled")))
+        .group_by(_r.patient_id, _r.status)
+    )
+    for patient_id, status, count in rows:
+        counts[patient_id][status] = count
+    return counts
+
+
+async def read_open_request(
+    session: AsyncSession, *, patient_id: uuid.UUID
+) -> BoosterRequestPublic | None:
+    """The patient's open request, in full."""
+    row = (
+        await session.execute(
+            select(*_COLUMNS).where(_r.patient_id == patient_id, _r.status == "open")
+        )
+    ).first()
+    return _public(row) if row else None
+
+
+async def read_request(session: AsyncSession, *, request_id: uuid.UUID) -> BoosterRequestPublic:
+    """One request by id (callers have checked who may see it)."""
+    row = (await session.execute(select(*_COLUMNS).where(_r.id == request_id))).first()
+    if row is None:
+        raise request_not_found()
+    return _public(row)
