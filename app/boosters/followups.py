@@ -12,7 +12,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.boosters.models import follow_up_table, rtw_completion_table
-from app.boosters.requests import insert_open_request, read_open_request, read_request
+from app.boosters.queries import read_open_request, read_request
+from app.boosters.requests import insert_open_request
 from app.boosters.schemas import (
     FollowUpAnswer,
     FollowUpAnswered,

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.boosters.models import booster_event_table, booster_request_table
+from app.boosters.queries import COLUMNS, public, request_not_found
 from app.boosters.schemas import BoosterRequestCreate, BoosterRequestPublic, BoosterRequestUpdate
 from app.care.access import linked_patient_ids
 from app.checkins.sql import dialect_insert
-from app.core.errors import Conflict, NotFound, TooManyRequests, Unprocessable
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.errors import Conflict, TooManyRequests
 from app.core.time import local_today, utcnow, zone
 
 _r = booster_request_table.c
@@ -31,16 +30,6 @@ TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
     }
 )
 RESOLVED = frozenset({"completed", "declined", "cancelled"})
-_COLUMNS = [_r[name] for name in BoosterRequestPublic.model_fields]
-
-
-def _public(row: Any) -> BoosterRequestPublic:
-    return BoosterRequestPublic.model_validate(row, from_attributes=True)
-
-
-def request_not_found() -> NotFound:
-    """The one 404 for a request that does not exist or is not the caller's to see."""
-    return NotFound("Booster request not found.", code="booster_request_not_found")
 
 
 def open_conflict(open_id: uuid.UUID) -> Conflict:
@@ -100,7 +89,7 @@ async def insert_open_request(
             updated_at=now,
         )
         .on_conflict_do_nothing(index_elements=["patient_id"], index_where=_r.status == "open")
-        .returning(*_COLUMNS)
+        .returning(*COLUMNS)
     )
     row = (await session.execute(stmt)).first()
     if row is None:
@@ -114,7 +103,7 @@ async def insert_open_request(
         actor_role=actor_role,
         at=now,
     )
-    return _public(row)
+    return public(row)
 
 
 async def open_request_id(session: AsyncSession, *, patient_id: uuid.UUID) -> uuid.UUID | None:
@@ -199,7 +188,7 @@ async def _move(
         update(booster_request_table)
         .where(_r.id == request_id, _r.status == current)
         .values(status=target, updated_at=now, **values)
-        .returning(*_COLUMNS)
+        .returning(*COLUMNS)
     )
     if target in RESOLVED:
         stmt = stmt.values(resolved_at=now)
@@ -217,7 +206,7 @@ async def _move(
         at=now,
     )
     await session.commit()
-    return _public(row)
+    return public(row)
 
 
 async def cancel_patient_request(
@@ -269,96 +258,3 @@ async def update_request(
         actor_role="therapist",
         values=values,
     )
-
-
-async def _page(
-    session: AsyncSession, *, where: list[Any], limit: int, cursor: str | None
-) -> tuple[list[BoosterRequestPublic], str | None]:
-    if cursor:
-        created_raw, id_raw = decode_cursor(cursor, 2)
-        try:
-            created, last_id = datetime.fromisoformat(created_raw), uuid.UUID(id_raw)
-        except ValueError as exc:
-            raise Unprocessable("The cursor is not valid.", code="invalid_cursor") from exc
-        where.append(or_(_r.created_at < created, and_(_r.created_at == created, _r.id < last_id)))
-    query = (
-        select(*_COLUMNS)
-        .where(*where)
-        .order_by(_r.created_at.desc(), _r.id.desc())
-        .limit(limit + 1)
-    )
-    rows = (await session.execute(query)).all()
-    page = [_public(row) for row in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit:
-        next_cursor = encode_cursor(page[-1].created_at.isoformat(), str(page[-1].id))
-    return page, next_cursor
-
-
-async def list_patient_requests(
-    session: AsyncSession,
-    *,
-    patient_id: uuid.UUID,
-    status: str | None,
-    limit: int,
-    cursor: str | None,
-) -> tuple[list[BoosterRequestPublic], str | None]:
-    """The patient's own requests, newest first."""
-    where: list[Any] = [_r.patient_id == patient_id]
-    if status:
-        where.append(_r.status == status)
-    return await _page(session, where=where, limit=limit, cursor=cursor)
-
-
-async def list_therapist_requests(
-    session: AsyncSession,
-    *,
-    therapist_id: uuid.UUID,
-    status: str | None,
-    limit: int,
-    cursor: str | None,
-) -> tuple[list[BoosterRequestPublic], str | None]:
-    """Requests of the therapist's currently linked patients, newest first."""
-    where: list[Any] = [_r.patient_id.in_(linked_patient_ids(therapist_id))]
-    if status:
-        where.append(_r.status == status)
-    return await _page(session, where=where, limit=limit, cursor=cursor)
-
-
-async def open_booster_counts(
-    session: AsyncSession, *, patient_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, dict[str, int]]:
-    """For many patients at once: how many requests are `open` and `scheduled` (one query)."""
-    counts: dict[uuid.UUID, dict[str, int]] = {
-        pid: {"open": 0, "scheduled": 0} for pid in patient_ids
-    }
-    if not patient_ids:
-        return counts
-    rows = await session.execute(
-        select(_r.patient_id, _r.status, func.count())
-        .where(_r.patient_id.in_(list(patient_ids)), _r.status.in_(("open", "scheduled")))
-        .group_by(_r.patient_id, _r.status)
-    )
-    for patient_id, status, count in rows:
-        counts[patient_id][status] = count
-    return counts
-
-
-async def read_open_request(
-    session: AsyncSession, *, patient_id: uuid.UUID
-) -> BoosterRequestPublic | None:
-    """The patient's open request, in full."""
-    row = (
-        await session.execute(
-            select(*_COLUMNS).where(_r.patient_id == patient_id, _r.status == "open")
-        )
-    ).first()
-    return _public(row) if row else None
-
-
-async def read_request(session: AsyncSession, *, request_id: uuid.UUID) -> BoosterRequestPublic:
-    """One request by id (callers have checked who may see it)."""
-    row = (await session.execute(select(*_COLUMNS).where(_r.id == request_id))).first()
-    if row is None:
-        raise request_not_found()
-    return _public(row)

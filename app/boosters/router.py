@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, status
 
 from app.auth.deps import CurrentPatient, CurrentTherapist
-from app.boosters import followups, requests, rule_service
+from app.boosters import followups, queries, requests, rule_service
 from app.boosters.schemas import (
     BoosterRequestCreate,
     BoosterRequestPublic,
@@ -56,7 +56,7 @@ async def list_my_requests(
     cursor: Cursor = None,
 ) -> ListResponse[BoosterRequestPublic]:
     """The caller's requests, newest first."""
-    items, next_cursor = await requests.list_patient_requests(
+    items, next_cursor = await queries.list_patient_requests(
         session, patient_id=patient.id, status=status, limit=limit, cursor=cursor
     )
     return ListResponse(data=items, count=len(items), next_cursor=next_cursor)
@@ -89,7 +89,7 @@ async def list_requests(
     cursor: Cursor = None,
 ) -> ListResponse[BoosterRequestPublic]:
     """Requests of the caller's linked patients, newest first; filter by status."""
-    items, next_cursor = await requests.list_therapist_requests(
+    items, next_cursor = await queries.list_therapist_requests(
         session, therapist_id=therapist.id, status=status, limit=limit, cursor=cursor
     )
     return ListResponse(data=items, count=len(items), next_cursor=next_cursor)

@@ -41,7 +41,7 @@ async def read_questionnaire(user: CurrentUser, session: SessionDep) -> Question
     response_model=CheckinSaved,
     responses={
         201: {"model": CheckinSaved, "description": "A new check-in for the date"},
-        **error_responses(401, 403),
+        **error_responses(401, 403, 503),
     },
 )
 async def put_checkin(
