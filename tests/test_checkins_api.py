@@ -41,6 +41,7 @@ def test_write_then_replace_the_same_day(api: Api) -> None:
         assert (saved["score"], saved["band"], saved["created"]) == (3.636364, "low", True)
         assert saved["booster_request"] is None
         assert (saved["mood"], saved["worry_minutes"], saved["note"]) == (4, None, "ok")
+        assert saved["questionnaire_version"] == 1
         again = api.client.put(
             url, json={"answers": answers(5), "worry_minutes": 30}, headers=patient.headers
         )
@@ -53,6 +54,7 @@ def test_write_then_replace_the_same_day(api: Api) -> None:
         assert listed["count"] == 1
         assert listed["data"][0]["worry_minutes"] == 30
         assert listed["data"][0]["answers"] == answers(5)
+        assert listed["data"][0]["questionnaire_version"] == 1
 
 
 @pytest.mark.parametrize(

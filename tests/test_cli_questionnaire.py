@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 from typer.testing import CliRunner
@@ -18,7 +21,10 @@ from app.cli import cli
 from app.core.config import get_settings
 from app.core.db import async_url
 from app.core.migrate import upgrade
-from tests.conftest import SECRET
+from app.main import create_app
+from tests.checkin_helpers import answers
+from tests.conftest import SECRET, make_settings
+from tests.factories import Api
 
 LABELS = {str(v): f"label {v}" for v in range(1, 7)}
 
@@ -104,3 +110,44 @@ def test_a_missing_file_is_a_clear_error(env: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["load-questionnaire", str(tmp_path / "nope.json")])
     assert result.exit_code == 1
     assert "cannot read" in result.output
+
+
+def test_a_new_version_is_used_at_once_and_old_answers_keep_theirs(
+    env: str, tmp_path: Path
+) -> None:
+    app = create_app(make_settings(env))
+    with TestClient(app) as client:
+        api = Api(client)
+        with time_machine.travel(datetime(2027, 6, 2, 9, tzinfo=UTC), tick=False):
+            patient = api.patient()
+            old = client.put(
+                "/v1/me/checkins/2027-06-01", json={"answers": answers(4)}, headers=patient.headers
+            )
+            assert old.json()["questionnaire_version"] == 1
+            file = tmp_path / "rtw.json"
+            file.write_text(json.dumps(definition()), encoding="utf-8")
+            assert CliRunner().invoke(cli, ["load-questionnaire", str(file)]).exit_code == 0
+            current = client.get("/v1/questionnaires/rtw-se", headers=patient.headers).json()
+            assert (current["version"], current["title"], current["illustrative"]) == (
+                2,
+                "Lisensiert",
+                False,
+            )
+            stale = client.put(
+                "/v1/me/checkins/2027-06-02", json={"answers": answers(4)}, headers=patient.headers
+            )
+            assert stale.status_code == 422
+            # q2 is reverse-scored: 10 x 4 + (7 - 6) = 41 / 11 = 3.727273
+            new = {f"q{i}": 6 if i == 2 else 4 for i in range(1, 12)}
+            fresh = client.put(
+                "/v1/me/checkins/2027-06-02", json={"answers": new}, headers=patient.headers
+            )
+            assert fresh.status_code == 201
+            assert (fresh.json()["questionnaire_version"], fresh.json()["score"]) == (2, 3.727273)
+            listed = client.get(
+                "/v1/me/checkins", params={"from": "2027-06-01"}, headers=patient.headers
+            ).json()
+            assert [(c["questionnaire_version"], c["score"]) for c in listed["data"]] == [
+                (1, 4.0),
+                (2, 3.727273),
+            ]

@@ -59,6 +59,7 @@ class CheckinWrite(RequestModel):
 class CheckinPublic(BaseModel):
     local_date: date
     questionnaire_id: uuid.UUID
+    questionnaire_version: int
     answers: dict[str, int]
     score: float
     band: Band

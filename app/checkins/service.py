@@ -14,7 +14,7 @@ from app.boosters.rule import RuleParams
 from app.boosters.rule_service import evaluate_after_checkin
 from app.care.access import PatientScope
 from app.checkins.definition import AnswersMismatch, band_of, score_answers
-from app.checkins.models import checkin_table
+from app.checkins.models import checkin_table, questionnaire_version_table
 from app.checkins.questionnaire import current_version
 from app.checkins.schemas import CheckinPublic, CheckinSaved, CheckinWrite
 from app.checkins.sql import dialect_insert
@@ -38,10 +38,11 @@ _RETURNED = (
 )
 
 
-def _public(row: Any) -> CheckinPublic:
+def _public(row: Any, version: int) -> CheckinPublic:
     return CheckinPublic(
         local_date=row.local_date,
         questionnaire_id=row.questionnaire_id,
+        questionnaire_version=version,
         answers=row.answers,
         score=row.score,
         band=band_of(row.score),
@@ -110,7 +111,9 @@ async def write_checkin(
     await session.commit()
     # The id survives a conflict, so a row carrying our fresh id was inserted, not replaced.
     return CheckinSaved(
-        **_public(row).model_dump(), created=row.id == new_id, booster_request=opened
+        **_public(row, questionnaire.version).model_dump(),
+        created=row.id == new_id,
+        booster_request=opened,
     )
 
 
@@ -122,11 +125,16 @@ async def _list(
     if (end - start).days >= LIST_MAX_DAYS:
         raise Unprocessable(f"Ask for at most {LIST_MAX_DAYS} days.", code="range_too_long")
     rows = await session.execute(
-        select(*_RETURNED)
+        select(*_RETURNED, questionnaire_version_table.c.version)
+        .join_from(
+            checkin_table,
+            questionnaire_version_table,
+            questionnaire_version_table.c.id == _c.questionnaire_id,
+        )
         .where(_c.patient_id == patient_id, _c.local_date >= start, _c.local_date <= end)
         .order_by(_c.local_date)
     )
-    return [_public(row) for row in rows]
+    return [_public(row, row.version) for row in rows]
 
 
 async def list_own(
