@@ -32,12 +32,12 @@ TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
 RESOLVED = frozenset({"completed", "declined", "cancelled"})
 
 
-def open_conflict(open_id: uuid.UUID) -> Conflict:
+def open_conflict(open_id: uuid.UUID | None) -> Conflict:
     """The 409 pointing at the request that is already open."""
     return Conflict(
         "A booster request is already open.",
         code="booster_request_open",
-        extra={"open_request_id": str(open_id)},
+        extra={"open_request_id": str(open_id) if open_id else None},
     )
 
 
@@ -166,7 +166,7 @@ async def create_patient_request(
     if created is None:  # a concurrent request won the race
         await session.rollback()
         open_id = await open_request_id(session, patient_id=patient_id)
-        raise open_conflict(open_id or uuid.uuid4())
+        raise open_conflict(open_id)
     await session.commit()
     return created
 
