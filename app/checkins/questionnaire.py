@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.checkins.definition import RTW_SE_KEY, QuestionnaireDefinition
@@ -16,7 +17,7 @@ from app.checkins.schemas import (
     ScaleLabelPublic,
     ScalePublic,
 )
-from app.core.errors import ServiceUnavailable
+from app.core.errors import Conflict, ServiceUnavailable
 from app.core.time import utcnow
 
 _q = questionnaire_version_table.c
@@ -63,16 +64,23 @@ async def add_version(
     latest = await session.scalar(select(func.max(_q.version)).where(_q.key == definition.key))
     version = (latest or 0) + 1
     new_id = uuid.uuid4()
-    await session.execute(
-        insert(questionnaire_version_table).values(
-            id=new_id,
-            key=definition.key,
-            version=version,
-            definition=definition.model_dump(mode="json"),
-            created_at=utcnow(),
+    try:
+        await session.execute(
+            insert(questionnaire_version_table).values(
+                id=new_id,
+                key=definition.key,
+                version=version,
+                definition=definition.model_dump(mode="json"),
+                created_at=utcnow(),
+            )
         )
-    )
-    await session.commit()
+        await session.commit()
+    except IntegrityError as exc:  # another load took this version number first
+        await session.rollback()
+        raise Conflict(
+            "Another version was loaded at the same time; run the command again.",
+            code="questionnaire_version_taken",
+        ) from exc
     return LoadedVersion(id=new_id, version=version, definition=definition)
 
 
