@@ -4,7 +4,9 @@ from fastapi import APIRouter
 
 from app.accounts.router import router as accounts_router
 from app.auth.router import router as auth_router
+from app.boosters.router import router as boosters_router
 from app.care.router import router as care_router
+from app.checkins.router import router as checkins_router
 from app.exercises.router import router as exercises_router
 from app.privacy.router import router as privacy_router
 from app.work.router import router as work_router
@@ -16,3 +18,5 @@ api_router.include_router(care_router)
 api_router.include_router(privacy_router)
 api_router.include_router(work_router)
 api_router.include_router(exercises_router)
+api_router.include_router(checkins_router)
+api_router.include_router(boosters_router)

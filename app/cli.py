@@ -105,6 +105,32 @@ def seed_demo() -> None:
         typer.echo(f"  {account.role.value:<9} {account.email} / {account.password}")
 
 
+@cli.command("load-questionnaire")
+def load_questionnaire(
+    file: Annotated[Path, typer.Argument(help="A questionnaire definition (JSON).")],
+) -> None:
+    """Validate FILE and add it as the next version of its questionnaire (old answers stay)."""
+    from app.checkins.definition import QuestionnaireDefinition
+    from app.checkins.questionnaire import add_version
+
+    try:
+        definition = QuestionnaireDefinition.model_validate_json(file.read_bytes())
+    except OSError as exc:
+        typer.echo(f"error: cannot read {file}: {exc.strerror}", err=True)
+        raise typer.Exit(1) from exc
+    except ValidationError as exc:
+        typer.echo(f"error: {file} is not a valid questionnaire definition:", err=True)
+        for err in exc.errors():
+            where = ".".join(str(part) for part in err["loc"]) or "(file)"
+            typer.echo(f"  {where}: {err['msg']}", err=True)
+        raise typer.Exit(1) from exc
+    loaded = _run(lambda _s, db: add_version(db, definition=definition))
+    typer.echo(
+        f"loaded {definition.key} version {loaded.version} ({len(definition.items)} items, "
+        f"id {loaded.id})"
+    )
+
+
 @cli.command("export-openapi")
 def export_openapi(
     output: Annotated[Path, typer.Option()] = REPO_ROOT / "openapi" / "openapi.json",

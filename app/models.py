@@ -2,7 +2,15 @@
 
 from app.accounts.models import User
 from app.auth.models import AuthSession, RefreshToken
+from app.boosters.models import (
+    BoosterRequest,
+    BoosterRequestEvent,
+    BoosterRuleOverride,
+    FollowUp,
+    RtwCompletion,
+)
 from app.care.models import CareLink, Invitation
+from app.checkins.models import Checkin, QuestionnaireVersion
 from app.core.db import metadata
 from app.exercises.models import AssignmentDose, ExerciseAssignment, ExerciseLog
 from app.idempotency.models import IdempotencyKey
@@ -14,14 +22,21 @@ __all__ = [
     "AccessLogEntry",
     "AssignmentDose",
     "AuthSession",
+    "BoosterRequest",
+    "BoosterRequestEvent",
+    "BoosterRuleOverride",
     "CareLink",
+    "Checkin",
     "Consent",
     "ExerciseAssignment",
     "ExerciseLog",
+    "FollowUp",
     "IdempotencyKey",
     "Invitation",
+    "QuestionnaireVersion",
     "RateCounter",
     "RefreshToken",
+    "RtwCompletion",
     "RtwPlan",
     "RtwPlanVersion",
     "User",

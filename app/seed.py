@@ -9,8 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts import service as accounts
 from app.accounts.models import Role, User
 from app.accounts.schemas import UserCreate
+from app.boosters.rule_service import default_params
 from app.care import service as care
 from app.care.schemas import CareLinkCreate
+from app.checkins.demo import seed_checkins
+from app.core.config import get_settings
 from app.core.security import PasswordHasher
 from app.exercises.demo import seed_homework
 from app.work.demo import seed_work
@@ -56,5 +59,11 @@ async def seed_demo(session: AsyncSession, *, hasher: PasswordHasher) -> list[De
     await seed_work(session, patient_id=patient.id, timezone=patient.timezone)
     await seed_homework(
         session, patient_id=users[Role.patient].id, therapist_id=users[Role.therapist].id
+    )
+    await seed_checkins(
+        session,
+        patient_id=patient.id,
+        timezone=patient.timezone,
+        defaults=default_params(get_settings()),
     )
     return list(DEMO_ACCOUNTS)

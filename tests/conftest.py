@@ -31,7 +31,7 @@ POSTGRES_URL = os.environ.get(
 )
 SECRET = "test-signing-key-that-is-long-and-random-enough-0123456789-abcdefghijklmnop"
 # Tables filled by migrations with reference data; truncation between tests keeps them.
-REFERENCE_TABLES: set[str] = {"alembic_version"}
+REFERENCE_TABLES: set[str] = {"alembic_version", "questionnaire_versions"}
 
 
 def _dsn(url: str) -> str:

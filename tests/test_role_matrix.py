@@ -78,6 +78,23 @@ ROUTES: list[Row] = [
     Row("GET", "/v1/me/exercise-logs", frozenset({P})),
     Row("GET", "/v1/patients/{patient_id}/exercise-logs", frozenset({T})),
     Row("GET", "/v1/patients/{patient_id}/adherence", frozenset({T})),
+    Row("GET", "/v1/questionnaires/rtw-se", ANY),
+    Row("PUT", "/v1/me/checkins/{local_date}", frozenset({P}), {}),
+    Row("GET", "/v1/me/checkins", frozenset({P})),
+    Row("GET", "/v1/me/checkins/summary", frozenset({P})),
+    Row("GET", "/v1/patients/{patient_id}/checkins", frozenset({T})),
+    Row("GET", "/v1/patients/{patient_id}/checkins/summary", frozenset({T})),
+    Row("GET", "/v1/patients/{patient_id}/booster-rule", frozenset({T})),
+    Row("PUT", "/v1/patients/{patient_id}/booster-rule", frozenset({T}), {}),
+    Row("GET", "/v1/patients/{patient_id}/rtw-completion", frozenset({T})),
+    Row("PUT", "/v1/patients/{patient_id}/rtw-completion", frozenset({T}), {}),
+    Row("POST", "/v1/me/booster-requests", frozenset({P}), {}),
+    Row("GET", "/v1/me/booster-requests", frozenset({P})),
+    Row("POST", "/v1/me/booster-requests/{request_id}/cancel", frozenset({P})),
+    Row("GET", "/v1/booster-requests", frozenset({T})),
+    Row("PATCH", "/v1/booster-requests/{request_id}", frozenset({T}), {}),
+    Row("GET", "/v1/me/follow-ups", frozenset({P})),
+    Row("POST", "/v1/me/follow-ups/{follow_up_id}/answer", frozenset({P}), {}),
 ]
 
 # Values for path parameters other than {patient_id} (which the tests choose themselves).

@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     registration_window_seconds: int = Field(default=3600, ge=1)
     db_pool_size: int = Field(default=10, ge=1)
     log_level: str = "INFO"
+    # Defaults of the booster rule (DESIGN.md rule 5); a therapist may override them per patient.
+    booster_window_days: int = Field(default=7, ge=1, le=90)
+    booster_min_checkins: int = Field(default=3, ge=1, le=90)
+    booster_low_threshold: float = Field(default=3.7, ge=1, le=6)
+    booster_drop_threshold: float = Field(default=0.8, gt=0, le=5)
+    booster_cooldown_days: int = Field(default=14, ge=0, le=365)
+    booster_enabled: bool = True
     migrations_dir: Path = REPO_ROOT / "migrations"
 
     @field_validator("cors_origins", mode="before")

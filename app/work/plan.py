@@ -11,6 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.boosters.followups import schedule_follow_ups
 from app.care.access import PatientScope
 from app.core.errors import Conflict, Unprocessable
 from app.core.time import utcnow
@@ -189,9 +190,13 @@ async def save_plan(
         data = data.model_copy(update={"next_review_on": stages[-1].starts_on + REVIEW_AFTER})
     body = data.model_dump(mode="json", exclude={"version"})
     full_return = grades.full_return_date(stages)
-    current: int = (
-        await session.scalar(select(_plan.version).where(_plan.patient_id == patient_id))
-    ) or 0
+    stored = (
+        await session.execute(
+            select(_plan.version, _plan.full_return_on).where(_plan.patient_id == patient_id)
+        )
+    ).first()
+    current: int = stored.version if stored else 0
+    previous_return = stored.full_return_on if stored else None
     if data.version is not None and data.version != current:
         raise _conflict(current)
     now, version = utcnow(), current + 1
@@ -226,8 +231,13 @@ async def save_plan(
                 changed_at=now,
             )
         )
-        # Merge point for the check-in issue: schedule_follow_ups(session,
-        # patient_id=patient_id, full_return_on=full_return, source="rtw_plan") goes here.
+        if full_return is not None or previous_return is not None:
+            # Full return to work starts the 3- and 6-month follow-ups (and moving or dropping
+            # the 0 % stage moves or cancels the unanswered ones); a plan that never had one
+            # leaves a therapist's manual `rtw_completed_on` alone.
+            await schedule_follow_ups(
+                session, patient_id=patient_id, full_return_on=full_return, source="rtw_plan"
+            )
         await session.commit()
     except (IntegrityError, Conflict) as exc:  # a concurrent save won the race
         await session.rollback()

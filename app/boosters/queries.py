@@ -1,0 +1,119 @@
+"""Reading booster requests: lists for patients and therapists, counts for many patients."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.boosters.models import booster_request_table
+from app.boosters.schemas import BoosterRequestPublic
+from app.care.access import linked_patient_ids
+from app.core.errors import NotFound, Unprocessable
+from app.core.pagination import decode_cursor, encode_cursor
+
+_r = booster_request_table.c
+COLUMNS = [_r[name] for name in BoosterRequestPublic.model_fields]
+
+
+def public(row: Any) -> BoosterRequestPublic:
+    return BoosterRequestPublic.model_validate(row, from_attributes=True)
+
+
+def request_not_found() -> NotFound:
+    """The one 404 for a request that does not exist or is not the caller's to see."""
+    return NotFound("Booster request not found.", code="booster_request_not_found")
+
+
+async def _page(
+    session: AsyncSession, *, where: list[Any], limit: int, cursor: str | None
+) -> tuple[list[BoosterRequestPublic], str | None]:
+    if cursor:
+        created_raw, id_raw = decode_cursor(cursor, 2)
+        try:
+            created, last_id = datetime.fromisoformat(created_raw), uuid.UUID(id_raw)
+        except ValueError as exc:
+            raise Unprocessable("The cursor is not valid.", code="invalid_cursor") from exc
+        where.append(or_(_r.created_at < created, and_(_r.created_at == created, _r.id < last_id)))
+    query = (
+        select(*COLUMNS).where(*where).order_by(_r.created_at.desc(), _r.id.desc()).limit(limit + 1)
+    )
+    rows = (await session.execute(query)).all()
+    page = [public(row) for row in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        next_cursor = encode_cursor(page[-1].created_at.isoformat(), str(page[-1].id))
+    return page, next_cursor
+
+
+async def list_patient_requests(
+    session: AsyncSession,
+    *,
+    patient_id: uuid.UUID,
+    status: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[BoosterRequestPublic], str | None]:
+    """The patient's own requests, newest first."""
+    where: list[Any] = [_r.patient_id == patient_id]
+    if status:
+        where.append(_r.status == status)
+    return await _page(session, where=where, limit=limit, cursor=cursor)
+
+
+async def list_therapist_requests(
+    session: AsyncSession,
+    *,
+    therapist_id: uuid.UUID,
+    status: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[BoosterRequestPublic], str | None]:
+    """Requests of the therapist's currently linked patients, newest first."""
+    where: list[Any] = [_r.patient_id.in_(linked_patient_ids(therapist_id))]
+    if status:
+        where.append(_r.status == status)
+    return await _page(session, where=where, limit=limit, cursor=cursor)
+
+
+async def open_booster_counts(
+    session: AsyncSession, *, patient_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, int]]:
+    """For many patients at once: how many requests are `open` and `scheduled` (one query)."""
+    counts: dict[uuid.UUID, dict[str, int]] = {
+        pid: {"open": 0, "scheduled": 0} for pid in patient_ids
+    }
+    if not patient_ids:
+        return counts
+    rows = await session.execute(
+        select(_r.patient_id, _r.status, func.count())
+        .where(_r.patient_id.in_(list(patient_ids)), _r.status.in_(("open", "scheduled")))
+        .group_by(_r.patient_id, _r.status)
+    )
+    for patient_id, status, count in rows:
+        counts[patient_id][status] = count
+    return counts
+
+
+async def read_open_request(
+    session: AsyncSession, *, patient_id: uuid.UUID
+) -> BoosterRequestPublic | None:
+    """The patient's open request, in full."""
+    row = (
+        await session.execute(
+            select(*COLUMNS).where(_r.patient_id == patient_id, _r.status == "open")
+        )
+    ).first()
+    return public(row) if row else None
+
+
+async def read_request(session: AsyncSession, *, request_id: uuid.UUID) -> BoosterRequestPublic:
+    """One request by id (callers have checked who may see it)."""
+    row = (await session.execute(select(*COLUMNS).where(_r.id == request_id))).first()
+    if row is None:
+        raise request_not_found()
+    return public(row)

@@ -1,0 +1,155 @@
+"""Loading the booster rule's inputs, running it after a check-in, and per-patient parameters."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts.models import user_table
+from app.boosters.models import booster_request_table, booster_rule_table
+from app.boosters.requests import insert_open_request
+from app.boosters.rule import RuleOutcome, RuleParams, evaluate, window_start
+from app.boosters.schemas import BoosterRequestPublic, BoosterRuleParams, BoosterRulePublic
+from app.care.access import PatientScope
+from app.checkins.models import checkin_table
+from app.checkins.sql import dialect_insert
+from app.core.config import Settings
+from app.core.time import to_local_date, utcnow
+
+_r = booster_request_table.c
+_o = booster_rule_table.c
+_c = checkin_table.c
+_u = user_table.c
+BASELINE_CHECKINS = 7
+_PARAM_FIELDS = tuple(RuleParams.__dataclass_fields__)
+
+
+def default_params(settings: Settings) -> RuleParams:
+    """The clinic-wide defaults (MESTRING_BOOSTER_* settings)."""
+    return RuleParams(
+        window_days=settings.booster_window_days,
+        min_checkins=settings.booster_min_checkins,
+        low_threshold=settings.booster_low_threshold,
+        drop_threshold=settings.booster_drop_threshold,
+        cooldown_days=settings.booster_cooldown_days,
+        enabled=settings.booster_enabled,
+    )
+
+
+async def evaluate_after_checkin(
+    session: AsyncSession,
+    *,
+    patient_id: uuid.UUID,
+    today: date,
+    timezone: str,
+    defaults: RuleParams,
+    now: datetime | None = None,
+) -> tuple[RuleOutcome, BoosterRequestPublic | None]:
+    """Run the rule inside the caller's transaction (no commit); open a request if it says so."""
+    now = now or utcnow()
+    first = (
+        select(_c.score)
+        .where(_c.patient_id == patient_id)
+        .order_by(_c.local_date)
+        .limit(BASELINE_CHECKINS)
+        .subquery()
+    )
+    context = (
+        await session.execute(
+            select(
+                *[_o[name] for name in _PARAM_FIELDS],
+                select(func.avg(first.c.score)).scalar_subquery().label("baseline"),
+                select(func.count()).select_from(first).scalar_subquery().label("baseline_n"),
+                select(_r.id)
+                .where(_r.patient_id == patient_id, _r.status == "open")
+                .scalar_subquery()
+                .label("open_id"),
+                select(func.max(_r.resolved_at))
+                .where(_r.patient_id == patient_id)
+                .scalar_subquery()
+                .label("last_resolved_at"),
+            )
+            .select_from(user_table.outerjoin(booster_rule_table, _o.patient_id == _u.id))
+            .where(_u.id == patient_id)
+        )
+    ).one()
+    params = defaults
+    if context.window_days is not None:
+        params = RuleParams(**{name: getattr(context, name) for name in _PARAM_FIELDS})
+    scores: dict[date, float] = {}
+    if params.enabled:
+        rows = await session.execute(
+            select(_c.local_date, _c.score).where(
+                _c.patient_id == patient_id,
+                _c.local_date >= window_start(today, params),
+                _c.local_date <= today,
+            )
+        )
+        scores = {row.local_date: row.score for row in rows}
+    baseline = float(context.baseline) if context.baseline_n >= BASELINE_CHECKINS else None
+    last_resolved: datetime | None = context.last_resolved_at
+    outcome = evaluate(
+        scores=scores,
+        today=today,
+        params=params,
+        baseline=baseline,
+        request_open=context.open_id is not None,
+        last_resolved_on=to_local_date(last_resolved, timezone) if last_resolved else None,
+    )
+    if not outcome.opens:
+        return outcome, None
+    created = await insert_open_request(
+        session,
+        patient_id=patient_id,
+        source="checkin_rule",
+        reason=outcome.reason,
+        actor_id=None,
+        actor_role="system",
+        now=now,
+    )
+    return outcome, created
+
+
+async def read_rule(
+    session: AsyncSession, *, scope: PatientScope, defaults: RuleParams
+) -> BoosterRulePublic:
+    """The parameters in force for this patient."""
+    row = (
+        await session.execute(
+            select(*[_o[name] for name in _PARAM_FIELDS], _o.updated_at).where(
+                _o.patient_id == scope.patient_id
+            )
+        )
+    ).first()
+    if row is None:
+        return BoosterRulePublic(
+            **{name: getattr(defaults, name) for name in _PARAM_FIELDS},
+            overridden=False,
+            updated_at=None,
+        )
+    return BoosterRulePublic(
+        **{name: getattr(row, name) for name in _PARAM_FIELDS},
+        overridden=True,
+        updated_at=row.updated_at,
+    )
+
+
+async def write_rule(
+    session: AsyncSession, *, scope: PatientScope, data: BoosterRuleParams
+) -> BoosterRulePublic:
+    """Set this patient's parameters (all of them; they replace the defaults)."""
+    now = utcnow()
+    values = data.model_dump()
+    stmt = dialect_insert(session, booster_rule_table).values(
+        patient_id=scope.patient_id, updated_by=scope.therapist_id, updated_at=now, **values
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["patient_id"],
+        set_={**values, "updated_by": scope.therapist_id, "updated_at": now},
+    )
+    await session.execute(stmt)
+    await session.commit()
+    return BoosterRulePublic(**values, overridden=True, updated_at=now)

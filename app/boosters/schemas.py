@@ -1,0 +1,112 @@
+"""Request and response models for booster requests, the rule's parameters and follow-ups."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
+
+from app.core.schemas import RequestModel, ShortText
+
+RequestStatus = Literal["open", "scheduled", "completed", "declined", "cancelled"]
+RequestSource = Literal["patient", "checkin_rule", "follow_up"]
+LongText = Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class BoosterRequestPublic(BaseModel):
+    id: uuid.UUID
+    patient_id: uuid.UUID
+    source: RequestSource
+    status: RequestStatus
+    reason: str | None
+    preferred_times: str | None
+    scheduled_for: datetime | None
+    response: str | None
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+
+
+class BoosterRequestCreate(RequestModel):
+    reason: ShortText | None = None
+    preferred_times: ShortText | None = Field(
+        default=None, description="Free text, e.g. 'weekday mornings'."
+    )
+
+
+class BoosterRequestUpdate(RequestModel):
+    """A therapist's move: scheduled (with scheduled_for), declined (with response),
+    completed or cancelled."""
+
+    status: Literal["scheduled", "declined", "completed", "cancelled"]
+    scheduled_for: AwareDatetime | None = None
+    response: LongText | None = None
+
+    @model_validator(mode="after")
+    def _fields_fit_the_status(self) -> BoosterRequestUpdate:
+        if (self.status == "scheduled") != (self.scheduled_for is not None):
+            raise ValueError("scheduled_for is required for, and only for, status 'scheduled'")
+        if self.status == "declined" and self.response is None:
+            raise ValueError("a response is required when declining")
+        return self
+
+
+class BoosterRuleParams(RequestModel):
+    window_days: Annotated[int, Field(ge=1, le=90)]
+    min_checkins: Annotated[int, Field(ge=1, le=90)]
+    low_threshold: Annotated[float, Field(ge=1, le=6)]
+    drop_threshold: Annotated[float, Field(gt=0, le=5)]
+    cooldown_days: Annotated[int, Field(ge=0, le=365)]
+    enabled: bool
+
+    @model_validator(mode="after")
+    def _min_fits_window(self) -> BoosterRuleParams:
+        if self.min_checkins > self.window_days:
+            raise ValueError("min_checkins cannot exceed window_days")
+        return self
+
+
+class BoosterRulePublic(BaseModel):
+    window_days: int
+    min_checkins: int
+    low_threshold: float
+    drop_threshold: float
+    cooldown_days: int
+    enabled: bool
+    overridden: bool = Field(description="False: the clinic's defaults apply.")
+    updated_at: datetime | None
+
+
+class RtwCompletionWrite(RequestModel):
+    rtw_completed_on: date | None
+
+
+class FollowUpPublic(BaseModel):
+    id: uuid.UUID
+    months: int
+    full_return_on: date
+    due_on: date
+    status: Literal["pending", "answered", "cancelled"]
+    still_working: bool | None
+    needs_booster: bool | None
+    note: str | None
+    answered_at: datetime | None
+    booster_request_id: uuid.UUID | None
+
+
+class FollowUpAnswer(RequestModel):
+    still_working: bool
+    needs_booster: bool
+    note: ShortText | None = None
+
+
+class FollowUpAnswered(FollowUpPublic):
+    booster_request: BoosterRequestPublic | None
+
+
+class RtwCompletionPublic(BaseModel):
+    patient_id: uuid.UUID
+    rtw_completed_on: date | None
+    follow_ups: list[FollowUpPublic]

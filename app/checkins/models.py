@@ -1,0 +1,56 @@
+"""Questionnaire versions (the RTW-SE instrument as data) and daily check-ins."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.core.db import UTCDateTime, table_of
+from app.core.time import utcnow
+
+
+class QuestionnaireVersion(SQLModel, table=True):
+    """One immutable version of a questionnaire; the highest version of a key is current."""
+
+    __tablename__ = "questionnaire_versions"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    key: str = Field(max_length=32)
+    version: int
+    definition: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Checkin(SQLModel, table=True):
+    """A patient's RTW-SE answers for one local date (one per patient and date)."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "local_date"),
+        CheckConstraint("mood IS NULL OR (mood >= 0 AND mood <= 10)", name="mood"),
+        CheckConstraint(
+            "worry_minutes IS NULL OR (worry_minutes >= 0 AND worry_minutes <= 1440)",
+            name="worry_minutes",
+        ),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    patient_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    local_date: date
+    questionnaire_id: uuid.UUID = Field(foreign_key="questionnaire_versions.id")
+    answers: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    score: float
+    mood: int | None = None
+    worry_minutes: int | None = None
+    note: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+questionnaire_version_table = table_of(QuestionnaireVersion)
+checkin_table = table_of(Checkin)

@@ -1,0 +1,113 @@
+"""The current questionnaire version: a cheap id lookup, definitions cached per immutable id."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.checkins.definition import RTW_SE_KEY, QuestionnaireDefinition
+from app.checkins.models import questionnaire_version_table
+from app.checkins.schemas import (
+    QuestionnaireItemPublic,
+    QuestionnairePublic,
+    ScaleLabelPublic,
+    ScalePublic,
+)
+from app.core.errors import Conflict, ServiceUnavailable
+from app.core.time import utcnow
+
+_q = questionnaire_version_table.c
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedVersion:
+    id: uuid.UUID
+    version: int
+    definition: QuestionnaireDefinition
+
+
+# Versions are never changed once stored, so caching a definition by its id is safe in every
+# worker; which version is current is read from the database on each use.
+_cache: dict[uuid.UUID, LoadedVersion] = {}
+
+
+async def current_version(session: AsyncSession, *, key: str = RTW_SE_KEY) -> LoadedVersion:
+    """The highest version of `key` (one indexed lookup; the definition comes from the cache)."""
+    current_id = await session.scalar(
+        select(_q.id).where(_q.key == key).order_by(_q.version.desc()).limit(1)
+    )
+    if current_id is None:
+        raise ServiceUnavailable("No questionnaire is loaded.", code="questionnaire_missing")
+    cached = _cache.get(current_id)
+    if cached is not None:
+        return cached
+    row = (
+        await session.execute(select(_q.version, _q.definition).where(_q.id == current_id))
+    ).one()
+    loaded = LoadedVersion(
+        id=current_id,
+        version=row.version,
+        definition=QuestionnaireDefinition.model_validate(row.definition),
+    )
+    _cache[current_id] = loaded
+    return loaded
+
+
+async def add_version(
+    session: AsyncSession, *, definition: QuestionnaireDefinition
+) -> LoadedVersion:
+    """Store `definition` as the next version of its key; earlier versions and answers stay."""
+    latest = await session.scalar(select(func.max(_q.version)).where(_q.key == definition.key))
+    version = (latest or 0) + 1
+    new_id = uuid.uuid4()
+    try:
+        await session.execute(
+            insert(questionnaire_version_table).values(
+                id=new_id,
+                key=definition.key,
+                version=version,
+                definition=definition.model_dump(mode="json"),
+                created_at=utcnow(),
+            )
+        )
+        await session.commit()
+    except IntegrityError as exc:  # another load took this version number first
+        await session.rollback()
+        raise Conflict(
+            "Another version was loaded at the same time; run the command again.",
+            code="questionnaire_version_taken",
+        ) from exc
+    return LoadedVersion(id=new_id, version=version, definition=definition)
+
+
+async def read_current(session: AsyncSession, *, locale: str) -> QuestionnairePublic:
+    """The current RTW-SE version in `locale` (English when the locale is unknown)."""
+    loaded = await current_version(session)
+    d = loaded.definition
+    lang = "nb" if locale == "nb" else "en"
+    labels = d.scale.labels.nb if lang == "nb" else d.scale.labels.en
+    return QuestionnairePublic(
+        id=loaded.id,
+        key=d.key,
+        version=loaded.version,
+        locale=lang,
+        title=d.title.nb if lang == "nb" else d.title.en,
+        items=[
+            QuestionnaireItemPublic(
+                id=item.id,
+                text=item.text.nb if lang == "nb" else item.text.en,
+                reverse=item.reverse,
+            )
+            for item in d.items
+        ],
+        scale=ScalePublic(
+            min=d.scale.min,
+            max=d.scale.max,
+            labels=[ScaleLabelPublic(value=int(v), text=t) for v, t in sorted(labels.items())],
+        ),
+        illustrative=d.metadata.illustrative,
+    )

@@ -1,0 +1,168 @@
+"""Writing a day's check-in (the hot path: Core statements, the rule in the same transaction)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts.models import user_table
+from app.boosters.rule import RuleParams
+from app.boosters.rule_service import evaluate_after_checkin
+from app.care.access import PatientScope
+from app.checkins.definition import AnswersMismatch, band_of, score_answers
+from app.checkins.models import checkin_table, questionnaire_version_table
+from app.checkins.questionnaire import current_version
+from app.checkins.schemas import CheckinPublic, CheckinSaved, CheckinWrite
+from app.checkins.sql import dialect_insert
+from app.core.errors import Unprocessable
+from app.core.time import local_today, utcnow
+
+_c = checkin_table.c
+BACKFILL_DAYS = 2
+LIST_MAX_DAYS = 366
+_RETURNED = (
+    _c.id,
+    _c.local_date,
+    _c.questionnaire_id,
+    _c.answers,
+    _c.score,
+    _c.mood,
+    _c.worry_minutes,
+    _c.note,
+    _c.created_at,
+    _c.updated_at,
+)
+
+
+def _public(row: Any, version: int) -> CheckinPublic:
+    return CheckinPublic(
+        local_date=row.local_date,
+        questionnaire_id=row.questionnaire_id,
+        questionnaire_version=version,
+        answers=row.answers,
+        score=row.score,
+        band=band_of(row.score),
+        mood=row.mood,
+        worry_minutes=row.worry_minutes,
+        note=row.note,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def check_date(local_date: date, *, today: date) -> None:
+    """A check-in may be for today or the 2 days before it (in the patient's time zone)."""
+    if local_date > today:
+        raise Unprocessable("A check-in cannot be for a future date.", code="checkin_date_future")
+    if local_date < today - timedelta(days=BACKFILL_DAYS):
+        raise Unprocessable(
+            f"A check-in can be written at most {BACKFILL_DAYS} days late.",
+            code="checkin_date_too_old",
+        )
+
+
+async def write_checkin(
+    session: AsyncSession,
+    *,
+    patient_id: uuid.UUID,
+    timezone: str,
+    local_date: date,
+    data: CheckinWrite,
+    rule_defaults: RuleParams,
+) -> CheckinSaved:
+    """Insert or replace the day's check-in, run the booster rule, commit once."""
+    now = utcnow()
+    today = local_today(timezone, now=now)
+    check_date(local_date, today=today)
+    questionnaire = await current_version(session)
+    try:
+        score = score_answers(questionnaire.definition, data.answers)
+    except AnswersMismatch as exc:
+        raise Unprocessable(str(exc), code="answers_mismatch") from exc
+    new_id = uuid.uuid4()
+    values = {
+        "questionnaire_id": questionnaire.id,
+        "answers": data.answers,
+        "score": score,
+        "mood": data.mood,
+        "worry_minutes": data.worry_minutes,
+        "note": data.note,
+        "updated_at": now,
+    }
+    stmt = dialect_insert(session, checkin_table).values(
+        id=new_id, patient_id=patient_id, local_date=local_date, created_at=now, **values
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["patient_id", "local_date"], set_=values
+    ).returning(*_RETURNED)
+    row = (await session.execute(stmt)).one()
+    _outcome, opened = await evaluate_after_checkin(
+        session,
+        patient_id=patient_id,
+        today=today,
+        timezone=timezone,
+        defaults=rule_defaults,
+        now=now,
+    )
+    await session.commit()
+    # The id survives a conflict, so a row carrying our fresh id was inserted, not replaced.
+    return CheckinSaved(
+        **_public(row, questionnaire.version).model_dump(),
+        created=row.id == new_id,
+        booster_request=opened,
+    )
+
+
+async def _list(
+    session: AsyncSession, *, patient_id: uuid.UUID, start: date, end: date
+) -> list[CheckinPublic]:
+    if end < start:
+        raise Unprocessable("`from` must not be after `to`.", code="invalid_range")
+    if (end - start).days >= LIST_MAX_DAYS:
+        raise Unprocessable(f"Ask for at most {LIST_MAX_DAYS} days.", code="range_too_long")
+    rows = await session.execute(
+        select(*_RETURNED, questionnaire_version_table.c.version)
+        .join_from(
+            checkin_table,
+            questionnaire_version_table,
+            questionnaire_version_table.c.id == _c.questionnaire_id,
+        )
+        .where(_c.patient_id == patient_id, _c.local_date >= start, _c.local_date <= end)
+        .order_by(_c.local_date)
+    )
+    return [_public(row, row.version) for row in rows]
+
+
+async def list_own(
+    session: AsyncSession,
+    *,
+    patient_id: uuid.UUID,
+    timezone: str,
+    start: date | None,
+    end: date | None,
+) -> list[CheckinPublic]:
+    """The patient's check-ins from..to (default: the last 28 days), oldest first."""
+    end = end or local_today(timezone)
+    return await _list(session, patient_id=patient_id, start=start or end - timedelta(27), end=end)
+
+
+async def patient_timezone(session: AsyncSession, *, patient_id: uuid.UUID) -> str:
+    """The patient's IANA time zone (their local dates are counted in it)."""
+    zone_name = await session.scalar(
+        select(user_table.c.timezone).where(user_table.c.id == patient_id)
+    )
+    return zone_name or "Europe/Oslo"
+
+
+async def list_for_therapist(
+    session: AsyncSession, *, scope: PatientScope, start: date | None, end: date | None
+) -> list[CheckinPublic]:
+    """A linked patient's check-ins from..to (default: their last 28 days)."""
+    timezone = await patient_timezone(session, patient_id=scope.patient_id)
+    return await list_own(
+        session, patient_id=scope.patient_id, timezone=timezone, start=start, end=end
+    )

@@ -1,0 +1,149 @@
+"""Check-in summaries: one patient's means, baseline and streak; set-based stats for many."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.care.access import PatientScope
+from app.checkins.definition import band_of
+from app.checkins.models import checkin_table
+from app.checkins.schemas import CheckinSummary
+from app.checkins.service import patient_timezone
+from app.core.time import local_today
+
+_c = checkin_table.c
+BASELINE_CHECKINS = 7
+STREAK_LOOKBACK_DAYS = 366
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 4) if values else None
+
+
+def streak(dates: set[date], *, today: date) -> int:
+    """Consecutive days with a check-in ending today (or yesterday, while today is open)."""
+    day = today if today in dates else today - timedelta(days=1)
+    count = 0
+    while day in dates:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+async def summary(session: AsyncSession, *, patient_id: uuid.UUID, timezone: str) -> CheckinSummary:
+    """7- and 28-day means, baseline, change, band, streak and the last check-in (2 queries)."""
+    today = local_today(timezone)
+    rows = (
+        await session.execute(
+            select(_c.local_date, _c.score).where(
+                _c.patient_id == patient_id,
+                _c.local_date > today - timedelta(days=STREAK_LOOKBACK_DAYS),
+                _c.local_date <= today,
+            )
+        )
+    ).all()
+    first = (
+        select(_c.score)
+        .where(_c.patient_id == patient_id)
+        .order_by(_c.local_date)
+        .limit(BASELINE_CHECKINS)
+        .subquery()
+    )
+    last = (
+        select(_c.local_date, _c.score)
+        .where(_c.patient_id == patient_id)
+        .order_by(_c.local_date.desc())
+        .limit(1)
+        .subquery()
+    )
+    head = (
+        await session.execute(
+            select(
+                select(func.avg(first.c.score)).scalar_subquery().label("baseline"),
+                select(func.count()).select_from(first).scalar_subquery().label("baseline_n"),
+                select(last.c.local_date).scalar_subquery().label("last_on"),
+                select(last.c.score).scalar_subquery().label("last_score"),
+            )
+        )
+    ).one()
+    week = [r.score for r in rows if r.local_date > today - timedelta(days=7)]
+    month = [r.score for r in rows if r.local_date > today - timedelta(days=28)]
+    mean_7d, mean_28d = _mean(week), _mean(month)
+    baseline = round(float(head.baseline), 4) if head.baseline_n >= BASELINE_CHECKINS else None
+    change = round(mean_7d - baseline, 4) if mean_7d is not None and baseline is not None else None
+    return CheckinSummary(
+        as_of=today,
+        mean_7d=mean_7d,
+        checkins_7d=len(week),
+        mean_28d=mean_28d,
+        checkins_28d=len(month),
+        baseline=baseline,
+        change_from_baseline=change,
+        band=band_of(mean_7d) if mean_7d is not None else None,
+        streak_days=streak({r.local_date for r in rows}, today=today),
+        last_checkin_on=head.last_on,
+        last_score=head.last_score,
+    )
+
+
+async def summary_for_therapist(session: AsyncSession, *, scope: PatientScope) -> CheckinSummary:
+    """The same summary of a linked patient, in the patient's time zone."""
+    timezone = await patient_timezone(session, patient_id=scope.patient_id)
+    return await summary(session, patient_id=scope.patient_id, timezone=timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinStats:
+    last_checkin_on: date | None
+    mean_7d: float | None
+    checkins_7d: int
+    previous_mean_7d: float | None
+    previous_checkins_7d: int
+
+
+async def checkin_stats_for_patients(
+    session: AsyncSession, *, today_by_patient: Mapping[uuid.UUID, date]
+) -> dict[uuid.UUID, CheckinStats]:
+    """For many patients in two queries: last check-in, this and the previous 7-day mean.
+
+    `today_by_patient` maps each patient to their local today (their dates differ by zone).
+    """
+    ids = list(today_by_patient)
+    if not ids:
+        return {}
+    last_rows = await session.execute(
+        select(_c.patient_id, func.max(_c.local_date))
+        .where(_c.patient_id.in_(ids))
+        .group_by(_c.patient_id)
+    )
+    last_on = {patient_id: day for patient_id, day in last_rows}
+    earliest = min(today_by_patient.values()) - timedelta(days=13)
+    latest = max(today_by_patient.values())
+    rows = await session.execute(
+        select(_c.patient_id, _c.local_date, _c.score).where(
+            _c.patient_id.in_(ids), _c.local_date >= earliest, _c.local_date <= latest
+        )
+    )
+    recent: dict[uuid.UUID, list[tuple[date, float]]] = {pid: [] for pid in ids}
+    for patient_id, day, score in rows:
+        recent[patient_id].append((day, score))
+    stats = {}
+    for pid, today in today_by_patient.items():
+        this = [s for d, s in recent[pid] if today - timedelta(days=7) < d <= today]
+        prev = [
+            s for d, s in recent[pid] if today - timedelta(days=14) < d <= today - timedelta(days=7)
+        ]
+        stats[pid] = CheckinStats(
+            last_checkin_on=last_on.get(pid),
+            mean_7d=_mean(this),
+            checkins_7d=len(this),
+            previous_mean_7d=_mean(prev),
+            previous_checkins_7d=len(prev),
+        )
+    return stats

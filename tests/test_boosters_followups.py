@@ -1,0 +1,220 @@
+"""Full return to work → follow-ups at +3 and +6 months; answering may open a booster request."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+import time_machine
+
+from app.boosters.followups import add_months, schedule_follow_ups
+from tests.checkin_helpers import relogin
+from tests.factories import Actor, Api
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2027, 8, 31), 3, date(2027, 11, 30)),
+        (date(2027, 8, 31), 6, date(2028, 2, 29)),
+        (date(2026, 11, 30), 3, date(2027, 2, 28)),
+        (date(2027, 1, 15), 6, date(2027, 7, 15)),
+        (date(2027, 10, 1), 3, date(2028, 1, 1)),
+    ],
+)
+def test_add_months_clamps_to_the_month_end(start: date, months: int, expected: date) -> None:
+    assert add_months(start, months) == expected
+
+
+def set_rtw(api: Api, therapist: Actor, patient: Actor, on: str | None) -> dict[str, Any]:
+    response = api.client.put(
+        f"/v1/patients/{patient.id}/rtw-completion",
+        json={"rtw_completed_on": on},
+        headers=therapist.headers,
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_recording_moving_and_clearing_the_return(api: Api) -> None:
+    therapist = api.therapist()
+    patient = api.patient(therapist)
+    body = set_rtw(api, therapist, patient, "2027-08-31")
+    assert body["rtw_completed_on"] == "2027-08-31"
+    assert [(f["months"], f["due_on"], f["status"]) for f in body["follow_ups"]] == [
+        (3, "2027-11-30", "pending"),
+        (6, "2028-02-29", "pending"),
+    ]
+    ids = [f["id"] for f in body["follow_ups"]]
+    again = set_rtw(api, therapist, patient, "2027-08-31")
+    assert [f["id"] for f in again["follow_ups"]] == ids
+    moved = set_rtw(api, therapist, patient, "2027-09-15")
+    assert [(f["id"], f["due_on"]) for f in moved["follow_ups"]] == [
+        (ids[0], "2027-12-15"),
+        (ids[1], "2028-03-15"),
+    ]
+    cleared = set_rtw(api, therapist, patient, None)
+    assert cleared == {"patient_id": str(patient.id), "rtw_completed_on": None, "follow_ups": []}
+    read = api.client.get(
+        f"/v1/patients/{patient.id}/rtw-completion", headers=therapist.headers
+    ).json()
+    assert read["rtw_completed_on"] is None
+    restored = set_rtw(api, therapist, patient, "2027-09-15")
+    assert len(restored["follow_ups"]) == 2
+    assert {f["id"] for f in restored["follow_ups"]}.isdisjoint(ids)
+
+
+def test_answered_follow_ups_are_never_touched(api: Api) -> None:
+    with time_machine.travel(datetime(2027, 4, 2, 10, tzinfo=UTC), tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        set_rtw(api, therapist, patient, "2027-01-01")
+        due = api.client.get("/v1/me/follow-ups", headers=patient.headers).json()["data"]
+        assert [f["months"] for f in due] == [3]
+        answer = {"still_working": True, "needs_booster": False}
+        answered = api.client.post(
+            f"/v1/me/follow-ups/{due[0]['id']}/answer", json=answer, headers=patient.headers
+        )
+        assert answered.status_code == 200
+        assert answered.json()["status"] == "answered"
+        assert answered.json()["booster_request"] is None
+        retry = api.client.post(
+            f"/v1/me/follow-ups/{due[0]['id']}/answer", json=answer, headers=patient.headers
+        )
+        assert retry.status_code == 200
+        other = api.client.post(
+            f"/v1/me/follow-ups/{due[0]['id']}/answer",
+            json={**answer, "still_working": False},
+            headers=patient.headers,
+        )
+        assert other.status_code == 409
+        # A new date: the answered one stays as it was, a new +3 one is due after the new date.
+        moved = set_rtw(api, therapist, patient, "2027-02-01")
+        assert [(f["months"], f["due_on"], f["status"]) for f in moved["follow_ups"]] == [
+            (3, "2027-04-01", "answered"),
+            (3, "2027-05-01", "pending"),
+            (6, "2027-08-01", "pending"),
+        ]
+        # Back to the answered date: nothing is asked twice for it.
+        back = set_rtw(api, therapist, patient, "2027-01-01")
+        assert [(f["months"], f["due_on"], f["status"]) for f in back["follow_ups"]] == [
+            (3, "2027-04-01", "answered"),
+            (6, "2027-07-01", "pending"),
+        ]
+        cleared = set_rtw(api, therapist, patient, None)
+        assert [(f["months"], f["status"]) for f in cleared["follow_ups"]] == [(3, "answered")]
+
+
+def test_a_follow_up_cannot_be_answered_before_it_is_due(api: Api) -> None:
+    with time_machine.travel(datetime(2027, 3, 31, 12, tzinfo=UTC), tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        set_rtw(api, therapist, patient, "2027-01-01")
+        assert api.client.get("/v1/me/follow-ups", headers=patient.headers).json()["count"] == 0
+        upcoming = api.client.get(
+            "/v1/me/follow-ups", params={"upcoming": "true"}, headers=patient.headers
+        ).json()["data"]
+        early = api.client.post(
+            f"/v1/me/follow-ups/{upcoming[0]['id']}/answer",
+            json={"still_working": True, "needs_booster": False},
+            headers=patient.headers,
+        )
+        assert early.status_code == 409
+        assert early.json()["code"] == "follow_up_not_due"
+        stranger = api.patient()
+        hidden = api.client.post(
+            f"/v1/me/follow-ups/{upcoming[0]['id']}/answer",
+            json={"still_working": True, "needs_booster": False},
+            headers=stranger.headers,
+        )
+        assert hidden.status_code == 404
+
+
+def test_needing_a_booster_opens_a_request_or_links_the_open_one(api: Api) -> None:
+    with time_machine.travel(datetime(2027, 7, 2, 10, tzinfo=UTC), tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        set_rtw(api, therapist, patient, "2027-01-01")
+        due = api.client.get("/v1/me/follow-ups", headers=patient.headers).json()["data"]
+        assert [f["months"] for f in due] == [3, 6]
+        first = api.client.post(
+            f"/v1/me/follow-ups/{due[0]['id']}/answer",
+            json={"still_working": False, "needs_booster": True, "note": "Off again"},
+            headers=patient.headers,
+        ).json()
+        request = first["booster_request"]
+        assert (request["source"], request["status"]) == ("follow_up", "open")
+        assert request["reason"] == (
+            "3-month follow-up after full return to work: not working, asks for a booster session"
+        )
+        assert first["booster_request_id"] == request["id"]
+        second = api.client.post(
+            f"/v1/me/follow-ups/{due[1]['id']}/answer",
+            json={"still_working": False, "needs_booster": True},
+            headers=patient.headers,
+        ).json()
+        assert second["booster_request"]["id"] == request["id"]
+        listed = api.client.get("/v1/me/booster-requests", headers=patient.headers).json()
+        assert listed["count"] == 1
+
+
+def test_schedule_follow_ups_does_not_commit(api: Api) -> None:
+    therapist = api.therapist()
+    patient = api.patient(therapist)
+
+    async def work(session: Any) -> None:
+        await schedule_follow_ups(
+            session, patient_id=patient.id, full_return_on=date(2027, 1, 1), source="rtw_plan"
+        )
+        await session.rollback()
+
+    api.db(work)
+    read = api.client.get(
+        f"/v1/patients/{patient.id}/rtw-completion", headers=therapist.headers
+    ).json()
+    assert read["follow_ups"] == []
+
+
+def test_done_when(api: Api) -> None:
+    """A week of low scores opens one request; it is scheduled; 3 months after RTW: asked."""
+    with time_machine.travel(datetime(2027, 2, 1, 8, tzinfo=UTC), tick=False) as clock:
+        therapist = api.therapist()
+        patient = api.patient(therapist, timezone="Europe/Oslo")
+        opened = []
+        for day in range(1, 8):
+            clock.move_to(datetime(2027, 2, day, 19, 0, tzinfo=UTC))
+            relogin(api, patient)
+            saved = api.client.put(
+                f"/v1/me/checkins/2027-02-{day:02d}",
+                json={"answers": {f"rtw{i:02d}": 3 for i in range(1, 12)}},
+                headers=patient.headers,
+            ).json()
+            if saved["booster_request"]:
+                opened.append((day, saved["booster_request"]))
+        assert [(day, r["reason"]) for day, r in opened] == [
+            (3, "7-day mean 3 < 3.7 (3 check-ins)")
+        ]
+        relogin(api, therapist)
+        listed = api.client.get(
+            "/v1/booster-requests", params={"status": "open"}, headers=therapist.headers
+        ).json()
+        assert [r["id"] for r in listed["data"]] == [opened[0][1]["id"]]
+        api.client.patch(
+            f"/v1/booster-requests/{opened[0][1]['id']}",
+            json={"status": "scheduled", "scheduled_for": "2027-02-10T09:00:00Z"},
+            headers=therapist.headers,
+        )
+        seen = api.client.get("/v1/me/booster-requests", headers=patient.headers).json()
+        assert [(r["status"], r["scheduled_for"]) for r in seen["data"]] == [
+            ("scheduled", "2027-02-10T09:00:00Z")
+        ]
+        set_rtw(api, therapist, patient, "2027-03-15")
+        clock.move_to(datetime(2027, 6, 14, 21, 59, tzinfo=UTC))  # 23:59 in Oslo, 14 June
+        relogin(api, patient)
+        assert api.client.get("/v1/me/follow-ups", headers=patient.headers).json()["count"] == 0
+        clock.move_to(datetime(2027, 6, 14, 22, 1, tzinfo=UTC))  # 00:01, 15 June
+        relogin(api, patient)
+        due = api.client.get("/v1/me/follow-ups", headers=patient.headers).json()["data"]
+        assert [(f["months"], f["due_on"]) for f in due] == [(3, "2027-06-15")]

@@ -1,0 +1,169 @@
+"""The booster rule as it runs inside each check-in write."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.boosters.models import booster_request_table
+from tests.checkin_helpers import answers, seed_scores
+from tests.factories import Actor, Api
+
+NOW = datetime(2027, 3, 20, 9, 0, tzinfo=UTC)  # 10:00 in Oslo
+TODAY = date(2027, 3, 20)
+
+
+def put_today(api: Api, patient: Actor, value: int) -> Any:
+    return api.client.put(
+        f"/v1/me/checkins/{TODAY.isoformat()}",
+        json={"answers": answers(value)},
+        headers=patient.headers,
+    )
+
+
+def requests_of(api: Api, patient: Actor) -> list[dict[str, Any]]:
+    body = api.client.get("/v1/me/booster-requests", headers=patient.headers).json()
+    return list(body["data"])
+
+
+def test_three_low_days_open_one_request_and_rewriting_the_day_opens_no_second(
+    api: Api,
+) -> None:
+    with time_machine.travel(NOW, tick=False):
+        patient = api.patient(api.therapist())
+        seed_scores(api, patient, {TODAY - timedelta(days=2): 3.0, TODAY - timedelta(days=1): 3.0})
+        first = put_today(api, patient, 3)
+        assert first.status_code == 201
+        opened = first.json()["booster_request"]
+        assert opened["source"] == "checkin_rule"
+        assert opened["status"] == "open"
+        assert opened["reason"] == "7-day mean 3 < 3.7 (3 check-ins)"
+        again = put_today(api, patient, 2)
+        assert again.status_code == 200
+        assert again.json()["booster_request"] is None
+        assert [r["id"] for r in requests_of(api, patient)] == [opened["id"]]
+
+
+def test_two_checkins_are_too_few(api: Api) -> None:
+    with time_machine.travel(NOW, tick=False):
+        patient = api.patient()
+        seed_scores(api, patient, {TODAY - timedelta(days=1): 1.0})
+        assert put_today(api, patient, 1).json()["booster_request"] is None
+        assert requests_of(api, patient) == []
+
+
+def test_drop_from_baseline_while_the_mean_stays_moderate(api: Api) -> None:
+    with time_machine.travel(NOW, tick=False):
+        patient = api.patient()
+        seed_scores(api, patient, {TODAY - timedelta(days=20 - i): 5.5 for i in range(7)})
+        seed_scores(api, patient, {TODAY - timedelta(days=d): 4.5 for d in (2, 1)})
+        saved = put_today(api, patient, 4).json()
+        # (4.5 + 4.5 + 4.0) / 3 = 4.333333; baseline 5.5; drop 1.166667 ≥ 0.8
+        assert saved["band"] == "moderate"
+        assert saved["booster_request"]["reason"] == (
+            "7-day mean 4.33 is 1.17 below the baseline 5.5 (drop ≥ 0.8) (3 check-ins)"
+        )
+
+
+@pytest.mark.parametrize(("resolved_days_ago", "opens"), [(13, False), (14, True)])
+def test_cooldown_after_a_resolved_request(api: Api, resolved_days_ago: int, opens: bool) -> None:
+    with time_machine.travel(NOW, tick=False):
+        patient = api.patient()
+        # Resolved at 23:30 Oslo time on the day `resolved_days_ago` back (22:30 UTC).
+        day = TODAY - timedelta(days=resolved_days_ago)
+        resolved = datetime(day.year, day.month, day.day, 22, 30, tzinfo=UTC)
+
+        async def add(session: AsyncSession) -> None:
+            await session.execute(
+                insert(booster_request_table).values(
+                    id=uuid.uuid4(),
+                    patient_id=patient.id,
+                    source="patient",
+                    status="completed",
+                    created_at=resolved - timedelta(days=3),
+                    updated_at=resolved,
+                    resolved_at=resolved,
+                )
+            )
+            await session.commit()
+
+        api.db(add)
+        seed_scores(api, patient, {TODAY - timedelta(days=d): 2.0 for d in (2, 1)})
+        saved = put_today(api, patient, 2).json()
+        assert (saved["booster_request"] is not None) is opens
+        assert len(requests_of(api, patient)) == (2 if opens else 1)
+
+
+def test_an_open_patient_request_suppresses_the_rule(api: Api) -> None:
+    with time_machine.travel(NOW, tick=False):
+        patient = api.patient()
+        own = api.client.post("/v1/me/booster-requests", json={}, headers=patient.headers)
+        assert own.status_code == 201
+        seed_scores(api, patient, {TODAY - timedelta(days=d): 1.0 for d in (2, 1)})
+        assert put_today(api, patient, 1).json()["booster_request"] is None
+        assert [r["source"] for r in requests_of(api, patient)] == ["patient"]
+
+
+def test_therapist_overrides_the_rule_per_patient(api: Api) -> None:
+    with time_machine.travel(NOW, tick=False):
+        therapist = api.therapist()
+        patient, other = api.patient(therapist), api.patient(therapist)
+        url = f"/v1/patients/{patient.id}/booster-rule"
+        defaults = api.client.get(url, headers=therapist.headers).json()
+        assert defaults == {
+            "window_days": 7,
+            "min_checkins": 3,
+            "low_threshold": 3.7,
+            "drop_threshold": 0.8,
+            "cooldown_days": 14,
+            "enabled": True,
+            "overridden": False,
+            "updated_at": None,
+        }
+        params = {
+            "window_days": 3,
+            "min_checkins": 2,
+            "low_threshold": 4.5,
+            "drop_threshold": 1.0,
+            "cooldown_days": 7,
+            "enabled": True,
+        }
+        written = api.client.put(url, json=params, headers=therapist.headers)
+        assert written.status_code == 200
+        assert written.json()["overridden"] is True
+        assert api.client.get(url, headers=therapist.headers).json()["low_threshold"] == 4.5
+        for actor in (patient, other):
+            seed_scores(api, actor, {TODAY - timedelta(days=1): 4.0})
+        # (4 + 4) / 2 = 4 < 4.5 with the override; the other patient keeps the defaults.
+        assert put_today(api, patient, 4).json()["booster_request"]["reason"] == (
+            "3-day mean 4 < 4.5 (2 check-ins)"
+        )
+        assert put_today(api, other, 4).json()["booster_request"] is None
+        bad = api.client.put(url, json={**params, "min_checkins": 4}, headers=therapist.headers)
+        assert bad.status_code == 422
+
+
+def test_a_disabled_rule_opens_nothing(api: Api) -> None:
+    with time_machine.travel(NOW, tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        params = {
+            "window_days": 7,
+            "min_checkins": 3,
+            "low_threshold": 3.7,
+            "drop_threshold": 0.8,
+            "cooldown_days": 14,
+            "enabled": False,
+        }
+        api.client.put(
+            f"/v1/patients/{patient.id}/booster-rule", json=params, headers=therapist.headers
+        )
+        seed_scores(api, patient, {TODAY - timedelta(days=d): 1.0 for d in (2, 1)})
+        assert put_today(api, patient, 1).json()["booster_request"] is None
+        assert requests_of(api, patient) == []

@@ -1,0 +1,126 @@
+"""The booster rule's arithmetic on hand-written sequences (no database)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from app.boosters.rule import RuleOutcome, RuleParams, evaluate
+
+TODAY = date(2027, 3, 20)
+DEFAULT = RuleParams()
+
+
+def days(*scores: float, end: date = TODAY) -> dict[date, float]:
+    """Scores on consecutive days ending `end` (the last one is `end`)."""
+    return {end - timedelta(days=len(scores) - 1 - i): s for i, s in enumerate(scores)}
+
+
+def run(
+    scores: dict[date, float],
+    *,
+    params: RuleParams = DEFAULT,
+    baseline: float | None = None,
+    request_open: bool = False,
+    last_resolved_on: date | None = None,
+) -> RuleOutcome:
+    return evaluate(
+        scores=scores,
+        today=TODAY,
+        params=params,
+        baseline=baseline,
+        request_open=request_open,
+        last_resolved_on=last_resolved_on,
+    )
+
+
+def test_fewer_checkins_than_the_minimum_never_fires() -> None:
+    outcome = run(days(1.0, 1.0))
+    assert (outcome.fires, outcome.opens, outcome.suppressed_by) == (
+        False,
+        False,
+        "too_few_checkins",
+    )
+    assert run(days(1.0, 1.0, 1.0)).opens
+
+
+def test_low_mean_fires_with_a_reason_stating_the_numbers() -> None:
+    # 3.0 + 3.5 + 3.5 + 3.5 + 3.5 = 17 / 5 = 3.4
+    outcome = run(days(3.0, 3.5, 3.5, 3.5, 3.5))
+    assert outcome.opens
+    assert outcome.mean == 3.4
+    assert outcome.reason == "7-day mean 3.4 < 3.7 (5 check-ins)"
+
+
+def test_exactly_the_low_threshold_does_not_fire() -> None:
+    # 3.6 + 3.8 + 3.7 = 11.1 / 3 = 3.7 (float noise rounded away)
+    outcome = run(days(3.6, 3.8, 3.7))
+    assert outcome.mean == 3.7
+    assert not outcome.fires
+    just_below = run(days(3.6, 3.8, 3.69))  # 11.09 / 3 = 3.696667
+    assert just_below.opens
+    assert just_below.reason == "7-day mean 3.697 < 3.7 (3 check-ins)"
+
+
+def test_only_days_inside_the_window_count() -> None:
+    # Day -7 (outside a 7-day window) is very low; the 3 days inside are fine.
+    scores = {TODAY - timedelta(days=7): 1.0, **days(4.0, 4.0, 4.0)}
+    assert not run(scores).fires
+    # Day -6 is inside: (1 + 4 + 4 + 4) / 4 = 3.25
+    scores = {TODAY - timedelta(days=6): 1.0, **days(4.0, 4.0, 4.0)}
+    assert run(scores).reason == "7-day mean 3.25 < 3.7 (4 check-ins)"
+    # A future date (never written through the API) does not count either.
+    assert not run({TODAY + timedelta(days=1): 1.0, **days(4.0, 4.0, 4.0)}).fires
+
+
+def test_drop_from_baseline_fires_while_the_mean_stays_above_the_cutoff() -> None:
+    # Baseline 5.2; mean (4.4 + 4.4 + 4.4) = 4.4: drop 0.8 exactly → fires
+    outcome = run(days(4.4, 4.4, 4.4), baseline=5.2)
+    assert outcome.opens
+    assert outcome.reason == (
+        "7-day mean 4.4 is 0.8 below the baseline 5.2 (drop ≥ 0.8) (3 check-ins)"
+    )
+    # Drop 0.79: no
+    assert not run(days(4.41, 4.41, 4.41), baseline=5.2).fires
+    # No baseline yet: no drop rule
+    assert not run(days(4.4, 4.4, 4.4), baseline=None).fires
+
+
+def test_both_reasons_are_given_when_both_hold() -> None:
+    outcome = run(days(3.0, 3.0, 3.0), baseline=4.5)
+    assert outcome.reason == (
+        "7-day mean 3 < 3.7; 7-day mean 3 is 1.5 below the baseline 4.5 (drop ≥ 0.8) (3 check-ins)"
+    )
+
+
+def test_an_open_request_suppresses_a_new_one() -> None:
+    outcome = run(days(2.0, 2.0, 2.0), request_open=True)
+    assert (outcome.fires, outcome.opens, outcome.suppressed_by) == (True, False, "request_open")
+
+
+@pytest.mark.parametrize(
+    ("days_since", "opens"), [(0, False), (1, False), (13, False), (14, True), (30, True)]
+)
+def test_cooldown_edges(days_since: int, opens: bool) -> None:
+    outcome = run(days(2.0, 2.0, 2.0), last_resolved_on=TODAY - timedelta(days=days_since))
+    assert outcome.fires
+    assert outcome.opens is opens
+    assert outcome.suppressed_by == (None if opens else "cooldown")
+
+
+def test_disabled_rule_never_fires() -> None:
+    outcome = run(days(1.0, 1.0, 1.0), params=RuleParams(enabled=False))
+    assert (outcome.fires, outcome.suppressed_by) == (False, "disabled")
+
+
+def test_other_parameters() -> None:
+    params = RuleParams(
+        window_days=3, min_checkins=2, low_threshold=4.0, drop_threshold=0.5, cooldown_days=3
+    )
+    # Only the last 3 days count: (3.9 + 3.9) / 2 = 3.9 < 4.0
+    scores = {TODAY - timedelta(days=3): 1.0, TODAY - timedelta(days=1): 3.9, TODAY: 3.9}
+    outcome = run(scores, params=params, last_resolved_on=TODAY - timedelta(days=3))
+    assert outcome.opens
+    assert outcome.reason == "3-day mean 3.9 < 4 (2 check-ins)"
+    assert not run(scores, params=params, last_resolved_on=TODAY - timedelta(days=2)).opens

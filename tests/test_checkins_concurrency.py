@@ -1,0 +1,116 @@
+"""Retries and races: the same day written twice at once, two booster requests at once,
+and the check-in write's fixed statement budget."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import time_machine
+from sqlalchemy import event
+
+from app.boosters.followups import due_follow_ups
+from app.boosters.queries import open_booster_counts
+from app.checkins.summary import checkin_stats_for_patients
+from tests.checkin_helpers import answers, seed_scores
+from tests.factories import Actor, Api
+
+NOW = datetime(2027, 5, 10, 10, 0, tzinfo=UTC)
+TODAY = date(2027, 5, 10)
+
+
+def twice_at_once(api: Api, method: str, url: str, actor: Actor, body: Any) -> list[int]:
+    barrier = threading.Barrier(2)
+
+    def call() -> int:
+        barrier.wait()
+        response = api.client.request(method, url, json=body, headers=actor.headers)
+        return response.status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        return sorted(pool.map(lambda _: call(), range(2)))
+
+
+def test_the_same_check_in_twice_at_once(api: Api) -> None:
+    with time_machine.travel(NOW):
+        patient = api.patient()
+        seed_scores(api, patient, {TODAY - timedelta(days=d): 2.0 for d in (2, 1)})
+        statuses = twice_at_once(
+            api, "PUT", f"/v1/me/checkins/{TODAY}", patient, {"answers": answers(2)}
+        )
+        assert statuses == [200, 201]
+        listed = api.client.get("/v1/me/booster-requests", headers=patient.headers).json()
+        assert listed["count"] == 1
+
+
+def test_two_booster_requests_at_once(api: Api) -> None:
+    patient = api.patient()
+    statuses = twice_at_once(api, "POST", "/v1/me/booster-requests", patient, {})
+    assert statuses == [201, 409]
+
+
+def test_a_check_in_write_is_a_small_fixed_number_of_statements(api: Api) -> None:
+    with time_machine.travel(NOW):
+        patient = api.patient()
+        seed_scores(api, patient, {TODAY - timedelta(days=d): 2.0 for d in (2, 1)})
+        statements: list[str] = []
+
+        def count(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+            if not sql.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+                statements.append(sql)
+
+        engine = api.services.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            url = f"/v1/me/checkins/{TODAY}"
+            fired = api.client.put(url, json={"answers": answers(2)}, headers=patient.headers)
+            firing = len(statements)
+            statements.clear()
+            quiet = api.client.put(url, json={"answers": answers(2)}, headers=patient.headers)
+            replacing = len(statements)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert fired.json()["booster_request"] is not None
+        assert quiet.json()["booster_request"] is None
+        # auth, questionnaire id, upsert, rule context, window scores (+ request, + its event)
+        assert (firing, replacing) == (7, 5)
+
+
+def test_set_based_reads_for_many_patients(api: Api) -> None:
+    with time_machine.travel(NOW):
+        therapist = api.therapist()
+        a, b, c = (api.patient(therapist) for _ in range(3))
+        # a: this week 4 and 5 (4.5), last week 3 (3.0); b: one check-in 20 days ago; c: none
+        seed_scores(
+            api,
+            a,
+            {TODAY: 4.0, TODAY - timedelta(days=6): 5.0, TODAY - timedelta(days=7): 3.0},
+        )
+        seed_scores(api, b, {TODAY - timedelta(days=20): 2.0})
+        api.client.post("/v1/me/booster-requests", json={}, headers=b.headers)
+        api.client.put(
+            f"/v1/patients/{c.id}/rtw-completion",
+            json={"rtw_completed_on": "2027-01-10"},
+            headers=therapist.headers,
+        )
+        today = {a.id: TODAY, b.id: TODAY, c.id: TODAY}
+        stats = api.db(lambda s: checkin_stats_for_patients(s, today_by_patient=today))
+        assert (stats[a.id].mean_7d, stats[a.id].checkins_7d) == (4.5, 2)
+        assert (stats[a.id].previous_mean_7d, stats[a.id].previous_checkins_7d) == (3.0, 1)
+        assert stats[a.id].last_checkin_on == TODAY
+        assert (stats[b.id].last_checkin_on, stats[b.id].mean_7d) == (
+            TODAY - timedelta(days=20),
+            None,
+        )
+        assert stats[c.id].last_checkin_on is None
+        counts = api.db(lambda s: open_booster_counts(s, patient_ids=[a.id, b.id, c.id]))
+        assert counts == {
+            a.id: {"open": 0, "scheduled": 0},
+            b.id: {"open": 1, "scheduled": 0},
+            c.id: {"open": 0, "scheduled": 0},
+        }
+        due = api.db(lambda s: due_follow_ups(s, today_by_patient=today))
+        assert [f.due_on for f in due[c.id]] == [date(2027, 4, 10)]
+        assert due[a.id] == due[b.id] == []
