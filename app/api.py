@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from app.accounts.router import router as accounts_router
 from app.auth.router import router as auth_router
 from app.care.router import router as care_router
+from app.mfa.router import router as mfa_router
 from app.privacy.router import router as privacy_router
 from app.work.router import router as work_router
 
@@ -12,5 +13,6 @@ api_router = APIRouter(prefix="/v1")
 api_router.include_router(auth_router)
 api_router.include_router(accounts_router)
 api_router.include_router(care_router)
+api_router.include_router(mfa_router)
 api_router.include_router(privacy_router)
 api_router.include_router(work_router)

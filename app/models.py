@@ -4,6 +4,7 @@ from app.accounts.models import User
 from app.auth.models import AuthSession, RefreshToken
 from app.care.models import CareLink, Invitation
 from app.core.db import metadata
+from app.mfa.models import MfaFactor, MfaRecoveryCode
 from app.privacy.models import AccessLogEntry, Consent
 from app.throttle.models import RateCounter
 from app.work.models import RtwPlan, RtwPlanVersion, WorkDiaryEntry
@@ -14,6 +15,8 @@ __all__ = [
     "CareLink",
     "Consent",
     "Invitation",
+    "MfaFactor",
+    "MfaRecoveryCode",
     "RateCounter",
     "RefreshToken",
     "RtwPlan",
