@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pyotp
 import pytest
 import time_machine
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from app.core.config import Settings
 from app.main import create_app
@@ -120,3 +122,27 @@ def test_patients_are_never_asked(strict: Api) -> None:
     assert token(strict, patient, otp="123456").status_code == 200
     refused = strict.client.post("/v1/me/mfa/totp", headers=patient.headers)
     assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
+
+
+def test_the_check_adds_no_query(strict: Api) -> None:
+    therapist = strict.therapist()
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        if not sql.startswith(("BEGIN", "PRAGMA")):
+            statements.append(sql.split()[0])
+
+    engine = strict.services.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert _held_back(strict, therapist.headers)
+        held = list(statements)
+        enrol(strict, therapist)
+        statements.clear()
+        assert not _held_back(strict, therapist.headers)
+        served = list(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert held == ["SELECT"]  # the caller's user and session, MFA mark included
+    assert served[0] == "SELECT"
+    assert len(served) == 2  # the caller, then the invitations page

@@ -20,6 +20,7 @@ from app.accounts.models import Role, user_table
 from app.auth.models import auth_session_table
 from app.core.deps import SessionDep, SettingsDep, TokensDep
 from app.core.errors import Forbidden, Unauthorized
+from app.mfa.models import MFA_ROLES
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
 
@@ -38,9 +39,6 @@ class Principal:
     locale: str
     # True while MESTRING_REQUIRE_MFA holds this staff session back until a second factor.
     mfa_pending: bool = False
-
-
-STAFF = frozenset({Role.therapist, Role.admin})
 
 
 async def _signed_in(
@@ -74,7 +72,7 @@ async def _signed_in(
         session_id=claims.session_id,
         timezone=row.timezone,
         locale=row.locale,
-        mfa_pending=settings.require_mfa and role in STAFF and row.mfa_verified_at is None,
+        mfa_pending=settings.require_mfa and role in MFA_ROLES and row.mfa_verified_at is None,
     )
 
 
@@ -95,7 +93,7 @@ CurrentUser = Annotated[Principal, Depends(_current_user)]
 
 
 async def _enrolling_staff(user: EnrollingUser) -> Principal:
-    if user.role not in STAFF:
+    if user.role not in MFA_ROLES:
         raise Forbidden()
     return user
 

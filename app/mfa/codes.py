@@ -72,11 +72,13 @@ async def spend_totp(
     for step in range(current - DRIFT_STEPS, current + DRIFT_STEPS + 1):
         if not hmac.compare_digest(totp.generate_otp(step), code):
             continue
-        # Conditional update: a replay, or a concurrent request with the same code, changes nothing.
+        # Conditional update: a replay, a concurrent request with the same code, or a secret
+        # replaced meanwhile (an enrolment restarted) changes nothing.
         spent = await session.execute(
             update(mfa_factor_table)
             .where(
                 _f.user_id == user_id,
+                _f.secret_encrypted == secret_encrypted,
                 or_(_f.last_used_step.is_(None), _f.last_used_step < step),
             )
             .values(last_used_step=step)
