@@ -8,6 +8,7 @@ from app.boosters.router import router as boosters_router
 from app.care.router import router as care_router
 from app.checkins.router import router as checkins_router
 from app.exercises.router import router as exercises_router
+from app.mfa.router import router as mfa_router
 from app.privacy.router import router as privacy_router
 from app.work.router import router as work_router
 
@@ -15,6 +16,7 @@ api_router = APIRouter(prefix="/v1")
 api_router.include_router(auth_router)
 api_router.include_router(accounts_router)
 api_router.include_router(care_router)
+api_router.include_router(mfa_router)
 api_router.include_router(privacy_router)
 api_router.include_router(work_router)
 api_router.include_router(exercises_router)

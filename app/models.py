@@ -14,6 +14,7 @@ from app.checkins.models import Checkin, QuestionnaireVersion
 from app.core.db import metadata
 from app.exercises.models import AssignmentDose, ExerciseAssignment, ExerciseLog
 from app.idempotency.models import IdempotencyKey
+from app.mfa.models import MfaFactor, MfaRecoveryCode
 from app.privacy.models import AccessLogEntry, Consent
 from app.throttle.models import RateCounter
 from app.work.models import RtwPlan, RtwPlanVersion, WorkDiaryEntry
@@ -33,6 +34,8 @@ __all__ = [
     "FollowUp",
     "IdempotencyKey",
     "Invitation",
+    "MfaFactor",
+    "MfaRecoveryCode",
     "QuestionnaireVersion",
     "RateCounter",
     "RefreshToken",

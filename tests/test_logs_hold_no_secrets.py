@@ -1,4 +1,5 @@
-"""Logs carry ids and codes, never emails, passwords, tokens or request bodies — even at DEBUG."""
+"""Logs carry ids and codes, never emails, passwords, tokens, TOTP secrets, recovery codes or
+request bodies — even at DEBUG."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from app.core.logging import JsonFormatter
 from tests.factories import Api
+from tests.mfa_helpers import enrol, token
 
 
 @pytest.fixture
@@ -72,6 +74,16 @@ def test_no_secret_reaches_a_log_line(api: Api, captured: io.StringIO) -> None:
         },
     )
 
+    secret, recovery_codes = enrol(api, therapist)
+    token(api, therapist, otp=recovery_codes[0])
+    token(api, therapist, otp=recovery_codes[0])
+    api.client.request(
+        "DELETE",
+        "/v1/me/mfa/totp",
+        headers=therapist.headers,
+        json={"password": therapist.password, "code": recovery_codes[1]},
+    )
+
     text = captured.getvalue()
     assert '"route": "/v1/auth/token"' in text, "the capture saw no request lines"
     planted = [
@@ -82,6 +94,10 @@ def test_no_secret_reaches_a_log_line(api: Api, captured: io.StringIO) -> None:
         tokens["access_token"],
         tokens["refresh_token"],
         refreshed.json()["refresh_token"],
+        secret,
+        recovery_codes[0],
+        recovery_codes[0].replace("-", ""),
+        recovery_codes[1],
     ]
     for secret in planted:
         assert secret not in text, f"{secret[:12]}… leaked into the logs"

@@ -16,7 +16,7 @@ from app.accounts.schemas import (
     UserPublic,
     UserUpdate,
 )
-from app.auth.deps import CurrentAdmin, CurrentUser
+from app.auth.deps import CurrentAdmin, CurrentUser, EnrollingUser
 from app.core.deps import Cursor, HasherDep, Limit, SessionDep
 from app.core.schemas import ListResponse, error_responses
 from app.idempotency.deps import Idempotent
@@ -25,7 +25,7 @@ router = APIRouter(tags=["accounts"])
 
 
 @router.get("/me", response_model=UserPublic, responses=error_responses(401))
-async def read_me(user: CurrentUser, session: SessionDep) -> UserPublic:
+async def read_me(user: EnrollingUser, session: SessionDep) -> UserPublic:
     """The caller's own account."""
     found = await service.get_user(session, user_id=user.id)
     return UserPublic.model_validate(found, from_attributes=True)

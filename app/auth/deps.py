@@ -1,4 +1,10 @@
-"""Who is calling: the bearer token is verified, then the user and session are read from the DB."""
+"""Who is calling: the bearer token is verified, then the user and session are read from the DB.
+
+This is also the one place that enforces `MESTRING_REQUIRE_MFA`: a therapist's or admin's session
+that has not passed a second factor may only use the routes that take `EnrollingUser` or
+`EnrollingStaff` (`GET /v1/me`, `/v1/me/mfa*`, logout); everything else answers 403
+`mfa_enrolment_required`. Refresh needs no access token and keeps the session as it is.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,9 @@ from sqlalchemy import select
 
 from app.accounts.models import Role, user_table
 from app.auth.models import auth_session_table
-from app.core.deps import SessionDep, TokensDep
+from app.core.deps import SessionDep, SettingsDep, TokensDep
 from app.core.errors import Forbidden, Unauthorized
+from app.mfa.models import MFA_ROLES
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
 
@@ -30,10 +37,15 @@ class Principal:
     session_id: uuid.UUID
     timezone: str
     locale: str
+    # True while MESTRING_REQUIRE_MFA holds this staff session back until a second factor.
+    mfa_pending: bool = False
 
 
-async def _current_user(
-    session: SessionDep, tokens: TokensDep, token: Annotated[str | None, Depends(_bearer)]
+async def _signed_in(
+    session: SessionDep,
+    tokens: TokensDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(_bearer)],
 ) -> Principal:
     if not token:
         raise Unauthorized("Not authenticated.")
@@ -41,7 +53,7 @@ async def _current_user(
     if claims is None:
         raise Unauthorized()
     query = (
-        select(_users.role, _users.timezone, _users.locale)
+        select(_users.role, _users.timezone, _users.locale, _sessions.mfa_verified_at)
         .join_from(user_table, auth_session_table, _sessions.user_id == _users.id)
         .where(
             _users.id == claims.user_id,
@@ -53,16 +65,41 @@ async def _current_user(
     row = (await session.execute(query)).first()
     if row is None:
         raise Unauthorized()
+    role = Role(row.role)
     return Principal(
         id=claims.user_id,
-        role=Role(row.role),
+        role=role,
         session_id=claims.session_id,
         timezone=row.timezone,
         locale=row.locale,
+        mfa_pending=settings.require_mfa and role in MFA_ROLES and row.mfa_verified_at is None,
     )
 
 
+# The caller even while their session awaits MFA enrolment: only for /v1/me, /v1/me/mfa*, logout.
+EnrollingUser = Annotated[Principal, Depends(_signed_in)]
+
+
+async def _current_user(user: EnrollingUser) -> Principal:
+    if user.mfa_pending:
+        raise Forbidden(
+            "Set up two-step login (or log in again with your code) to continue.",
+            code="mfa_enrolment_required",
+        )
+    return user
+
+
 CurrentUser = Annotated[Principal, Depends(_current_user)]
+
+
+async def _enrolling_staff(user: EnrollingUser) -> Principal:
+    if user.role not in MFA_ROLES:
+        raise Forbidden()
+    return user
+
+
+# A therapist or admin, even while their session awaits MFA enrolment (the /v1/me/mfa routes).
+EnrollingStaff = Annotated[Principal, Depends(_enrolling_staff)]
 
 
 def _require(role: Role) -> object:

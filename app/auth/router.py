@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, status
 
 from app.accounts.schemas import PasswordChange, UserPublic
 from app.auth import service
-from app.auth.deps import CurrentUser
+from app.auth.deps import CurrentUser, EnrollingUser
 from app.auth.schemas import LoginForm, LogoutRequest, RefreshRequest, TokenPair
 from app.care import service as care
 from app.care.schemas import RegisterRequest
@@ -31,7 +31,11 @@ async def token(
     throttle: ThrottleDep,
     client_address: ClientAddress,
 ) -> TokenPair:
-    """Log in with email and password (OAuth2 password form)."""
+    """Log in with email and password (OAuth2 password form), plus `otp` when two-step login is on.
+
+    Staff with a confirmed factor get 401 `mfa_required` without `otp`, `invalid_otp` for a wrong
+    one (counted as a failed login); only the right password reveals that.
+    """
     return await service.login(
         session,
         hasher=hasher,
@@ -40,6 +44,7 @@ async def token(
         throttle=throttle,
         email=form.username,
         password=form.password,
+        otp=form.otp,
         client_address=client_address,
     )
 
@@ -56,7 +61,7 @@ async def refresh(
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401))
 async def logout(
-    body: LogoutRequest, user: CurrentUser, session: SessionDep, tokens: TokensDep
+    body: LogoutRequest, user: EnrollingUser, session: SessionDep, tokens: TokensDep
 ) -> None:
     """End this session: its tokens stop working at once."""
     await service.logout(

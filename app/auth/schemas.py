@@ -9,6 +9,7 @@ from pydantic import BaseModel, StringConstraints
 
 from app.core.schemas import RequestModel
 from app.core.security import PASSWORD_MAX
+from app.mfa.schemas import OTP_MAX
 
 RefreshTokenText = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
@@ -37,6 +38,14 @@ class LoginForm:
         password: Annotated[str, Form(min_length=1, max_length=PASSWORD_MAX)],
         grant_type: Annotated[str | None, Form(pattern="^password$", max_length=20)] = None,
         scope: Annotated[str, Form(max_length=200)] = "",
+        otp: Annotated[
+            str | None,
+            Form(
+                max_length=OTP_MAX,
+                description="Two-step login: the authenticator code or a recovery code, when on.",
+            ),
+        ] = None,
     ) -> None:
         self.username = username
         self.password = password
+        self.otp = otp

@@ -17,6 +17,7 @@ from app.core.config import Settings
 from app.core.errors import BadRequest, TooManyRequests, Unauthorized
 from app.core.security import PasswordHasher, TokenCodec
 from app.core.time import utcnow
+from app.mfa import codes as mfa
 from app.throttle.service import Rule, Throttle
 
 _rt = refresh_token_table.c
@@ -89,12 +90,15 @@ async def login(
     throttle: Throttle,
     email: str,
     password: str,
+    otp: str | None,
     client_address: str,
 ) -> TokenPair:
-    """Check the password (same cost and answer for unknown emails) and open a session.
+    """Check the password (same cost and answer for unknown emails), then any second factor, and
+    open a session.
 
-    Failures are counted per account (known or not, so nothing is enumerated) and per client
-    address; over either limit every attempt gets a 429, even with the right password.
+    Failures (a wrong password or a wrong code) are counted per account (known or not, so nothing
+    is enumerated) and per client address; over either limit every attempt gets a 429, even with
+    the right password. A missing code is not counted, and does not clear the count either.
     """
     account_rule, address_rule = _login_rules(settings)
     account_key = accounts.normalize_email(email)
@@ -110,13 +114,25 @@ async def login(
         await throttle.hit(session, account_rule, account_key)
         await throttle.hit(session, address_rule, client_address)
         raise _bad_credentials()
+    now = utcnow()
+    second = await mfa.check_login(session, settings=settings, user_id=user.id, code=otp, now=now)
+    if second == "missing":
+        raise Unauthorized("Enter the code from your authenticator app.", code="mfa_required")
+    if second == "wrong":
+        await throttle.hit(session, account_rule, account_key)
+        await throttle.hit(session, address_rule, client_address)
+        raise Unauthorized("The code is not valid.", code="invalid_otp")
     await throttle.clear(session, account_rule, account_key)
     if new_hash:
         user.password_hash = new_hash
-    now = utcnow()
     session_id = uuid.uuid4()
     await session.execute(
-        auth_session_table.insert().values(id=session_id, user_id=user.id, created_at=now)
+        auth_session_table.insert().values(
+            id=session_id,
+            user_id=user.id,
+            created_at=now,
+            mfa_verified_at=now if second == "passed" else None,
+        )
     )
     pair = await _issue(
         session,

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=900, ge=1)
     registrations_per_address: int = Field(default=10, ge=1)
     registration_window_seconds: int = Field(default=3600, ge=1)
+    require_mfa: bool = False
     db_pool_size: int = Field(default=10, ge=1)
     log_level: str = "INFO"
     # Defaults of the booster rule (DESIGN.md rule 5); a therapist may override them per patient.

@@ -1,17 +1,23 @@
-"""Password hashing (libpass, argon2id) and tokens (PyJWT access tokens, opaque refresh tokens)."""
+"""Password hashing (libpass, argon2id), tokens (PyJWT access tokens, opaque refresh tokens) and
+encryption at rest of small secrets (Fernet, keyed from the app secret with HKDF)."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import anyio.to_thread
 import jwt
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from passlib.context import CryptContext
 
 from app.core.config import Settings
@@ -122,3 +128,12 @@ class TokenCodec:
 def hash_code(code: str) -> str:
     """Digest of a one-time code (invitations); the code itself is never stored."""
     return hashlib.sha256(code.encode()).hexdigest()
+
+
+@lru_cache(maxsize=8)
+def fernet_for(secret_key: str, *, purpose: str) -> Fernet:
+    """Authenticated encryption for one purpose, keyed by HKDF-SHA256 from the app secret."""
+    key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=f"mestring:{purpose}".encode()
+    ).derive(secret_key.encode())
+    return Fernet(base64.urlsafe_b64encode(key))

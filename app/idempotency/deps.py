@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from app.auth.deps import CurrentUser
+from app.auth.deps import EnrollingUser
 from app.core.deps import SessionDep
 from app.core.errors import StoredResponse
 from app.idempotency.service import StoredAnswer, claim, fingerprint
@@ -42,8 +42,10 @@ async def _guard(request: Request, session: SessionDep, owner: str, key: str) ->
 
 
 async def _idempotent(
-    request: Request, session: SessionDep, user: CurrentUser, idempotency_key: KeyHeader = None
+    request: Request, session: SessionDep, user: EnrollingUser, idempotency_key: KeyHeader = None
 ) -> None:
+    # Only the caller's id matters here; the route's own dependency decides what they may do
+    # (EnrollingUser shares its one database read with CurrentUser and the role aliases).
     if idempotency_key:
         await _guard(request, session, str(user.id), idempotency_key)
 

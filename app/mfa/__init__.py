@@ -1,0 +1,1 @@
+"""Two-step login for therapists and admins: TOTP factors and one-time recovery codes."""
