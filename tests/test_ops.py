@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from app.core.config import Settings
 from app.main import create_app
 from tests.conftest import make_settings
+from tests.factories import Api
 
 
 def test_healthz(client: TestClient) -> None:
@@ -90,3 +91,14 @@ def test_docs_are_off_in_production(database_url: str) -> None:
     with TestClient(create_app(settings)) as client:
         assert client.get("/docs").status_code == 404
         assert client.get("/openapi.json").status_code == 404
+
+
+def test_405_names_every_method_of_the_path(api: Api) -> None:
+    """Found by the fuzzer: Allow named only the first route's method."""
+    patient = api.patient()
+    me = api.client.request("OPTIONS", "/v1/me", headers=patient.headers)
+    assert me.status_code == 405
+    assert me.headers["allow"] == "GET, PATCH"
+    summary = api.client.put("/v1/me/checkins/summary", json={}, headers=patient.headers)
+    assert summary.status_code == 405  # not taken for a date
+    assert summary.headers["allow"] == "GET"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
@@ -162,3 +163,38 @@ def test_erasing_the_patient_row_takes_its_access_log_along(api: Api) -> None:
             return int(counted.scalar_one())
 
     assert api.client.portal.call(delete_patient) == 1  # type: ignore[union-attr]
+
+
+def test_reads_outside_patient_paths_are_logged_per_patient_named(api: Api) -> None:
+    """Lists across patients and objects with their own ids log every patient in the answer."""
+    therapist = api.therapist()
+    first, second = api.patient(therapist), api.patient(therapist)
+    for patient in (first, second):
+        made = api.client.post(
+            "/v1/me/booster-requests", json={"reason": "A hard week"}, headers=patient.headers
+        )
+        assert made.status_code == 201
+    listed = api.client.get("/v1/booster-requests", headers=therapist.headers)
+    assert listed.json()["count"] == 2
+    for patient in (first, second):
+        rows = _log(api, patient)["data"]
+        assert [(r["kind"], r["records"]) for r in rows] == [("booster-requests", 1)]
+
+    assignment = api.client.post(
+        f"/v1/patients/{first.id}/assignments",
+        json={
+            "exercise_kind": "attention_training",
+            "times_per_day": 1,
+            "starts_on": date.today().isoformat(),
+        },
+        headers=therapist.headers,
+    ).json()
+    before = _log(api, first)["count"]
+    patched = api.client.patch(
+        f"/v1/assignments/{assignment['id']}", json={"paused": True}, headers=therapist.headers
+    )
+    assert patched.status_code == 200
+    latest = _log(api, first)["data"][0]
+    assert _log(api, first)["count"] == before + 1
+    assert (latest["kind"], latest["records"]) == ("assignments", 1)
+    assert _log(api, second)["count"] == 1

@@ -25,6 +25,7 @@ from app.care.deps import LinkedPatient
 from app.core.deps import Cursor, Limit, SessionDep, SettingsDep
 from app.core.schemas import ListResponse, error_responses
 from app.idempotency.deps import Idempotent
+from app.privacy.deps import AuditPatientReads
 
 router = APIRouter(tags=["boosters"])
 
@@ -80,6 +81,7 @@ async def cancel_my_request(
 
 @router.get(
     "/booster-requests",
+    dependencies=[AuditPatientReads],
     response_model=ListResponse[BoosterRequestPublic],
     responses=error_responses(401, 403),
 )
@@ -99,6 +101,7 @@ async def list_requests(
 
 @router.patch(
     "/booster-requests/{request_id}",
+    dependencies=[AuditPatientReads],
     response_model=BoosterRequestPublic,
     responses=error_responses(401, 403, 404, 409),
 )

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+import app.core.paths  # noqa: F401  (registers the isodate path convertor)
 from app.auth.deps import CurrentPatient, CurrentUser
 from app.boosters.rule_service import default_params
 from app.care.deps import LinkedPatient
@@ -37,7 +38,7 @@ async def read_questionnaire(user: CurrentUser, session: SessionDep) -> Question
 
 
 @router.put(
-    "/me/checkins/{local_date}",
+    "/me/checkins/{local_date:isodate}",
     response_model=CheckinSaved,
     responses={
         201: {"model": CheckinSaved, "description": "A new check-in for the date"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -76,10 +77,17 @@ class Settings(BaseSettings):
         if key_file.exists():
             return key_file.read_text().strip()
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(48)
-        key_file.write_text(key)
-        key_file.chmod(0o600)
-        return key
+        candidate = VAR_DIR / f"secret_key.{os.getpid()}"
+        candidate.write_text(secrets.token_urlsafe(48))
+        candidate.chmod(0o600)
+        try:
+            # Atomic: of several workers starting at once, the first link wins for all.
+            os.link(candidate, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
+        return key_file.read_text().strip()
 
 
 def _is_weak(key: str) -> bool:

@@ -55,18 +55,23 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 def _allowed_methods(request: Request) -> list[str]:
     """Every method any route serves at this path (the router only names the first route's)."""
-    table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(
+    table: list[tuple[str, re.Pattern[str], set[str]]] | None = getattr(
         request.app.state, "allowed_methods", None
     )
     if table is None:
         table = []
-        for path, operations in request.app.openapi().get("paths", {}).items():
-            regex = re.compile("^" + re.sub(r"\{[^/]+\}", "[^/]+", path) + "$")
-            table.append((regex, {method.upper() for method in operations}))
+        for template, operations in request.app.openapi().get("paths", {}).items():
+            regex = re.compile("^" + re.sub(r"\{[^/]+\}", "[^/]+", template) + "$")
+            table.append((template, regex, {method.upper() for method in operations}))
         request.app.state.allowed_methods = table
+    path = request.url.path
+    # A literal path (…/checkins/summary) answers for itself, not with its templated sibling.
+    for template, _, allowed in table:
+        if template == path:
+            return sorted(allowed)
     methods: set[str] = set()
-    for regex, allowed in table:
-        if regex.match(request.url.path):
+    for _, regex, allowed in table:
+        if regex.match(path):
             methods |= allowed
     return sorted(methods)
 

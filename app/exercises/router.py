@@ -25,6 +25,7 @@ from app.exercises.schemas import (
     TodayAssignment,
 )
 from app.idempotency.deps import Idempotent
+from app.privacy.deps import AuditPatientReads
 
 router = APIRouter(tags=["exercises"])
 
@@ -76,6 +77,7 @@ async def list_assignments(
 
 @router.patch(
     "/assignments/{assignment_id}",
+    dependencies=[AuditPatientReads],
     response_model=AssignmentPublic,
     responses=error_responses(401, 403, 404, 409),
 )

@@ -1,6 +1,7 @@
 """The one mechanism that logs therapist reads of patient data.
 
-`LinkedPatient` (and any list of several patients' data) calls `note_access` on the request;
+`LinkedPatient` (and any list of several patients' data) calls `note_access` on the request,
+and routes whose answer names its patients take `AuditPatientReads` (app/privacy/deps.py);
 this pure ASGI middleware then holds the successful answer back, appends one access-log row
 per patient read (how many records, which kind, the request id) through the request's own
 database session (still open while the answer is being sent) and only then sends it. If the
@@ -22,6 +23,7 @@ from app.privacy.service import AccessRecord, append_access
 
 _STATE_KEY = "patient_access"
 _SESSION_KEY = "patient_access_session"
+_FROM_BODY_KEY = "patient_access_from_body"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,7 @@ class PendingAccess:
     reader_id: uuid.UUID
     reader_role: str
     kind: str | None
+    records: int | None = None
 
 
 def note_access(
@@ -48,10 +51,42 @@ def note_access(
     pending.extend(PendingAccess(pid, reader_id, reader_role, kind) for pid in patient_ids)
 
 
-def _kind_from_route(scope: Scope) -> str:
+def note_access_from_answer(
+    request: Request, *, session: AsyncSession, reader_id: uuid.UUID, reader_role: str
+) -> None:
+    """Log one row per patient whose `patient_id` appears in the successful answer."""
+    state = request.scope.setdefault("state", {})
+    state[_SESSION_KEY] = session
+    state[_FROM_BODY_KEY] = (reader_id, reader_role)
+
+
+def _from_answer(scope: Scope, body: bytes) -> list[PendingAccess]:
+    reader_id, reader_role = scope["state"][_FROM_BODY_KEY]
+    try:
+        document: Any = json.loads(body) if body else None
+    except ValueError:
+        return []
+    items = document.get("data") if isinstance(document, dict) else None
+    records = items if isinstance(items, list) else [document]
+    counts: dict[uuid.UUID, int] = {}
+    for record in records:
+        if isinstance(record, dict) and isinstance(record.get("patient_id"), str):
+            patient_id = uuid.UUID(record["patient_id"])
+            counts[patient_id] = counts.get(patient_id, 0) + 1
+    kind = next(
+        (part for part in reversed(_route_path(scope).split("/")) if part and "{" not in part),
+        "unknown",
+    )
+    return [PendingAccess(pid, reader_id, reader_role, kind, n) for pid, n in counts.items()]
+
+
+def _route_path(scope: Scope) -> str:
     route = scope.get("route")
-    path = str(getattr(route, "path", "") or scope.get("path", ""))
-    _, _, rest = path.partition("{patient_id}")
+    return str(getattr(route, "path", "") or scope.get("path", ""))
+
+
+def _kind_from_route(scope: Scope) -> str:
+    _, _, rest = _route_path(scope).partition("{patient_id}")
     return rest.strip("/") or "profile"
 
 
@@ -78,8 +113,9 @@ class AccessAuditMiddleware:
         held: list[Message] = []
 
         async def hold(message: Message) -> None:
-            pending = scope.get("state", {}).get(_STATE_KEY)
-            if not pending and not held:
+            state = scope.get("state", {})
+            pending = state.get(_STATE_KEY)
+            if not pending and _FROM_BODY_KEY not in state and not held:
                 await send(message)
                 return
             held.append(message)
@@ -91,9 +127,15 @@ class AccessAuditMiddleware:
     async def _release(
         self, scope: Scope, send: Send, held: list[Message], pending: list[PendingAccess]
     ) -> None:
+        if not pending and _FROM_BODY_KEY not in scope.get("state", {}):
+            for message in held:
+                await send(message)
+            return
         status = held[0].get("status", 500)
         if 200 <= status < 300:
             body = b"".join(m.get("body", b"") for m in held if m["type"] == "http.response.body")
+            if _FROM_BODY_KEY in scope.get("state", {}):
+                pending = [*pending, *_from_answer(scope, body)]
             many = len(pending) > 1
             entries = [
                 AccessRecord(
@@ -101,7 +143,7 @@ class AccessAuditMiddleware:
                     reader_id=item.reader_id,
                     reader_role=item.reader_role,
                     kind=item.kind or _kind_from_route(scope),
-                    records=_records(body, many),
+                    records=item.records if item.records is not None else _records(body, many),
                 )
                 for item in pending
             ]

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+import app.core.paths  # noqa: F401  (registers the isodate path convertor)
 from app.auth.deps import CurrentPatient
 from app.care.deps import LinkedPatient
 from app.core.deps import Cursor, Limit, SessionDep
@@ -65,7 +66,7 @@ async def save_patient_plan(
 
 
 @router.put(
-    "/me/work-diary/{local_date}",
+    "/me/work-diary/{local_date:isodate}",
     status_code=status.HTTP_200_OK,
     response_model=DiaryPublic,
     responses={201: {"model": DiaryPublic, "description": "Created"}, **error_responses(401, 403)},
