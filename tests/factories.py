@@ -77,7 +77,8 @@ class Api:
         name: str | None = None,
     ) -> Actor:
         n = next(_counter)
-        email = email or f"{role.value}{n}@clinic.example.com"
+        # Unique across test workers too (throttle counters in Redis are shared by all).
+        email = email or f"{role.value}{n}.{uuid.uuid4().hex[:8]}@clinic.example.com"
         data = UserCreate(
             email=email,
             password=password,

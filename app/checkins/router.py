@@ -42,7 +42,7 @@ async def read_questionnaire(user: CurrentUser, session: SessionDep) -> Question
     response_model=CheckinSaved,
     responses={
         201: {"model": CheckinSaved, "description": "A new check-in for the date"},
-        **error_responses(401, 403, 503),
+        **error_responses(401, 403, 404, 503),  # 404: the path is not a YYYY-MM-DD date
     },
 )
 async def put_checkin(

@@ -69,7 +69,11 @@ async def save_patient_plan(
     "/me/work-diary/{local_date:isodate}",
     status_code=status.HTTP_200_OK,
     response_model=DiaryPublic,
-    responses={201: {"model": DiaryPublic, "description": "Created"}, **error_responses(401, 403)},
+    # 404: the path is not a YYYY-MM-DD date
+    responses={
+        201: {"model": DiaryPublic, "description": "Created"},
+        **error_responses(401, 403, 404),
+    },
 )
 async def put_diary_entry(
     local_date: date,
