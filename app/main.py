@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await throttle.close()
         await services.engine.dispose()
 
-    docs = settings.env != "production"
+    docs = settings.env != "production" or settings.docs_in_production
     app = FastAPI(
         title="Mestring API",
         version="1.0.0",

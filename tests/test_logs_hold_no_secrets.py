@@ -7,10 +7,12 @@ import io
 import logging
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 
 from app.core.logging import JsonFormatter
+from tests.checkin_helpers import answers
 from tests.factories import Api
 from tests.mfa_helpers import enrol, token
 
@@ -101,3 +103,54 @@ def test_no_secret_reaches_a_log_line(api: Api, captured: io.StringIO) -> None:
     ]
     for secret in planted:
         assert secret not in text, f"{secret[:12]}… leaked into the logs"
+
+
+def test_no_health_data_reaches_a_log_line(api: Api, captured: io.StringIO) -> None:
+    """Notes, free text and answers from every domain, including failed writes, stay out."""
+    marker = uuid.uuid4().hex[:10]
+    therapist = api.therapist()
+    patient = api.patient(therapist, timezone="UTC")
+    today = datetime.now(UTC).date().isoformat()
+    text = f"planted note {marker}"
+    writes = [
+        (
+            "PUT",
+            f"/v1/me/checkins/{today}",
+            {"answers": answers(5), "mood": 3, "worry_minutes": 47, "note": text},
+        ),
+        ("PUT", f"/v1/me/checkins/{today}", {"answers": answers(9), "note": text}),  # 422
+        (
+            "POST",
+            "/v1/me/exercise-logs",
+            {
+                "id": str(uuid.uuid4()),
+                "exercise_kind": "attentional_refocusing",
+                "started_at": datetime.now(UTC).isoformat(),
+                "duration_seconds": 120,
+                "situation": text,
+                "refocused_to": text,
+            },
+        ),
+        (
+            "PUT",
+            f"/v1/me/work-diary/{today}",
+            {"worked_hours": 3.25, "tasks": text, "strain": 4, "note": text},
+        ),
+        ("POST", "/v1/me/booster-requests", {"reason": text, "preferred_times": text}),
+        ("PUT", "/v1/me/consents", {"employer_contact": True, "employer_contact_note": text}),
+    ]
+    for method, url, body in writes:
+        response = api.client.request(method, url, json=body, headers=patient.headers)
+        assert response.status_code < 500, response.text
+    for url in (
+        f"/v1/patients/{patient.id}/checkins",
+        f"/v1/patients/{patient.id}/work-diary",
+        f"/v1/patients/{patient.id}/exercise-logs",
+        "/v1/booster-requests",
+    ):
+        assert api.client.get(url, headers=therapist.headers).status_code == 200
+
+    logged = captured.getvalue()
+    assert '"route": "/v1/me/checkins/{local_date}"' in logged, "the capture saw no requests"
+    for secret in (marker, patient.email, patient.access_token, '"answers"', '"worry_minutes"'):
+        assert secret not in logged, f"{secret!r} leaked into the logs"

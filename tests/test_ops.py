@@ -86,11 +86,14 @@ def test_unhandled_error_is_a_plain_500_with_request_id(settings: Settings) -> N
     assert "passwd" not in response.text
 
 
-def test_docs_are_off_in_production(database_url: str) -> None:
+def test_docs_are_off_in_production_unless_enabled(database_url: str) -> None:
     settings = make_settings(database_url, env="production")
     with TestClient(create_app(settings)) as client:
         assert client.get("/docs").status_code == 404
         assert client.get("/openapi.json").status_code == 404
+    enabled = make_settings(database_url, env="production", docs_in_production=True)
+    with TestClient(create_app(enabled)) as client:
+        assert client.get("/openapi.json").status_code == 200
 
 
 def test_405_names_every_method_of_the_path(api: Api) -> None:

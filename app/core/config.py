@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     require_mfa: bool = False
     db_pool_size: int = Field(default=10, ge=1)
     log_level: str = "INFO"
+    docs_in_production: bool = False
     # Defaults of the booster rule (DESIGN.md rule 5); a therapist may override them per patient.
     booster_window_days: int = Field(default=7, ge=1, le=90)
     booster_min_checkins: int = Field(default=3, ge=1, le=90)
