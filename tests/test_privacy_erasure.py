@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import threading
 import uuid
 from typing import Any
 
@@ -166,3 +167,20 @@ def test_erasure_needs_a_body_and_a_patient(api: Api) -> None:
         )
 
     assert api.db(users) == 2
+
+
+@time_machine.travel(NOW, tick=False)
+def test_two_erasures_at_once_leave_one_receipt(api: Api) -> None:
+    patient = api.patient(api.therapist())
+    results: list[Any] = []
+
+    def erase() -> None:
+        results.append(_erase(api, patient, patient.password))
+
+    threads = [threading.Thread(target=erase) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.status_code for r in results) == [204, 401]
+    assert len(_receipts(api)) == 1

@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.models import user_table
 from app.care.models import invitation_table
 from app.core.config import Settings
-from app.core.errors import BadRequest, NotFound, TooManyRequests
+from app.core.errors import BadRequest, NotFound, TooManyRequests, Unauthorized
 from app.core.security import PasswordHasher
 from app.core.time import utcnow
 from app.idempotency.models import idempotency_key_table
@@ -134,6 +134,11 @@ async def erase_account(
     role, email = await _check_password(
         session, hasher=hasher, throttle=throttle, user_id=user_id, password=password
     )
+    # Hold the account row to the end, so a second erasure sent at once waits and then finds
+    # nothing to erase (no second receipt); SQLite's IMMEDIATE transactions serialise anyway.
+    held = await session.scalar(select(_u.id).where(_u.id == user_id).with_for_update())
+    if held is None:
+        raise Unauthorized()
     deleted = await _counts(session, user_id)
     keys = await session.execute(
         delete(idempotency_key_table).where(
