@@ -49,7 +49,7 @@ def _key() -> dict[str, str]:
 
 def register(api: Api, therapist: Actor, name: str) -> Actor:
     """A patient who registers with the therapist's invitation, both with Idempotency-Keys."""
-    email = f"{name.lower().replace(' ', '.')}@home.example.com"
+    email = f"{name.lower().replace(' ', '.')}.{uuid.uuid4().hex[:8]}@home.example.com"
     invitation = _ok(
         api.client.post(
             "/v1/invitations", json={"email": email}, headers=therapist.headers | _key()
