@@ -15,7 +15,7 @@ from app.core.db import metadata
 from app.exercises.models import AssignmentDose, ExerciseAssignment, ExerciseLog
 from app.idempotency.models import IdempotencyKey
 from app.mfa.models import MfaFactor, MfaRecoveryCode
-from app.privacy.models import AccessLogEntry, Consent
+from app.privacy.models import AccessLogEntry, Consent, ErasureReceipt
 from app.throttle.models import RateCounter
 from app.work.models import RtwPlan, RtwPlanVersion, WorkDiaryEntry
 
@@ -29,6 +29,7 @@ __all__ = [
     "CareLink",
     "Checkin",
     "Consent",
+    "ErasureReceipt",
     "ExerciseAssignment",
     "ExerciseLog",
     "FollowUp",

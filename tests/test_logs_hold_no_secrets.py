@@ -85,6 +85,16 @@ def test_no_secret_reaches_a_log_line(api: Api, captured: io.StringIO) -> None:
         headers=therapist.headers,
         json={"password": therapist.password, "code": recovery_codes[1]},
     )
+    # Export and erasure: the export's answer and the password in the DELETE body stay out too.
+    new_password = f"{password}-new"
+    again = api.login(email, new_password)
+    headers = {"Authorization": f"Bearer {again['access_token']}"}
+    api.client.get("/v1/me/export", headers=headers)
+    api.client.request("DELETE", "/v1/me", headers=headers, json={"password": password})
+    erased = api.client.request(
+        "DELETE", "/v1/me", headers=headers, json={"password": new_password}
+    )
+    assert erased.status_code == 204
 
     text = captured.getvalue()
     assert '"route": "/v1/auth/token"' in text, "the capture saw no request lines"
@@ -100,6 +110,9 @@ def test_no_secret_reaches_a_log_line(api: Api, captured: io.StringIO) -> None:
         recovery_codes[0],
         recovery_codes[0].replace("-", ""),
         recovery_codes[1],
+        new_password,
+        again["access_token"],
+        again["refresh_token"],
     ]
     for secret in planted:
         assert secret not in text, f"{secret[:12]}… leaked into the logs"

@@ -64,6 +64,8 @@ ROUTES: list[Row] = [
     Row("GET", "/v1/me/consents", frozenset({P})),
     Row("PUT", "/v1/me/consents", frozenset({P}), {}),
     Row("GET", "/v1/me/access-log", frozenset({P})),
+    Row("GET", "/v1/me/export", frozenset({P})),
+    Row("DELETE", "/v1/me", frozenset({P}), {}),
     Row("GET", "/v1/me/rtw-plan", frozenset({P})),
     Row("PUT", "/v1/me/rtw-plan", frozenset({P}), {}),
     Row("GET", "/v1/patients/{patient_id}/rtw-plan", frozenset({T})),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Index
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime, table_of
@@ -42,5 +43,22 @@ class Consent(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class ErasureReceipt(SQLModel, table=True):
+    """That an account was erased: when, its role, a keyed pseudonym and rows deleted per table.
+
+    Nothing here names the person: `pseudonym` is HMAC-SHA256(secret key, user id) in hex, so an
+    audit holding an id can confirm it was erased, while the table alone reveals no one.
+    """
+
+    __tablename__ = "erasure_receipts"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    erased_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    role: str = Field(max_length=16)
+    pseudonym: str = Field(max_length=64, index=True)
+    deleted_rows: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
 access_log_table = table_of(AccessLogEntry)
 consent_table = table_of(Consent)
+erasure_receipt_table = table_of(ErasureReceipt)

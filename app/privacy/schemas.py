@@ -1,14 +1,15 @@
-"""Request and response models for consents and the access log."""
+"""Request and response models for consents, the access log, export and erasure."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from app.core.schemas import RequestModel
+from app.core.security import PASSWORD_MAX
 
 
 class ConsentUpdate(RequestModel):
@@ -38,3 +39,55 @@ class AccessLogPublic(BaseModel):
     kind: str
     records: int
     created_at: datetime
+
+
+class AccountErase(RequestModel):
+    """DELETE /v1/me: the current password, as for a password change."""
+
+    password: Annotated[str, StringConstraints(max_length=PASSWORD_MAX)]
+
+
+Record = dict[str, Any]
+"""One stored row of a section: its columns by name (secrets and internal hashes left out)."""
+
+
+class ExportProfile(BaseModel):
+    id: uuid.UUID
+    email: str
+    role: str
+    display_name: str
+    timezone: str
+    locale: str
+    created_at: datetime
+
+
+class ExportRtwPlan(BaseModel):
+    """The plan in force (null if none was saved) and every saved version, oldest first."""
+
+    current: Record | None
+    versions: list[Record]
+
+
+class ExportDocument(BaseModel):
+    """Every record the service holds about the patient, as of `exported_at`.
+
+    `counts` gives the number of stored rows per kind, so the document can be checked whole.
+    """
+
+    schema_version: Literal[1] = 1
+    exported_at: datetime
+    profile: ExportProfile
+    consents: list[Record]
+    assignments: list[Record] = Field(description="Each with its dose history, `doses`.")
+    exercise_logs: list[Record]
+    checkins: list[Record] = Field(
+        description="Each with the `questionnaire_key` and `questionnaire_version` answered."
+    )
+    booster_requests: list[Record] = Field(description="Each with its status history, `events`.")
+    booster_rule: Record | None
+    follow_ups: list[Record]
+    rtw_completion: Record | None
+    rtw_plan: ExportRtwPlan
+    work_diary: list[Record]
+    access_log: list[AccessLogPublic]
+    counts: dict[str, int]

@@ -1,0 +1,218 @@
+"""GET /v1/me/export: every record the service holds about one patient, as one document.
+
+The privacy domain owns the export, so it reads the other domains' tables directly, each kind
+with one set-based Core statement (no per-row queries). That is the one exception to
+DESIGN.md's "domains talk through services" rule: a whole-account export has to see every
+table, in the stored form, in one place; it only reads. Columns that are secrets or internal
+bookkeeping never leave: password hashes, refresh-token and request-body hashes, idempotency
+answers and rate counters are not selected at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any, Final
+
+from sqlalchemy import Column, Select, Table, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts.models import user_table
+from app.boosters.models import (
+    booster_event_table,
+    booster_request_table,
+    booster_rule_table,
+    follow_up_table,
+    rtw_completion_table,
+)
+from app.checkins.models import checkin_table, questionnaire_version_table
+from app.core.errors import NotFound
+from app.core.time import utcnow
+from app.exercises.models import assignment_table, dose_table, exercise_log_table
+from app.privacy.models import access_log_table, consent_table
+from app.privacy.schemas import (
+    AccessLogPublic,
+    ExportDocument,
+    ExportProfile,
+    ExportRtwPlan,
+    Record,
+)
+from app.work.models import rtw_plan_table, rtw_plan_version_table, work_diary_table
+
+SCHEMA_VERSION: Final = 1
+# Never exported: the patient id is the document's own, the body hash is a retry fingerprint.
+_LEFT_OUT = frozenset({"patient_id", "body_hash"})
+
+
+def _columns(table: Table, *, without: Iterable[str] = ()) -> list[Column[Any]]:
+    skip = _LEFT_OUT | set(without)
+    return [column for column in table.columns if column.name not in skip]
+
+
+async def _records(session: AsyncSession, query: Select[Any]) -> list[Record]:
+    return [dict(row._mapping) for row in await session.execute(query)]
+
+
+def _own(table: Table, patient_id: uuid.UUID, *order: Column[Any]) -> Select[Any]:
+    return select(*_columns(table)).where(table.c.patient_id == patient_id).order_by(*order)
+
+
+def _nest(parents: list[Record], children: list[Record], *, key: str, link: str) -> None:
+    """Put each child under its parent's `key` list (children are already in order)."""
+    grouped: dict[Any, list[Record]] = defaultdict(list)
+    for child in children:
+        grouped[child.pop(link)].append(child)
+    for parent in parents:
+        parent[key] = grouped.get(parent["id"], [])
+
+
+async def _profile(session: AsyncSession, patient_id: uuid.UUID) -> ExportProfile:
+    u = user_table.c
+    row = (
+        await session.execute(
+            select(u.id, u.email, u.role, u.display_name, u.timezone, u.locale, u.created_at).where(
+                u.id == patient_id
+            )
+        )
+    ).first()
+    if row is None:  # erased between authentication and now
+        raise NotFound("User not found.", code="user_not_found")
+    return ExportProfile.model_validate(row, from_attributes=True)
+
+
+async def _assignments(session: AsyncSession, patient_id: uuid.UUID) -> tuple[list[Record], int]:
+    a, d = assignment_table.c, dose_table.c
+    assignments = await _records(session, _own(assignment_table, patient_id, a.created_at, a.id))
+    doses = await _records(
+        session,
+        select(*_columns(dose_table, without={"id"}))
+        .join_from(dose_table, assignment_table, a.id == d.assignment_id)
+        .where(a.patient_id == patient_id)
+        .order_by(d.assignment_id, d.effective_from),
+    )
+    _nest(assignments, doses, key="doses", link="assignment_id")
+    return assignments, len(doses)
+
+
+async def _checkins(session: AsyncSession, patient_id: uuid.UUID) -> list[Record]:
+    c, q = checkin_table.c, questionnaire_version_table.c
+    return await _records(
+        session,
+        select(
+            *_columns(checkin_table),
+            q.key.label("questionnaire_key"),
+            q.version.label("questionnaire_version"),
+        )
+        .join_from(checkin_table, questionnaire_version_table, q.id == c.questionnaire_id)
+        .where(c.patient_id == patient_id)
+        .order_by(c.local_date),
+    )
+
+
+async def _booster_requests(
+    session: AsyncSession, patient_id: uuid.UUID
+) -> tuple[list[Record], int]:
+    r, e = booster_request_table.c, booster_event_table.c
+    requests = await _records(session, _own(booster_request_table, patient_id, r.created_at, r.id))
+    events = await _records(
+        session,
+        select(*_columns(booster_event_table, without={"id"}))
+        .join_from(booster_event_table, booster_request_table, r.id == e.request_id)
+        .where(r.patient_id == patient_id)
+        .order_by(e.request_id, e.at, e.id),
+    )
+    _nest(requests, events, key="events", link="request_id")
+    return requests, len(events)
+
+
+async def _access_log(session: AsyncSession, patient_id: uuid.UUID) -> list[AccessLogPublic]:
+    log, u = access_log_table.c, user_table.c
+    rows = await session.execute(
+        select(
+            log.id,
+            log.reader_id,
+            u.display_name.label("reader_name"),
+            log.reader_role,
+            log.kind,
+            log.records,
+            log.created_at,
+        )
+        .join_from(access_log_table, user_table, u.id == log.reader_id)
+        .where(log.patient_id == patient_id)
+        .order_by(log.created_at, log.id)
+    )
+    return [AccessLogPublic.model_validate(row, from_attributes=True) for row in rows]
+
+
+async def _one(session: AsyncSession, table: Table, patient_id: uuid.UUID) -> Record | None:
+    found = await _records(session, _own(table, patient_id))
+    return found[0] if found else None
+
+
+async def export_patient(session: AsyncSession, *, patient_id: uuid.UUID) -> ExportDocument:
+    """The whole account as one document, with the number of stored rows of every kind."""
+    exported_at = utcnow()
+    profile = await _profile(session, patient_id)
+    consents = await _records(
+        session, _own(consent_table, patient_id, consent_table.c.created_at, consent_table.c.id)
+    )
+    assignments, dose_count = await _assignments(session, patient_id)
+    logs = await _records(
+        session,
+        _own(
+            exercise_log_table,
+            patient_id,
+            exercise_log_table.c.started_at,
+            exercise_log_table.c.id,
+        ),
+    )
+    checkins = await _checkins(session, patient_id)
+    requests, event_count = await _booster_requests(session, patient_id)
+    rule = await _one(session, booster_rule_table, patient_id)
+    follow_ups = await _records(
+        session,
+        _own(follow_up_table, patient_id, follow_up_table.c.due_on, follow_up_table.c.id),
+    )
+    completion = await _one(session, rtw_completion_table, patient_id)
+    plan = await _one(session, rtw_plan_table, patient_id)
+    versions = await _records(
+        session, _own(rtw_plan_version_table, patient_id, rtw_plan_version_table.c.version)
+    )
+    diary = await _records(
+        session, _own(work_diary_table, patient_id, work_diary_table.c.local_date)
+    )
+    access = await _access_log(session, patient_id)
+    counts = {
+        "consents": len(consents),
+        "assignments": len(assignments),
+        "assignment_doses": dose_count,
+        "exercise_logs": len(logs),
+        "checkins": len(checkins),
+        "booster_requests": len(requests),
+        "booster_request_events": event_count,
+        "booster_rule": int(rule is not None),
+        "follow_ups": len(follow_ups),
+        "rtw_completion": int(completion is not None),
+        "rtw_plan": int(plan is not None),
+        "rtw_plan_versions": len(versions),
+        "work_diary": len(diary),
+        "access_log": len(access),
+    }
+    return ExportDocument(
+        schema_version=SCHEMA_VERSION,
+        exported_at=exported_at,
+        profile=profile,
+        consents=consents,
+        assignments=assignments,
+        exercise_logs=logs,
+        checkins=checkins,
+        booster_requests=requests,
+        booster_rule=rule,
+        follow_ups=follow_ups,
+        rtw_completion=completion,
+        rtw_plan=ExportRtwPlan(current=plan, versions=versions),
+        work_diary=diary,
+        access_log=access,
+        counts=counts,
+    )

@@ -1,0 +1,191 @@
+"""A patient with every kind of record, made through the HTTP API, for export and erasure tests.
+
+Call inside `time_machine.travel(NOW, tick=False)`: local dates and token lifetimes depend on it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Table, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts.models import Role
+from app.boosters.models import (
+    booster_event_table,
+    booster_request_table,
+    booster_rule_table,
+    follow_up_table,
+    rtw_completion_table,
+)
+from app.checkins.models import checkin_table
+from app.exercises.models import assignment_table, dose_table, exercise_log_table
+from app.privacy.models import access_log_table, consent_table
+from app.work.models import rtw_plan_table, rtw_plan_version_table, work_diary_table
+from tests.checkin_helpers import answers
+from tests.factories import PASSWORD, Actor, Api
+
+NOW = "2026-11-16T10:00:00Z"  # Monday; 11:00 in Oslo
+TODAY, YESTERDAY, WEEK_AGO = "2026-11-16", "2026-11-15", "2026-11-09"
+PLAN: dict[str, Any] = {
+    "stages": [
+        {"starts_on": "2026-11-02", "sick_leave_percent": 100},
+        {"starts_on": "2026-11-16", "sick_leave_percent": 50},
+    ]
+}
+
+
+def _ok(response: Any, *statuses: int) -> dict[str, Any]:
+    assert response.status_code in (statuses or (200, 201)), response.text
+    body: dict[str, Any] = response.json() if response.content else {}
+    return body
+
+
+def _key() -> dict[str, str]:
+    return {"Idempotency-Key": uuid.uuid4().hex}
+
+
+def register(api: Api, therapist: Actor, name: str) -> Actor:
+    """A patient who registers with the therapist's invitation, both with Idempotency-Keys."""
+    email = f"{name.lower().replace(' ', '.')}.{uuid.uuid4().hex[:8]}@home.example.com"
+    invitation = _ok(
+        api.client.post(
+            "/v1/invitations", json={"email": email}, headers=therapist.headers | _key()
+        )
+    )
+    created = _ok(
+        api.client.post(
+            "/v1/auth/register",
+            json={
+                "invitation_code": invitation["code"],
+                "email": email,
+                "password": PASSWORD,
+                "display_name": name,
+                "timezone": "Europe/Oslo",
+            },
+            headers=_key(),
+        )
+    )
+    tokens = api.login(email, PASSWORD)
+    return Actor(
+        uuid.UUID(created["id"]),
+        email,
+        PASSWORD,
+        Role.patient,
+        tokens["access_token"],
+        tokens["refresh_token"],
+    )
+
+
+def seed_everything(api: Api, therapist: Actor, patient: Actor) -> None:
+    """At least one row of every kind the export lists, and a second row of most."""
+    client, mine, theirs = api.client, patient.headers, therapist.headers
+    base = f"/v1/patients/{patient.id}"
+    assignment = _ok(
+        client.post(
+            f"{base}/assignments",
+            json={"exercise_kind": "attention_training", "times_per_day": 2, "starts_on": WEEK_AGO},
+            headers=theirs | _key(),
+        )
+    )
+    _ok(
+        client.patch(
+            f"/v1/assignments/{assignment['id']}", json={"times_per_day": 1}, headers=theirs
+        )
+    )
+    for started in ("2026-11-16T08:30:00Z", "2026-11-16T09:30:00Z"):
+        _ok(
+            client.post(
+                "/v1/me/exercise-logs",
+                json={
+                    "id": str(uuid.uuid4()),
+                    "exercise_kind": "attention_training",
+                    "assignment_id": assignment["id"],
+                    "started_at": started,
+                    "duration_seconds": 720,
+                    "phases_completed": ["selective", "switching", "divided"],
+                    "self_focus_before": 2,
+                    "self_focus_after": 0,
+                },
+                headers=mine | _key(),
+            )
+        )
+    for day, value in ((YESTERDAY, 4), (TODAY, 5)):
+        _ok(client.put(f"/v1/me/checkins/{day}", json={"answers": answers(value)}, headers=mine))
+    request = _ok(
+        client.post(
+            "/v1/me/booster-requests", json={"reason": "A hard week"}, headers=mine | _key()
+        )
+    )
+    _ok(
+        client.patch(
+            f"/v1/booster-requests/{request['id']}",
+            json={"status": "scheduled", "scheduled_for": "2026-11-20T09:00:00Z"},
+            headers=theirs,
+        )
+    )
+    rule = {
+        "window_days": 7,
+        "min_checkins": 3,
+        "low_threshold": 3.5,
+        "drop_threshold": 1.0,
+        "cooldown_days": 14,
+        "enabled": True,
+    }
+    _ok(client.put(f"{base}/booster-rule", json=rule, headers=theirs))
+    _ok(client.put("/v1/me/rtw-plan", json=PLAN, headers=mine))
+    second = {"stages": [*PLAN["stages"], {"starts_on": "2026-11-30", "sick_leave_percent": 20}]}
+    _ok(client.put("/v1/me/rtw-plan", json=second, headers=mine))
+    _ok(client.put(f"{base}/rtw-completion", json={"rtw_completed_on": TODAY}, headers=theirs))
+    for day, hours in ((YESTERDAY, 3), (TODAY, 4)):
+        _ok(client.put(f"/v1/me/work-diary/{day}", json={"worked_hours": hours}, headers=mine))
+    for value in (True, False):
+        _ok(client.put("/v1/me/consents", json={"employer_contact": value}, headers=mine))
+    _ok(client.get(base, headers=theirs))  # one access-log row
+
+
+def _patient_rows(table: Table, patient_id: uuid.UUID) -> Any:
+    return select(func.count()).select_from(table).where(table.c.patient_id == patient_id)
+
+
+def _child_rows(child: Table, link: str, parent: Table, patient_id: uuid.UUID) -> Any:
+    return (
+        select(func.count())
+        .select_from(child)
+        .join(parent, parent.c.id == child.c[link])
+        .where(parent.c.patient_id == patient_id)
+    )
+
+
+KIND_QUERIES: dict[str, Callable[[uuid.UUID], Any]] = {
+    "consents": lambda p: _patient_rows(consent_table, p),
+    "assignments": lambda p: _patient_rows(assignment_table, p),
+    "assignment_doses": lambda p: _child_rows(dose_table, "assignment_id", assignment_table, p),
+    "exercise_logs": lambda p: _patient_rows(exercise_log_table, p),
+    "checkins": lambda p: _patient_rows(checkin_table, p),
+    "booster_requests": lambda p: _patient_rows(booster_request_table, p),
+    "booster_request_events": lambda p: _child_rows(
+        booster_event_table, "request_id", booster_request_table, p
+    ),
+    "booster_rule": lambda p: _patient_rows(booster_rule_table, p),
+    "follow_ups": lambda p: _patient_rows(follow_up_table, p),
+    "rtw_completion": lambda p: _patient_rows(rtw_completion_table, p),
+    "rtw_plan": lambda p: _patient_rows(rtw_plan_table, p),
+    "rtw_plan_versions": lambda p: _patient_rows(rtw_plan_version_table, p),
+    "work_diary": lambda p: _patient_rows(work_diary_table, p),
+    "access_log": lambda p: _patient_rows(access_log_table, p),
+}
+
+
+def sql_counts(api: Api, patient_id: uuid.UUID) -> dict[str, int]:
+    """Rows per export kind, counted straight from the tables."""
+
+    async def work(session: AsyncSession) -> dict[str, int]:
+        return {
+            kind: int(await session.scalar(query(patient_id)) or 0)
+            for kind, query in KIND_QUERIES.items()
+        }
+
+    return api.db(work)
