@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
+from starlette.convertors import Convertor, register_url_convertor
 
 from app.auth.deps import CurrentPatient, CurrentUser
 from app.boosters.rule_service import default_params
@@ -21,6 +22,20 @@ from app.checkins.schemas import (
 from app.core.deps import SessionDep, SettingsDep
 from app.core.schemas import ListResponse, error_responses
 
+
+class _IsoDate(Convertor[str]):
+    """Path segments shaped like a date, so PUT /me/checkins/summary is a 405, not a 422."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("isodate", _IsoDate())
 router = APIRouter(tags=["checkins"])
 From = Annotated[date | None, Query(alias="from", description="First local date (inclusive).")]
 To = Annotated[date | None, Query(alias="to", description="Last local date (inclusive).")]
@@ -37,11 +52,11 @@ async def read_questionnaire(user: CurrentUser, session: SessionDep) -> Question
 
 
 @router.put(
-    "/me/checkins/{local_date}",
+    "/me/checkins/{local_date:isodate}",
     response_model=CheckinSaved,
     responses={
         201: {"model": CheckinSaved, "description": "A new check-in for the date"},
-        **error_responses(401, 403, 503),
+        **error_responses(401, 403, 404, 503),
     },
 )
 async def put_checkin(

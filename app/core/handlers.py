@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -53,6 +54,18 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _segment(operations: dict[str, Any]) -> Callable[[re.Match[str]], str]:
+    """A path parameter's pattern: a date-formatted one only matches dates."""
+    dates = {
+        p.get("name")
+        for op in operations.values()
+        if isinstance(op, dict)
+        for p in op.get("parameters", [])
+        if p.get("in") == "path" and p.get("schema", {}).get("format") == "date"
+    }
+    return lambda m: r"\d{4}-\d{2}-\d{2}" if m.group(1) in dates else "[^/]+"
+
+
 def _allowed_methods(request: Request) -> list[str]:
     """Every method any route serves at this path (the router only names the first route's)."""
     table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(
@@ -61,7 +74,7 @@ def _allowed_methods(request: Request) -> list[str]:
     if table is None:
         table = []
         for path, operations in request.app.openapi().get("paths", {}).items():
-            regex = re.compile("^" + re.sub(r"\{[^/]+\}", "[^/]+", path) + "$")
+            regex = re.compile("^" + re.sub(r"\{([^/}]+)\}", _segment(operations), path) + "$")
             table.append((regex, {method.upper() for method in operations}))
         request.app.state.allowed_methods = table
     methods: set[str] = set()
