@@ -299,8 +299,10 @@ async def main() -> None:
                 for endpoint in ENDPOINTS:
                     script = work / f"{endpoint}.lua"
                     script.write_text(lua(endpoint, patient_tokens, therapist_token))
-                    wrk(server, script, 2)  # warm-up
-                    result = wrk(server, script, args.seconds)
+                    # The worklist is a slow read: 2 connections, so no request times out.
+                    conns = 2 if endpoint == "worklist_get" else 16
+                    wrk(server, script, 2, conns)  # warm-up
+                    result = wrk(server, script, args.seconds, conns)
                     results.setdefault((kind, endpoint), []).append(result)
                     print(f"rep {rep + 1} {kind:5} {endpoint:18} {result}", flush=True)
                 if kind == "app":
