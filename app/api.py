@@ -7,6 +7,7 @@ from app.auth.router import router as auth_router
 from app.boosters.router import router as boosters_router
 from app.care.router import router as care_router
 from app.checkins.router import router as checkins_router
+from app.dashboard.router import router as dashboard_router
 from app.exercises.router import router as exercises_router
 from app.mfa.router import router as mfa_router
 from app.privacy.router import router as privacy_router
@@ -22,3 +23,4 @@ api_router.include_router(work_router)
 api_router.include_router(exercises_router)
 api_router.include_router(checkins_router)
 api_router.include_router(boosters_router)
+api_router.include_router(dashboard_router)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -95,11 +96,37 @@ def create_therapist(
 
 
 @cli.command("seed-demo")
-def seed_demo() -> None:
-    """Create demo accounts (safe to run again) and print how to log in."""
+def seed_demo(
+    patients: Annotated[
+        int, typer.Option(min=0, max=100_000, help="Also seed this many synthetic patients.")
+    ] = 0,
+    days: Annotated[int, typer.Option(min=1, max=1_000, help="Days of synthetic history.")] = 90,
+    random_seed: Annotated[
+        int, typer.Option("--seed", help="Random seed of the synthetic data.")
+    ] = 1,
+) -> None:
+    """Create demo accounts (safe to run again) and print how to log in.
+
+    With --patients N: also one therapist with N synthetic patients and --days of history
+    each (deterministic; for a fresh database, e.g. benchmarks).
+    """
     from app.seed import seed_demo as seed
 
     logins = _run(lambda s, db: seed(db, hasher=s.hasher))
+    if patients:
+        from app.dashboard.demo import seed_bulk
+
+        started = time.perf_counter()
+        bulk = _run(
+            lambda s, db: seed_bulk(
+                db, hasher=s.hasher, patients=patients, days=days, seed=random_seed
+            )
+        )
+        typer.echo(
+            f"Seeded {bulk.patients} patients x {bulk.days} days ({bulk.rows} rows) in "
+            f"{time.perf_counter() - started:.1f} s; their therapist: "
+            f"{bulk.therapist_email} / {bulk.password}"
+        )
     typer.echo("Demo accounts (email / password):")
     for account in logins:
         typer.echo(f"  {account.role.value:<9} {account.email} / {account.password}")

@@ -101,7 +101,7 @@ def test_405_names_every_method_of_the_path(api: Api) -> None:
     patient = api.patient()
     me = api.client.request("OPTIONS", "/v1/me", headers=patient.headers)
     assert me.status_code == 405
-    assert me.headers["allow"] == "GET, PATCH"
+    assert me.headers["allow"] == "DELETE, GET, PATCH"
     summary = api.client.put("/v1/me/checkins/summary", json={}, headers=patient.headers)
     assert summary.status_code == 405  # not taken for a date
     assert summary.headers["allow"] == "GET"

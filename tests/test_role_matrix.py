@@ -61,6 +61,8 @@ ROUTES: list[Row] = [
     Row("GET", "/v1/invitations", frozenset({T})),
     Row("DELETE", "/v1/invitations/{invitation_id}", frozenset({T})),
     Row("GET", "/v1/patients/{patient_id}", frozenset({T})),
+    Row("GET", "/v1/patients", frozenset({T})),
+    Row("GET", "/v1/me/today", frozenset({P})),
     Row("GET", "/v1/me/consents", frozenset({P})),
     Row("PUT", "/v1/me/consents", frozenset({P}), {}),
     Row("GET", "/v1/me/access-log", frozenset({P})),

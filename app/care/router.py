@@ -1,4 +1,4 @@
-"""/v1/invitations, /v1/admin/care-links and /v1/patients/{patient_id}."""
+"""/v1/invitations and /v1/admin/care-links (the patient detail lives in app.dashboard)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ from fastapi import APIRouter, status
 
 from app.auth.deps import CurrentAdmin, CurrentTherapist
 from app.care import service
-from app.care.deps import LinkedPatient
 from app.care.schemas import (
     CareLinkCreate,
     CareLinkPublic,
     InvitationCreate,
     InvitationCreated,
     InvitationPublic,
-    PatientProfile,
 )
 from app.core.deps import Cursor, Limit, SessionDep, SettingsDep
 from app.core.schemas import ListResponse, error_responses
@@ -92,13 +90,3 @@ async def create_care_link(
 async def end_care_link(link_id: uuid.UUID, _admin: CurrentAdmin, session: SessionDep) -> None:
     """End a care link."""
     await service.end_link(session, link_id=link_id)
-
-
-@router.get(
-    "/patients/{patient_id}",
-    response_model=PatientProfile,
-    responses=error_responses(401, 403, 404),
-)
-async def read_patient(patient: LinkedPatient, session: SessionDep) -> PatientProfile:
-    """One of the caller's patients."""
-    return await service.patient_profile(session, scope=patient)

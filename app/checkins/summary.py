@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts.models import user_table
 from app.care.access import PatientScope
 from app.checkins.definition import band_of
 from app.checkins.models import checkin_table
@@ -18,6 +19,7 @@ from app.checkins.service import patient_timezone
 from app.core.time import local_today
 
 _c = checkin_table.c
+_u = user_table.c
 BASELINE_CHECKINS = 7
 STREAK_LOOKBACK_DAYS = 366
 
@@ -117,11 +119,9 @@ async def checkin_stats_for_patients(
     ids = list(today_by_patient)
     if not ids:
         return {}
-    last_rows = await session.execute(
-        select(_c.patient_id, func.max(_c.local_date))
-        .where(_c.patient_id.in_(ids))
-        .group_by(_c.patient_id)
-    )
+    # A correlated max per patient is one index probe each, whatever the length of history.
+    latest_of = select(func.max(_c.local_date)).where(_c.patient_id == _u.id).scalar_subquery()
+    last_rows = await session.execute(select(_u.id, latest_of).where(_u.id.in_(ids)))
     last_on = {patient_id: day for patient_id, day in last_rows}
     earliest = min(today_by_patient.values()) - timedelta(days=13)
     latest = max(today_by_patient.values())

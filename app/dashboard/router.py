@@ -1,0 +1,64 @@
+"""GET /v1/me/today, GET /v1/patients (the worklist) and GET /v1/patients/{patient_id}."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from app.auth.deps import CurrentPatient, CurrentTherapist
+from app.care.deps import LinkedPatient
+from app.core.deps import Cursor, Limit, SessionDep
+from app.core.schemas import ListResponse, error_responses
+from app.dashboard import service, today
+from app.dashboard.schemas import Flag, PatientDetail, PatientSummary, TodayPublic, WorklistSort
+from app.privacy.audit import note_access
+
+router = APIRouter(tags=["dashboard"])
+FlagFilter = Annotated[Flag | None, Query(description="Only patients raising this flag.")]
+
+
+@router.get("/me/today", response_model=TodayPublic, responses=error_responses(401, 403))
+async def my_today(patient: CurrentPatient, session: SessionDep) -> TodayPublic:
+    """Everything due today: check-in, homework, worry time, diary, follow-ups, boosters."""
+    return await today.today(session, patient_id=patient.id, timezone=patient.timezone)
+
+
+@router.get(
+    "/patients",
+    response_model=ListResponse[PatientSummary],
+    responses=error_responses(401, 403, 422),
+)
+async def worklist(
+    request: Request,
+    therapist: CurrentTherapist,
+    session: SessionDep,
+    sort: WorklistSort = "flags",
+    flag: FlagFilter = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> ListResponse[PatientSummary]:
+    """The caller's patients, one summary row each; most flags first by default."""
+    rows, next_cursor = await service.worklist(
+        session, therapist_id=therapist.id, sort=sort, flag=flag, limit=limit, cursor=cursor
+    )
+    # The worklist reads many patients' data: one access-log row per patient on the page.
+    note_access(
+        request,
+        session=session,
+        patient_ids=[r.patient_id for r in rows],
+        reader_id=therapist.id,
+        reader_role=therapist.role,
+        kind="worklist",
+    )
+    return ListResponse(data=rows, count=len(rows), next_cursor=next_cursor)
+
+
+@router.get(
+    "/patients/{patient_id}",
+    response_model=PatientDetail,
+    responses=error_responses(401, 403, 404),
+)
+async def read_patient(patient: LinkedPatient, session: SessionDep) -> PatientDetail:
+    """One of the caller's patients: profile and the worklist summary."""
+    return await service.patient_detail(session, scope=patient)

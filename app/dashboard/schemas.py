@@ -1,0 +1,88 @@
+"""Responses of the at-a-glance reads: the patient's today, the worklist and patient detail."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from app.boosters.schemas import FollowUpPublic
+from app.care.schemas import PatientProfile
+from app.checkins.definition import Band
+from app.exercises.schemas import TodayAssignment
+
+Flag = Literal["no_checkin_3d", "low_rtw_se", "low_adherence", "booster_open", "follow_up_due"]
+FLAGS: tuple[Flag, ...] = (
+    "no_checkin_3d",
+    "low_rtw_se",
+    "low_adherence",
+    "booster_open",
+    "follow_up_due",
+)
+WorklistSort = Literal["flags", "name", "last_checkin"]
+
+
+class BoosterCounts(BaseModel):
+    """Booster requests still waiting for the therapist or for the session."""
+
+    open: int
+    scheduled: int
+
+
+class DiaryToday(BaseModel):
+    """Is today a work day in the plan, and is today's diary entry written?"""
+
+    work_day: bool
+    done: bool
+
+
+class TodayPublic(BaseModel):
+    """Everything the phone's home screen shows, in one answer."""
+
+    local_date: date = Field(description="Today in the patient's time zone.")
+    checkin_done: bool
+    assignments: list[TodayAssignment]
+    worry_time: str | None = Field(
+        description="HH:MM of the active worry-postponement slot, if one is set."
+    )
+    diary: DiaryToday
+    follow_ups_due: list[FollowUpPublic]
+    booster_requests: BoosterCounts
+
+
+class WeekGradeBrief(BaseModel):
+    """The last complete ISO week: actual work grade against the planned grade."""
+
+    week: str = Field(max_length=10)
+    week_start: date
+    actual_work_grade: float | None
+    planned_work_grade: float | None
+
+
+class PatientSummary(BaseModel):
+    """One worklist row: how the patient is doing, and what needs the therapist's attention."""
+
+    patient_id: uuid.UUID
+    display_name: str
+    local_date: date = Field(description="The patient's local today the numbers refer to.")
+    last_checkin_on: date | None
+    rtw_se_mean_7d: float | None
+    rtw_se_checkins_7d: int
+    rtw_se_band: Band | None
+    rtw_se_change_7d: float | None = Field(
+        description="7-day mean minus the mean of the 7 days before (None if either is empty)."
+    )
+    adherence_7d: float | None
+    adherence_28d: float | None
+    work_week: WeekGradeBrief | None
+    booster_requests: BoosterCounts
+    follow_ups_due: int
+    flags: list[Flag]
+
+
+class PatientDetail(PatientProfile):
+    """One patient's profile with the same summary as their worklist row."""
+
+    summary: PatientSummary
