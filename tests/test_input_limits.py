@@ -128,3 +128,22 @@ def test_nul_characters_are_refused_everywhere(api: Api) -> None:
     )
     assert query.status_code == 422
     assert api.client.get("/v1/me/consents", headers=patient.headers).json()["history"] == []
+
+
+def test_forged_cursors_are_422_on_every_keyset_list(api: Api) -> None:
+    """A cursor with a time lacking its offset failed in the UTC column type (a 500)."""
+    from app.core.pagination import encode_cursor
+
+    therapist = api.therapist()
+    patient = api.patient(therapist)
+    naive = encode_cursor("2026-01-01T00:00:00", "6f0d3c56-5b1c-4c4e-9a55-8f4a1f1f0c11")
+    for actor, url in (
+        (therapist, "/v1/invitations"),
+        (therapist, "/v1/booster-requests"),
+        (patient, "/v1/me/access-log"),
+        (patient, "/v1/me/exercise-logs"),
+    ):
+        for cursor in (naive, "e30", encode_cursor("not a time", "x")):
+            response = api.client.get(url, params={"cursor": cursor}, headers=actor.headers)
+            assert response.status_code == 422, (url, cursor, response.text)
+            assert response.json()["code"] == "invalid_cursor"

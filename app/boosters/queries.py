@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.boosters.models import booster_request_table
 from app.boosters.schemas import BoosterRequestPublic
 from app.care.access import linked_patient_ids
-from app.core.errors import NotFound, Unprocessable
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.errors import NotFound
+from app.core.pagination import encode_keyset, older_than
 
 _r = booster_request_table.c
 COLUMNS = [_r[name] for name in BoosterRequestPublic.model_fields]
@@ -33,12 +32,7 @@ async def _page(
     session: AsyncSession, *, where: list[Any], limit: int, cursor: str | None
 ) -> tuple[list[BoosterRequestPublic], str | None]:
     if cursor:
-        created_raw, id_raw = decode_cursor(cursor, 2)
-        try:
-            created, last_id = datetime.fromisoformat(created_raw), uuid.UUID(id_raw)
-        except ValueError as exc:
-            raise Unprocessable("The cursor is not valid.", code="invalid_cursor") from exc
-        where.append(or_(_r.created_at < created, and_(_r.created_at == created, _r.id < last_id)))
+        where.append(older_than(_r.created_at, _r.id, cursor))
     query = (
         select(*COLUMNS).where(*where).order_by(_r.created_at.desc(), _r.id.desc()).limit(limit + 1)
     )
@@ -46,7 +40,7 @@ async def _page(
     page = [public(row) for row in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
-        next_cursor = encode_cursor(page[-1].created_at.isoformat(), str(page[-1].id))
+        next_cursor = encode_keyset(page[-1].created_at, page[-1].id)
     return page, next_cursor
 
 

@@ -6,7 +6,7 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service as accounts
@@ -22,7 +22,7 @@ from app.care.schemas import (
     RegisterRequest,
 )
 from app.core.errors import BadRequest, Conflict, NotFound, TooManyRequests, Unprocessable
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.pagination import encode_keyset, older_than
 from app.core.security import PasswordHasher, hash_code
 from app.core.time import utcnow
 from app.privacy import service as privacy
@@ -86,14 +86,7 @@ async def list_invitations(
     """The therapist's invitations, newest first, keyset-paginated."""
     query = select(Invitation).where(_inv.therapist_id == therapist_id)
     if cursor:
-        created_raw, id_raw = decode_cursor(cursor, 2)
-        try:
-            created, last_id = datetime.fromisoformat(created_raw), uuid.UUID(id_raw)
-        except ValueError as exc:
-            raise Unprocessable("The cursor is not valid.", code="invalid_cursor") from exc
-        query = query.where(
-            or_(_inv.created_at < created, and_(_inv.created_at == created, _inv.id < last_id))
-        )
+        query = query.where(older_than(_inv.created_at, _inv.id, cursor))
     query = query.order_by(_inv.created_at.desc(), _inv.id.desc()).limit(limit + 1)
     rows = list((await session.scalars(query)).all())
     now = utcnow()
@@ -101,7 +94,7 @@ async def list_invitations(
     next_cursor = None
     if len(rows) > limit:
         last = page[-1]
-        next_cursor = encode_cursor(last.created_at.isoformat(), str(last.id))
+        next_cursor = encode_keyset(last.created_at, last.id)
     return [_public(invitation, now) for invitation in page], next_cursor
 
 

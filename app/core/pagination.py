@@ -5,6 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, or_
 
 from app.core.errors import Unprocessable
 
@@ -29,3 +33,28 @@ def decode_cursor(cursor: str, parts: int) -> list[str]:
     if not all(isinstance(value, str) for value in values):
         raise Unprocessable("The cursor is not valid.", code="invalid_cursor")
     return values
+
+
+def encode_keyset(moment: datetime, row_id: uuid.UUID) -> str:
+    """Cursor for newest-first lists ordered by (timestamp, id)."""
+    return encode_cursor(moment.isoformat(), str(row_id))
+
+
+def decode_keyset(cursor: str) -> tuple[datetime, uuid.UUID]:
+    """The (timestamp, id) of a cursor from `encode_keyset`; anything else is a 422."""
+    moment_raw, id_raw = decode_cursor(cursor, 2)
+    try:
+        moment, row_id = datetime.fromisoformat(moment_raw), uuid.UUID(id_raw)
+    except ValueError as exc:
+        raise Unprocessable("The cursor is not valid.", code="invalid_cursor") from exc
+    if moment.tzinfo is None:  # a forged naive time would fail in the UTC column type
+        raise Unprocessable("The cursor is not valid.", code="invalid_cursor")
+    return moment, row_id
+
+
+def older_than(
+    moment_column: ColumnElement[datetime], id_column: ColumnElement[uuid.UUID], cursor: str
+) -> ColumnElement[bool]:
+    """Rows after the cursor in a newest-first (timestamp, id) ordering."""
+    moment, row_id = decode_keyset(cursor)
+    return or_(moment_column < moment, and_(moment_column == moment, id_column < row_id))

@@ -15,13 +15,13 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.care.access import PatientScope
 from app.core.errors import Conflict, NotFound, Unprocessable
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.pagination import encode_keyset, older_than
 from app.core.time import to_local_date, utcnow
 from app.exercises.kinds import CLOCK_SKEW_SECONDS, MAX_LOG_AGE_DAYS, ExerciseKind
 from app.exercises.log_schemas import DETAILS, ExerciseLogCreate, ExerciseLogPublic
@@ -166,23 +166,14 @@ async def list_logs(
     if kind is not None:
         query = query.where(_l.exercise_kind == kind.value)
     if cursor:
-        started_raw, id_raw = decode_cursor(cursor, 2)
-        try:
-            started, last_id = datetime.fromisoformat(started_raw), uuid.UUID(id_raw)
-        except ValueError as exc:
-            raise Unprocessable("The cursor is not valid.", code="invalid_cursor") from exc
-        if started.tzinfo is None:
-            raise Unprocessable("The cursor is not valid.", code="invalid_cursor")
-        query = query.where(
-            or_(_l.started_at < started, and_(_l.started_at == started, _l.id < last_id))
-        )
+        query = query.where(older_than(_l.started_at, _l.id, cursor))
     query = query.order_by(_l.started_at.desc(), _l.id.desc()).limit(limit + 1)
     rows = (await session.execute(query)).all()
     page = [_public(row) for row in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = page[-1]
-        next_cursor = encode_cursor(last.started_at.isoformat(), str(last.id))
+        next_cursor = encode_keyset(last.started_at, last.id)
     return page, next_cursor
 
 

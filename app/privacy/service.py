@@ -5,14 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.accounts.models import user_table
-from app.core.errors import Unprocessable
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.pagination import encode_keyset, older_than
 from app.core.time import utcnow
 from app.privacy.models import access_log_table, consent_table
 from app.privacy.schemas import AccessLogPublic, ConsentHistory, ConsentPublic, ConsentUpdate
@@ -76,14 +74,7 @@ async def list_access(
         .where(_log.patient_id == patient_id)
     )
     if cursor:
-        created_raw, id_raw = decode_cursor(cursor, 2)
-        try:
-            created, last_id = datetime.fromisoformat(created_raw), uuid.UUID(id_raw)
-        except ValueError as exc:
-            raise Unprocessable("The cursor is not valid.", code="invalid_cursor") from exc
-        query = query.where(
-            or_(_log.created_at < created, and_(_log.created_at == created, _log.id < last_id))
-        )
+        query = query.where(older_than(_log.created_at, _log.id, cursor))
     rows = (
         await session.execute(
             query.order_by(_log.created_at.desc(), _log.id.desc()).limit(limit + 1)
@@ -104,7 +95,7 @@ async def list_access(
     next_cursor = None
     if len(rows) > limit:
         last = items[-1]
-        next_cursor = encode_cursor(last.created_at.isoformat(), str(last.id))
+        next_cursor = encode_keyset(last.created_at, last.id)
     return items, next_cursor
 
 
