@@ -19,7 +19,7 @@ from app.accounts.schemas import (
 from app.auth.deps import CurrentAdmin, CurrentUser, EnrollingUser
 from app.core.deps import Cursor, HasherDep, Limit, SessionDep
 from app.core.schemas import ListResponse, error_responses
-from app.idempotency.deps import Idempotent
+from app.idempotency.deps import IdempotencyGuard
 
 router = APIRouter(tags=["accounts"])
 
@@ -41,13 +41,16 @@ async def update_me(body: UserUpdate, user: CurrentUser, session: SessionDep) ->
 @router.post(
     "/admin/therapists",
     status_code=status.HTTP_201_CREATED,
-    dependencies=[Idempotent],
     response_model=UserPublic,
     responses=error_responses(401, 403, 409),
     tags=["admin"],
 )
 async def create_therapist(
-    body: UserCreate, _admin: CurrentAdmin, session: SessionDep, hasher: HasherDep
+    body: UserCreate,
+    _admin: CurrentAdmin,
+    _key: IdempotencyGuard,
+    session: SessionDep,
+    hasher: HasherDep,
 ) -> UserPublic:
     """Create a therapist account."""
     user = await service.create_user(session, hasher=hasher, data=body, role=Role.therapist)

@@ -24,7 +24,7 @@ from app.boosters.schemas import (
 from app.care.deps import LinkedPatient
 from app.core.deps import Cursor, Limit, SessionDep, SettingsDep
 from app.core.schemas import ListResponse, error_responses
-from app.idempotency.deps import Idempotent
+from app.idempotency.deps import IdempotencyGuard
 from app.privacy.deps import AuditPatientReads
 
 router = APIRouter(tags=["boosters"])
@@ -33,12 +33,11 @@ router = APIRouter(tags=["boosters"])
 @router.post(
     "/me/booster-requests",
     status_code=status.HTTP_201_CREATED,
-    dependencies=[Idempotent],
     response_model=BoosterRequestPublic,
     responses=error_responses(401, 403, 409, 429),
 )
 async def create_request(
-    body: BoosterRequestCreate, patient: CurrentPatient, session: SessionDep
+    body: BoosterRequestCreate, patient: CurrentPatient, _key: IdempotencyGuard, session: SessionDep
 ) -> BoosterRequestPublic:
     """Ask for a booster session (409 while one is open, 429 after 3 in a day)."""
     return await requests.create_patient_request(

@@ -6,9 +6,9 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from app.core.schemas import RequestModel, ShortText
+from app.core.schemas import EventDate, EventTime, RequestModel, ShortText
 
 RequestStatus = Literal["open", "scheduled", "completed", "declined", "cancelled"]
 RequestSource = Literal["patient", "checkin_rule", "follow_up"]
@@ -41,7 +41,7 @@ class BoosterRequestUpdate(RequestModel):
     completed or cancelled."""
 
     status: Literal["scheduled", "declined", "completed", "cancelled"]
-    scheduled_for: AwareDatetime | None = None
+    scheduled_for: EventTime | None = None
     response: LongText | None = None
 
     @model_validator(mode="after")
@@ -80,7 +80,7 @@ class BoosterRulePublic(BaseModel):
 
 
 class RtwCompletionWrite(RequestModel):
-    rtw_completed_on: date | None
+    rtw_completed_on: EventDate | None
 
 
 class FollowUpPublic(BaseModel):

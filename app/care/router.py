@@ -17,7 +17,7 @@ from app.care.schemas import (
 )
 from app.core.deps import Cursor, Limit, SessionDep, SettingsDep
 from app.core.schemas import ListResponse, error_responses
-from app.idempotency.deps import Idempotent
+from app.idempotency.deps import IdempotencyGuard
 
 router = APIRouter(tags=["care"])
 
@@ -25,12 +25,15 @@ router = APIRouter(tags=["care"])
 @router.post(
     "/invitations",
     status_code=status.HTTP_201_CREATED,
-    dependencies=[Idempotent],
     response_model=InvitationCreated,
     responses=error_responses(401, 403),
 )
 async def create_invitation(
-    body: InvitationCreate, therapist: CurrentTherapist, session: SessionDep, settings: SettingsDep
+    body: InvitationCreate,
+    therapist: CurrentTherapist,
+    _key: IdempotencyGuard,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> InvitationCreated:
     """A single-use code for a new patient; the code is shown only in this response."""
     return await service.create_invitation(
@@ -68,13 +71,12 @@ async def revoke_invitation(
 @router.post(
     "/admin/care-links",
     status_code=status.HTTP_201_CREATED,
-    dependencies=[Idempotent],
     response_model=CareLinkPublic,
-    responses=error_responses(401, 403, 404),
+    responses=error_responses(401, 403, 404, 409),
     tags=["admin"],
 )
 async def create_care_link(
-    body: CareLinkCreate, _admin: CurrentAdmin, session: SessionDep
+    body: CareLinkCreate, _admin: CurrentAdmin, _key: IdempotencyGuard, session: SessionDep
 ) -> CareLinkPublic:
     """Give a patient to a therapist (ending the previous therapist's link)."""
     link = await service.link_patient(session, data=body)

@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service as accounts
@@ -199,7 +200,14 @@ async def link_patient(session: AsyncSession, *, data: CareLinkCreate) -> CareLi
         await session.flush()
     link = CareLink(patient_id=data.patient_id, therapist_id=data.therapist_id, created_at=now)
     session.add(link)
-    await session.commit()
+    try:
+        await session.commit()
+    except IntegrityError as exc:  # another move of the same patient committed first
+        await session.rollback()
+        raise Conflict(
+            "The patient was just moved by another request; look again.",
+            code="care_link_changed",
+        ) from exc
     return link
 
 

@@ -19,7 +19,7 @@ from app.checkins.questionnaire import current_version
 from app.checkins.schemas import CheckinPublic, CheckinSaved, CheckinWrite
 from app.checkins.sql import dialect_insert
 from app.core.errors import Unprocessable
-from app.core.time import local_today, utcnow
+from app.core.time import days_before, local_today, utcnow
 
 _c = checkin_table.c
 BACKFILL_DAYS = 2
@@ -147,7 +147,7 @@ async def list_own(
 ) -> list[CheckinPublic]:
     """The patient's check-ins from..to (default: the last 28 days), oldest first."""
     end = end or local_today(timezone)
-    return await _list(session, patient_id=patient_id, start=start or end - timedelta(27), end=end)
+    return await _list(session, patient_id=patient_id, start=start or days_before(end, 27), end=end)
 
 
 async def patient_timezone(session: AsyncSession, *, patient_id: uuid.UUID) -> str:

@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, and_, or_
 
@@ -30,7 +30,7 @@ def decode_cursor(cursor: str, parts: int) -> list[str]:
         raise Unprocessable("The cursor is not valid.", code="invalid_cursor") from exc
     if not isinstance(values, list) or len(values) != parts:
         raise Unprocessable("The cursor is not valid.", code="invalid_cursor")
-    if not all(isinstance(value, str) for value in values):
+    if not all(isinstance(value, str) and "\x00" not in value for value in values):
         raise Unprocessable("The cursor is not valid.", code="invalid_cursor")
     return values
 
@@ -49,6 +49,10 @@ def decode_keyset(cursor: str) -> tuple[datetime, uuid.UUID]:
         raise Unprocessable("The cursor is not valid.", code="invalid_cursor") from exc
     if moment.tzinfo is None:  # a forged naive time would fail in the UTC column type
         raise Unprocessable("The cursor is not valid.", code="invalid_cursor")
+    try:
+        moment = moment.astimezone(UTC)  # year 1 at +05:00 has no UTC time
+    except OverflowError as exc:
+        raise Unprocessable("The cursor is not valid.", code="invalid_cursor") from exc
     return moment, row_id
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.time import is_valid_timezone
 
@@ -79,3 +80,18 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
     }
     responses[422] = {"model": InvalidBody, "description": "Invalid input"}
     return responses
+
+
+def _within_this_century(value: datetime) -> datetime:
+    try:
+        moment = value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("out of range") from exc
+    if not 2000 <= moment.year <= 2099:
+        raise ValueError("must fall between the years 2000 and 2099")
+    return moment
+
+
+# Dates and times a client sends for real events: bounded, so no arithmetic on them overflows.
+EventDate = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
+EventTime = Annotated[AwareDatetime, AfterValidator(_within_this_century)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -36,3 +36,8 @@ def local_today(timezone: str, *, now: datetime | None = None) -> date:
 def to_local_date(moment: datetime, timezone: str) -> date:
     """The local calendar date of an instant."""
     return moment.astimezone(zone(timezone)).date()
+
+
+def days_before(day: date, days: int) -> date:
+    """`day` minus `days`, stopping at the first date there is (no overflow on odd input)."""
+    return day - timedelta(days=min(days, (day - date.min).days))

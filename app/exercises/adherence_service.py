@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.models import user_table
 from app.care.access import PatientScope
 from app.core.errors import Unprocessable
-from app.core.time import local_today
+from app.core.time import days_before, local_today
 from app.exercises.adherence import DayCount, Dose, Plan, compute, rate, today_progress
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
 from app.exercises.schemas import (
@@ -185,7 +185,7 @@ async def patient_adherence(
         zone_name = await session.scalar(select(_u.timezone).where(_u.id == scope.patient_id))
         today = local_today(zone_name or "UTC")
         date_to = date_to or today
-        date_from = date_from or date_to - timedelta(days=DEFAULT_WINDOW_DAYS - 1)
+        date_from = date_from or days_before(date_to, DEFAULT_WINDOW_DAYS - 1)
     if date_from > date_to:
         raise Unprocessable("`from` is after `to`.", code="invalid_window")
     if (date_to - date_from).days >= MAX_WINDOW_DAYS:

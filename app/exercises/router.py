@@ -24,7 +24,7 @@ from app.exercises.schemas import (
     ExercisePublic,
     TodayAssignment,
 )
-from app.idempotency.deps import Idempotent
+from app.idempotency.deps import IdempotencyGuard
 from app.privacy.deps import AuditPatientReads
 
 router = APIRouter(tags=["exercises"])
@@ -51,12 +51,11 @@ async def list_exercises(
 @router.post(
     "/patients/{patient_id}/assignments",
     status_code=status.HTTP_201_CREATED,
-    dependencies=[Idempotent],
     response_model=AssignmentPublic,
     responses=error_responses(401, 403, 404, 409),
 )
 async def create_assignment(
-    body: AssignmentCreate, patient: LinkedPatient, session: SessionDep
+    body: AssignmentCreate, patient: LinkedPatient, _key: IdempotencyGuard, session: SessionDep
 ) -> AssignmentPublic:
     """Prescribe an exercise with a dose to one of the caller's patients."""
     return await service.create_assignment(session, scope=patient, data=body)
@@ -111,7 +110,6 @@ async def my_assignments(
 @router.post(
     "/me/exercise-logs",
     status_code=status.HTTP_201_CREATED,
-    dependencies=[Idempotent],
     response_model=ExerciseLogPublic,
     responses={
         200: {"model": ExerciseLogPublic, "description": "A retry of a stored log"},
@@ -121,6 +119,7 @@ async def my_assignments(
 async def create_exercise_log(
     body: Annotated[ExerciseLogCreate, Body()],
     patient: CurrentPatient,
+    _key: IdempotencyGuard,
     session: SessionDep,
     response: Response,
 ) -> ExerciseLogPublic:

@@ -1,4 +1,4 @@
-"""`Idempotent` / `IdempotentPublic`: route-level dependencies for POSTs that create something."""
+"""`IdempotencyGuard` / `IdempotentPublic`: the Idempotency-Key check for creating POSTs."""
 
 from __future__ import annotations
 
@@ -61,5 +61,8 @@ async def _idempotent_public(
         await _guard(request, session, owner, idempotency_key)
 
 
-Idempotent = Depends(_idempotent)
+# A handler parameter placed right after the route's own access dependency (CurrentPatient,
+# LinkedPatient, …), so a stored answer is only replayed to a caller who may still see it.
+IdempotencyGuard = Annotated[None, Depends(_idempotent)]
+# Route-level, for anonymous creating POSTs (registration).
 IdempotentPublic = Depends(_idempotent_public)

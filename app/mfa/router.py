@@ -7,7 +7,7 @@ from fastapi import APIRouter, status
 from app.auth.deps import EnrollingStaff
 from app.core.deps import HasherDep, SessionDep, SettingsDep
 from app.core.schemas import error_responses
-from app.idempotency.deps import Idempotent
+from app.idempotency.deps import IdempotencyGuard
 from app.mfa import service
 from app.mfa.schemas import MfaDisable, MfaStatus, RecoveryCodes, TotpConfirm, TotpEnrolment
 from app.throttle.deps import ThrottleDep
@@ -26,12 +26,11 @@ async def read_status(
 @router.post(
     "/totp",
     status_code=status.HTTP_201_CREATED,
-    dependencies=[Idempotent],
     response_model=TotpEnrolment,
     responses=error_responses(401, 403, 409),
 )
 async def start_totp(
-    user: EnrollingStaff, session: SessionDep, settings: SettingsDep
+    user: EnrollingStaff, _key: IdempotencyGuard, session: SessionDep, settings: SettingsDep
 ) -> TotpEnrolment:
     """Start (or restart) setting up an authenticator app; confirm with a first code."""
     return await service.start_enrolment(session, settings=settings, user_id=user.id)
