@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Role, user_table
 from app.auth.models import auth_session_table
+from app.auth.schemas import LoginForm
 from app.core.deps import SessionDep, SettingsDep, TokensDep
 from app.core.errors import Forbidden, Unauthorized
 from app.mfa.models import MFA_ROLES
@@ -114,3 +115,7 @@ def _require(role: Role) -> object:
 CurrentPatient = Annotated[Principal, _require(Role.patient)]
 CurrentTherapist = Annotated[Principal, _require(Role.therapist)]
 CurrentAdmin = Annotated[Principal, _require(Role.admin)]
+
+
+# The OAuth2 password form of POST /v1/auth/token, parsed into a LoginForm.
+LoginFormDep = Annotated[LoginForm, Depends()]

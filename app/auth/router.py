@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, status
 
 from app.accounts.schemas import PasswordChange, UserPublic
 from app.auth import service
-from app.auth.deps import CurrentUser, EnrollingUser
-from app.auth.schemas import LoginForm, LogoutRequest, RefreshRequest, TokenPair
+from app.auth.deps import CurrentUser, EnrollingUser, LoginFormDep
+from app.auth.schemas import LogoutRequest, RefreshRequest, TokenPair
 from app.care import service as care
 from app.care.schemas import RegisterRequest
 from app.core.deps import ClientAddress, HasherDep, SessionDep, SettingsDep, TokensDep
@@ -23,7 +21,7 @@ router = APIRouter(tags=["auth"])
 
 @router.post("/auth/token", response_model=TokenPair, responses=error_responses(401, 429))
 async def token(
-    form: Annotated[LoginForm, Depends()],
+    form: LoginFormDep,
     session: SessionDep,
     hasher: HasherDep,
     tokens: TokensDep,
