@@ -22,7 +22,7 @@ from app.boosters.schemas import (
     RtwCompletionWrite,
 )
 from app.care.access import PatientScope
-from app.checkins.sql import dialect_insert
+from app.core.db import dialect_insert
 from app.core.errors import Conflict, NotFound
 from app.core.time import local_today, utcnow
 

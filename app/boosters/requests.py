@@ -13,7 +13,7 @@ from app.boosters.models import booster_event_table, booster_request_table
 from app.boosters.queries import COLUMNS, public, request_not_found
 from app.boosters.schemas import BoosterRequestCreate, BoosterRequestPublic, BoosterRequestUpdate
 from app.care.access import linked_patient_ids
-from app.checkins.sql import dialect_insert
+from app.core.db import dialect_insert
 from app.core.errors import Conflict, TooManyRequests
 from app.core.time import local_today, utcnow, zone
 

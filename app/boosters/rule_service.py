@@ -15,8 +15,8 @@ from app.boosters.rule import RuleOutcome, RuleParams, evaluate, window_start
 from app.boosters.schemas import BoosterRequestPublic, BoosterRuleParams, BoosterRulePublic
 from app.care.access import PatientScope
 from app.checkins.models import checkin_table
-from app.checkins.sql import dialect_insert
 from app.core.config import Settings
+from app.core.db import dialect_insert
 from app.core.time import to_local_date, utcnow
 
 _r = booster_request_table.c

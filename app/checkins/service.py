@@ -17,7 +17,7 @@ from app.checkins.definition import AnswersMismatch, band_of, score_answers
 from app.checkins.models import checkin_table, questionnaire_version_table
 from app.checkins.questionnaire import current_version
 from app.checkins.schemas import CheckinPublic, CheckinSaved, CheckinWrite
-from app.checkins.sql import dialect_insert
+from app.core.db import dialect_insert
 from app.core.errors import Unprocessable
 from app.core.time import days_before, local_today, utcnow
 

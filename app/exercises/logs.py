@@ -16,10 +16,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.care.access import PatientScope
+from app.core.db import dialect_insert
 from app.core.errors import Conflict, NotFound, Unprocessable
 from app.core.pagination import encode_keyset, older_than
 from app.core.time import to_local_date, utcnow
@@ -117,10 +117,8 @@ async def record_log(
             raise Unprocessable(
                 "The assignment is for another kind of exercise.", code="assignment_kind_mismatch"
             )
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(exercise_log_table)
+        dialect_insert(session, exercise_log_table)
         .values(
             id=data.id,
             patient_id=patient_id,

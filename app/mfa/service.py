@@ -6,13 +6,13 @@ import uuid
 
 import pyotp
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service as accounts
 from app.accounts.models import Role, user_table
 from app.auth.models import auth_session_table
 from app.core.config import Settings
+from app.core.db import dialect_insert
 from app.core.errors import BadRequest, Conflict, TooManyRequests
 from app.core.security import PasswordHasher
 from app.core.time import utcnow
@@ -50,8 +50,7 @@ async def start_enrolment(
         "last_used_step": None,
         "created_at": utcnow(),
     }
-    dialect = session.get_bind().dialect.name
-    upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(mfa_factor_table)
+    upsert = dialect_insert(session, mfa_factor_table)
     statement = upsert.values(values).on_conflict_do_update(
         index_elements=[_f.user_id],
         set_={

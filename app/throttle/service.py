@@ -16,9 +16,9 @@ from limits import RateLimitItemPerSecond
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import FixedWindowRateLimiter
 from sqlalchemy import and_, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import dialect_insert
 from app.throttle.models import rate_counter_table
 
 _rc = rate_counter_table.c
@@ -68,9 +68,7 @@ class DatabaseThrottle:
         now = int(time.time())
         start = now - now % rule.window
         full_key = rule.counter_key(key)
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(rate_counter_table).values(
+        statement = dialect_insert(session, rate_counter_table).values(
             key=full_key, window_start=start, hits=1, expires_at=start + rule.window
         )
         statement = statement.on_conflict_do_update(

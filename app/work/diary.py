@@ -14,11 +14,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import user_table
 from app.care.access import PatientScope
+from app.core.db import dialect_insert
 from app.core.errors import Unprocessable
 from app.core.pagination import decode_cursor, encode_cursor
 from app.core.time import local_today, utcnow
@@ -78,12 +78,6 @@ def check_diary_date(local_date: date, *, today: date) -> None:
         )
 
 
-def _upsert_statement(dialect: str) -> Any:
-    if dialect == "postgresql":
-        return postgresql.insert(work_diary_table)
-    return sqlite.insert(work_diary_table)
-
-
 async def put_entry(
     session: AsyncSession,
     *,
@@ -111,7 +105,7 @@ async def put_entry(
         "note": data.note,
         "updated_at": now,
     }
-    statement = _upsert_statement(session.get_bind().dialect.name).values(
+    statement = dialect_insert(session, work_diary_table).values(
         id=uuid.uuid4(),
         patient_id=patient_id,
         local_date=local_date,
