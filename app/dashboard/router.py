@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from app.auth.deps import CurrentPatient, CurrentTherapist
 from app.care.deps import LinkedPatient
@@ -12,7 +12,7 @@ from app.core.deps import Cursor, Limit, SessionDep
 from app.core.schemas import ListResponse, error_responses
 from app.dashboard import service, today
 from app.dashboard.schemas import Flag, PatientDetail, PatientSummary, TodayPublic, WorklistSort
-from app.privacy.audit import note_access
+from app.privacy.deps import audit_patient_reads
 
 router = APIRouter(tags=["dashboard"])
 FlagFilter = Annotated[Flag | None, Query(description="Only patients raising this flag.")]
@@ -26,11 +26,12 @@ async def my_today(patient: CurrentPatient, session: SessionDep) -> TodayPublic:
 
 @router.get(
     "/patients",
+    # The worklist reads many patients' data: one access-log row per patient on the page.
+    dependencies=[audit_patient_reads(kind="worklist")],
     response_model=ListResponse[PatientSummary],
     responses=error_responses(401, 403, 422),
 )
 async def worklist(
-    request: Request,
     therapist: CurrentTherapist,
     session: SessionDep,
     sort: WorklistSort = "flags",
@@ -41,15 +42,6 @@ async def worklist(
     """The caller's patients, one summary row each; most flags first by default."""
     rows, next_cursor = await service.worklist(
         session, therapist_id=therapist.id, sort=sort, flag=flag, limit=limit, cursor=cursor
-    )
-    # The worklist reads many patients' data: one access-log row per patient on the page.
-    note_access(
-        request,
-        session=session,
-        patient_ids=[r.patient_id for r in rows],
-        reader_id=therapist.id,
-        reader_role=therapist.role,
-        kind="worklist",
     )
     return ListResponse(data=rows, count=len(rows), next_cursor=next_cursor)
 

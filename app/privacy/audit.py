@@ -52,16 +52,21 @@ def note_access(
 
 
 def note_access_from_answer(
-    request: Request, *, session: AsyncSession, reader_id: uuid.UUID, reader_role: str
+    request: Request,
+    *,
+    session: AsyncSession,
+    reader_id: uuid.UUID,
+    reader_role: str,
+    kind: str | None = None,
 ) -> None:
     """Log one row per patient whose `patient_id` appears in the successful answer."""
     state = request.scope.setdefault("state", {})
     state[_SESSION_KEY] = session
-    state[_FROM_BODY_KEY] = (reader_id, reader_role)
+    state[_FROM_BODY_KEY] = (reader_id, reader_role, kind)
 
 
 def _from_answer(scope: Scope, body: bytes) -> list[PendingAccess]:
-    reader_id, reader_role = scope["state"][_FROM_BODY_KEY]
+    reader_id, reader_role, named_kind = scope["state"][_FROM_BODY_KEY]
     try:
         document: Any = json.loads(body) if body else None
     except ValueError:
@@ -73,7 +78,7 @@ def _from_answer(scope: Scope, body: bytes) -> list[PendingAccess]:
         if isinstance(record, dict) and isinstance(record.get("patient_id"), str):
             patient_id = uuid.UUID(record["patient_id"])
             counts[patient_id] = counts.get(patient_id, 0) + 1
-    kind = next(
+    kind = named_kind or next(
         (part for part in reversed(_route_path(scope).split("/")) if part and "{" not in part),
         "unknown",
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Depends, Request
 
 from app.auth.deps import CurrentUser
@@ -9,10 +11,18 @@ from app.core.deps import SessionDep
 from app.privacy.audit import note_access_from_answer
 
 
-async def _audit_patient_reads(request: Request, user: CurrentUser, session: SessionDep) -> None:
-    note_access_from_answer(request, session=session, reader_id=user.id, reader_role=user.role)
+def audit_patient_reads(kind: str | None = None) -> Any:
+    """A route-level dependency logging every patient named in the answer (as `kind`, or the
+    route's last literal path segment)."""
+
+    async def dependency(request: Request, user: CurrentUser, session: SessionDep) -> None:
+        note_access_from_answer(
+            request, session=session, reader_id=user.id, reader_role=user.role, kind=kind
+        )
+
+    return Depends(dependency)
 
 
 # For routes that read patients' data without a {patient_id} in the path (lists across
 # patients, objects addressed by their own id): every patient named in the answer is logged.
-AuditPatientReads = Depends(_audit_patient_reads)
+AuditPatientReads = audit_patient_reads()
