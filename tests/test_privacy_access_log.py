@@ -46,8 +46,8 @@ def test_therapist_profile_read_is_logged_once(api: Api) -> None:
 def test_own_reads_and_refused_reads_are_not_logged(api: Api) -> None:
     therapist, stranger = api.therapist(), api.therapist()
     patient = api.patient(therapist)
-    api.client.get("/v1/me", headers=patient.headers)
-    api.client.get("/v1/me/consents", headers=patient.headers)
+    assert api.client.get("/v1/me", headers=patient.headers).status_code == 200
+    assert api.client.get("/v1/me/consents", headers=patient.headers).status_code == 200
     refused = api.client.get(f"/v1/patients/{patient.id}", headers=stranger.headers)
     assert refused.status_code == 404
     assert _log(api, patient)["count"] == 0
