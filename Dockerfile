@@ -56,7 +56,7 @@ RUN echo 'mestring:x:10001:10001:Mestring:/nonexistent:/usr/sbin/nologin' >> /et
  && echo 'mestring:x:10001:' >> /etc/group \
  && mkdir -p /run/mestring/metrics \
  && chown 10001:10001 /run/mestring/metrics \
- && chmod 0700 /run/mestring/metrics
+ && chmod 1777 /run/mestring/metrics
 # Owned by root and not writable by the app user.
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /srv/mestring /srv/mestring

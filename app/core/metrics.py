@@ -52,11 +52,17 @@ def multiprocess_dir() -> Path | None:
 
 
 def clear_multiprocess_dir(directory: Path) -> int:
-    """Remove the metric files a previous run left behind; returns how many."""
+    """Remove the metric files an earlier run left behind; returns how many."""
     removed = 0
     for entry in directory.iterdir():
         if _METRIC_FILE.match(entry.name) and entry.is_file():
-            entry.unlink(missing_ok=True)
+            try:
+                entry.unlink(missing_ok=True)
+            except OSError as exc:
+                raise MetricsDirError(
+                    f"cannot remove {entry} left by an earlier run ({exc.strerror}); mount an "
+                    "empty volume there, writable by this user"
+                ) from exc
             removed += 1
     return removed
 

@@ -33,6 +33,7 @@ def prepare_metrics(*, workers: int) -> None:
     """Check the multi-process metrics directory and clear what an earlier run left there."""
     try:
         directory = multiprocess_dir()
+        removed = clear_multiprocess_dir(directory) if directory else 0
     except MetricsDirError as exc:
         raise ServeError(str(exc)) from None
     if directory is None:
@@ -42,7 +43,6 @@ def prepare_metrics(*, workers: int) -> None:
                 "/metrics would answer for whichever worker took the scrape"
             )
         return
-    removed = clear_multiprocess_dir(directory)
     log.info("metrics directory ready", extra={"path": str(directory), "cleared_files": removed})
 
 
