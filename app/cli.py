@@ -4,32 +4,50 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
+import traceback
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
 from pydantic import ValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service as accounts
 from app.accounts.models import Role
 from app.accounts.schemas import UserCreate
 from app.core import migrate as migrations
-from app.core.config import REPO_ROOT, get_settings
+from app.core.config import REPO_ROOT, ConfigError, Settings, get_settings
 from app.core.deps import Services
 from app.core.errors import AppError
+from app.core.logging import configure_logging, redact
 
 cli = typer.Typer(
     help="Mestring administration.", no_args_is_help=True, pretty_exceptions_enable=False
 )
 T = TypeVar("T")
+log = logging.getLogger("mestring.cli")
+CONFIG_ERROR_EXIT = 2
+
+
+def _settings() -> Settings:
+    """The settings, or one JSON line naming what is wrong (never a value) and exit code 2."""
+    try:
+        return get_settings()
+    except ConfigError as exc:
+        configure_logging()
+        log.error(f"configuration error: {exc}")
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
 
 
 def _run(work: Callable[[Services, AsyncSession], Awaitable[T]]) -> T:
+    settings = _settings()
+
     async def runner() -> T:
-        services = Services.build(get_settings())
+        services = Services.build(settings)
         try:
             async with services.sessions() as session:
                 return await work(services, session)
@@ -45,9 +63,47 @@ def _run(work: Callable[[Services, AsyncSession], Awaitable[T]]) -> T:
 
 @cli.command()
 def migrate() -> None:
-    """Apply every database migration."""
-    migrations.upgrade(get_settings().database_url)
-    typer.echo("database migrated")
+    """Apply every database migration (safe to run several at once: they take turns)."""
+    settings = _settings()
+    configure_logging(settings.log_level)
+    logging.getLogger("alembic").setLevel(logging.INFO)  # one line per migration applied
+    try:
+        migrations.upgrade(settings.database_url)
+    except Exception as exc:
+        secrets = settings.secret_values()
+        extra = {"error": type(exc).__name__, "detail": redact(str(exc), secrets)}
+        if isinstance(exc, OSError | OperationalError | InterfaceError):
+            log.error("migration failed: the database is not reachable", extra=extra)
+        else:  # a migration itself failed: say where
+            extra["trace"] = redact("".join(traceback.format_exception(exc)), secrets)
+            log.error("migration failed", extra=extra)
+        raise typer.Exit(1) from None
+    log.info("database migrated")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, envvar="WEB_CONCURRENCY", help="Worker processes.")
+    ] = 1,
+    graceful_timeout: Annotated[
+        int, typer.Option(min=1, help="Seconds in-flight requests get after SIGTERM.")
+    ] = 20,
+) -> None:
+    """Serve the API with uvicorn (never migrates; see README, Running in production)."""
+    from app.ops import serve as server
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    try:
+        server.run(
+            settings, host=host, port=port, workers=workers, graceful_seconds=graceful_timeout
+        )
+    except server.ServeError as exc:
+        log.error(f"cannot serve: {exc}")
+        raise typer.Exit(CONFIG_ERROR_EXIT) from None
 
 
 def _create(role: Role, email: str, password: str, name: str) -> None:
@@ -166,7 +222,7 @@ def export_openapi(
     from app.main import create_app
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(render_openapi(create_app().openapi()))
+    output.write_text(render_openapi(create_app(_settings()).openapi()))
     typer.echo(f"wrote {output}")
 
 

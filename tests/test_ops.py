@@ -39,10 +39,12 @@ def test_readyz_when_database_unreachable(tmp_path: Path) -> None:
     assert response.json()["code"] == "db_unreachable"
 
 
-def test_metrics_count_requests_by_route_template(client: TestClient) -> None:
-    client.get("/healthz")
-    client.get("/v1/patients/6f0d3c56-5b1c-4c4e-9a55-8f4a1f1f0c11")
-    text = client.get("/metrics").text
+def test_metrics_count_requests_by_route_template(database_url: str) -> None:
+    token = "metrics-token-0123456789-abcdefghijklmnopqrstuvwxyz"
+    with TestClient(create_app(make_settings(database_url, metrics_token=token))) as client:
+        client.get("/healthz")
+        client.get("/v1/patients/6f0d3c56-5b1c-4c4e-9a55-8f4a1f1f0c11")
+        text = client.get("/metrics", headers={"Authorization": f"Bearer {token}"}).text
     assert 'mestring_http_requests_total{method="GET",route="/healthz",status="200"} 1.0' in text
     assert 'route="/v1/patients/{patient_id}",status="401"' in text
     assert "6f0d3c56" not in text

@@ -6,32 +6,38 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, IPvAnyNetwork, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.exc import ArgumentError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VAR_DIR = REPO_ROOT / "var"
 MIN_SECRET_LENGTH = 32
 _WEAK_SECRETS = {"secret", "changeme", "change-me", "dev", "development", "password"}
+# Settings that may come from a file named by MESTRING_<NAME>_FILE.
+SECRET_FILE_SETTINGS = ("secret_key", "database_url", "redis_url", "metrics_token")
 
 
 class Settings(BaseSettings):
     """Every knob of the service; see the configuration table in README.md."""
 
-    model_config = SettingsConfigDict(env_prefix="MESTRING_", extra="ignore")
+    # Errors never echo what was given: a rejected secret must not reach a log line.
+    model_config = SettingsConfigDict(
+        env_prefix="MESTRING_", extra="ignore", hide_input_in_errors=True
+    )
 
     env: Literal["development", "test", "production"] = "development"
-    database_url: str = f"sqlite:///{VAR_DIR / 'mestring.db'}"
-    secret_key: str = ""
+    database_url: str = Field(default=f"sqlite:///{VAR_DIR / 'mestring.db'}", repr=False)
+    secret_key: str = Field(default="", repr=False)
     access_token_minutes: int = Field(default=15, ge=1, le=15)
     refresh_token_days: int = Field(default=30, ge=1, le=365)
     refresh_grace_seconds: int = Field(default=30, ge=0, le=300)
     jwt_issuer: str = "mestring"
     jwt_audience: str = "mestring-api"
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    redis_url: str | None = None
+    redis_url: str | None = Field(default=None, repr=False)
     argon2_memory_kib: int = Field(default=65536, ge=1024)
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_parallelism: int = Field(default=4, ge=1)
@@ -53,6 +59,83 @@ class Settings(BaseSettings):
     booster_cooldown_days: int = Field(default=14, ge=0, le=365)
     booster_enabled: bool = True
     migrations_dir: Path = REPO_ROOT / "migrations"
+
+    # --- Operations (issue 20): secrets from files, /metrics access, production checks. ---
+    # MESTRING_<NAME>_FILE names a file holding the value of a secret setting (Docker and
+    # Kubernetes secrets are mounted as files); setting both the value and the file is an error.
+    secret_key_file: Path | None = Field(default=None, exclude=True)
+    database_url_file: Path | None = Field(default=None, exclude=True)
+    redis_url_file: Path | None = Field(default=None, exclude=True)
+    metrics_token_file: Path | None = Field(default=None, exclude=True)
+    # /metrics answers a request carrying `Authorization: Bearer <metrics_token>`, or one made
+    # directly (no forwarding header) from an address in metrics_networks; nobody by default.
+    metrics_token: str | None = Field(default=None, repr=False)
+    metrics_networks: Annotated[list[IPvAnyNetwork], NoDecode] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _secrets_from_files(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for name in SECRET_FILE_SETTINGS:
+            file = data.get(f"{name}_file")
+            if not file:
+                continue
+            variable = f"MESTRING_{name.upper()}"
+            if data.get(name):
+                raise ValueError(f"set {variable} or {variable}_FILE, not both")
+            data = {**data, name: _read_secret_file(Path(file), f"{variable}_FILE")}
+        return data
+
+    @field_validator("metrics_networks", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_parses(cls, value: str) -> str:
+        from app.core.db import async_url
+
+        try:
+            async_url(value)
+        except (ArgumentError, ValueError) as exc:
+            raise ValueError(
+                "MESTRING_DATABASE_URL is not a database URL this service can use (expected "
+                "postgresql://user:password@host/db or sqlite:///path)"
+            ) from exc
+        return value
+
+    @model_validator(mode="after")
+    def _production_rules(self) -> Settings:
+        if self.metrics_token is not None and _is_weak(self.metrics_token):
+            raise ValueError(
+                f"MESTRING_METRICS_TOKEN must be a random string of at least {MIN_SECRET_LENGTH} "
+                "characters"
+            )
+        if self.env == "production" and "database_url" not in self.model_fields_set:
+            raise ValueError(
+                "MESTRING_DATABASE_URL (or MESTRING_DATABASE_URL_FILE) must be set when "
+                "MESTRING_ENV=production"
+            )
+        return self
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, and the passwords inside URLs, for redacting messages."""
+        from sqlalchemy.engine import make_url
+
+        values = [self.secret_key, self.metrics_token or ""]
+        for url in (self.database_url, self.redis_url or ""):
+            values.append(url)
+            try:
+                values.append(make_url(url).password or "")
+            except (ArgumentError, ValueError):
+                continue
+        return [value for value in values if value]
+
+    # --- end of the operations block ---
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -95,7 +178,41 @@ def _is_weak(key: str) -> bool:
     return len(key) < MIN_SECRET_LENGTH or key.lower() in _WEAK_SECRETS or len(set(key)) < 10
 
 
+def _read_secret_file(path: Path, variable: str) -> str:
+    try:
+        value = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ValueError(f"{variable}: cannot read {path}: {reason}") from exc
+    if not value:
+        raise ValueError(f"{variable}: {path} is empty")
+    return value
+
+
+class ConfigError(Exception):
+    """The settings cannot be used; the message names variables, never their values."""
+
+
+def load_settings(**values: Any) -> Settings:
+    """Settings from the environment (and `values`), or a ConfigError with a one-line reason."""
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    reasons = []
+    for error in exc.errors(include_input=False, include_url=False):
+        message = str(error["msg"]).removeprefix("Value error, ")
+        field = ".".join(str(part) for part in error["loc"][:1])
+        where = f"MESTRING_{field.upper()}: " if field and "MESTRING_" not in message else ""
+        if f"{where}{message}" not in reasons:
+            reasons.append(f"{where}{message}")
+    return "; ".join(reasons)
+
+
 @lru_cache
 def get_settings() -> Settings:
     """The process-wide settings (tests build their own Settings and pass them in)."""
-    return Settings()
+    return load_settings()

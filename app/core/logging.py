@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterable
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
@@ -35,6 +37,13 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every occurrence of each secret (longest first) replaced by `***`."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
 def configure_logging(level: str = "INFO") -> None:
     """Route the root logger and uvicorn's loggers through the JSON formatter."""
     root = logging.getLogger()
@@ -52,3 +61,26 @@ def configure_logging(level: str = "INFO") -> None:
     # Database drivers log statements with their bound values at DEBUG: never let them.
     for name in ("alembic", "aiosqlite", "asyncpg", "sqlalchemy", "httpx", "httpx2"):
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def uvicorn_log_config(level: str = "INFO") -> dict[str, Any]:
+    """uvicorn's `log_config`: its own lines (start, stop, errors), in the supervisor and in
+    every worker, go through the same JSON formatter as ours; its access log stays off."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": f"{__name__}.JsonFormatter"}},
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            }
+        },
+        "root": {"handlers": ["stdout"], "level": level.upper()},
+        "loggers": {
+            "uvicorn": {"handlers": [], "propagate": True},
+            "uvicorn.error": {"handlers": [], "propagate": True},
+            "uvicorn.access": {"handlers": [], "propagate": False, "level": "CRITICAL"},
+        },
+    }

@@ -1,17 +1,77 @@
-"""Prometheus metrics: request count and latency by route template and status."""
+"""Prometheus metrics: request count and latency by route template and status.
+
+With several worker processes, PROMETHEUS_MULTIPROC_DIR names a directory where every worker
+writes its values and from which `/metrics` adds them all up. It must be writable and start
+empty: `mestring serve` checks and clears it before the workers start.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import tempfile
+from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+# The files prometheus-client writes there (`counter_1234.db`, `gauge_livesum_1234.db`, …);
+# clearing touches nothing else, so a mistaken path cannot cost anyone their data.
+_METRIC_FILE = re.compile(r"^(counter|histogram|summary|gauge_[a-z]+)_\d+\.db$")
+
+
+class MetricsDirError(Exception):
+    """PROMETHEUS_MULTIPROC_DIR cannot be used; the message says what to do."""
+
+
+def multiprocess_dir() -> Path | None:
+    """The directory of multi-process metrics, checked; None when not configured."""
+    raw = os.environ.get(MULTIPROC_ENV)
+    if not raw:
+        return None
+    directory = Path(raw)
+    advice = "mount an empty, writable volume there (see README, Running in production)"
+    if not directory.is_dir():
+        raise MetricsDirError(f"{MULTIPROC_ENV}={raw} is not a directory; {advice}")
+    try:
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as exc:
+        raise MetricsDirError(
+            f"{MULTIPROC_ENV}={raw} is not writable ({exc.strerror}); {advice}"
+        ) from exc
+    # prometheus-client reads every *.db file there; a stranger would make /metrics fail.
+    strangers = sorted(e.name for e in directory.glob("*.db") if not _METRIC_FILE.match(e.name))
+    if strangers:
+        raise MetricsDirError(
+            f"{MULTIPROC_ENV}={raw} holds files that are not metrics ({', '.join(strangers[:3])}); "
+            f"{advice}"
+        )
+    return directory
+
+
+def clear_multiprocess_dir(directory: Path) -> int:
+    """Remove the metric files an earlier run left behind; returns how many."""
+    removed = 0
+    for entry in directory.iterdir():
+        if _METRIC_FILE.match(entry.name) and entry.is_file():
+            try:
+                entry.unlink(missing_ok=True)
+            except OSError as exc:
+                raise MetricsDirError(
+                    f"cannot remove {entry} left by an earlier run ({exc.strerror}); mount an "
+                    "empty volume there, writable by this user"
+                ) from exc
+            removed += 1
+    return removed
 
 
 class HttpMetrics:
     """One registry per app (several apps can live in one test process)."""
 
     def __init__(self) -> None:
+        multiprocess_dir()  # a worker with an unusable directory fails at start, not at /metrics
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "mestring_http_requests",
@@ -34,7 +94,7 @@ class HttpMetrics:
 
     def render(self) -> bytes:
         """The text exposition; across workers when PROMETHEUS_MULTIPROC_DIR is set."""
-        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        if os.environ.get(MULTIPROC_ENV):
             registry = CollectorRegistry()
             MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
             return generate_latest(registry)

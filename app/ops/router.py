@@ -1,4 +1,4 @@
-"""Liveness, readiness and metrics (outside /v1, no auth)."""
+"""Liveness and readiness (outside /v1, no auth), and metrics (token or network)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from app.core.deps import ServicesDep
 from app.core.errors import ServiceUnavailable
 from app.core.migrate import is_migrated
 from app.core.schemas import error_responses
+from app.ops.access import MetricsReader
 
 router = APIRouter(tags=["operations"])
 log = logging.getLogger("mestring.ops")
@@ -42,8 +43,8 @@ async def readyz(services: ServicesDep) -> Health:
 
 
 @router.get("/metrics", response_class=Response, include_in_schema=False)
-async def metrics(request: Request) -> Response:
-    """Prometheus text format."""
+async def metrics(request: Request, _reader: MetricsReader) -> Response:
+    """Prometheus text format, for a configured token or network only (app/ops/access.py)."""
     return Response(
         request.app.state.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8"
     )
