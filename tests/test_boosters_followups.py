@@ -38,6 +38,7 @@ def set_rtw(api: Api, therapist: Actor, patient: Actor, on: str | None) -> dict[
     return body
 
 
+@time_machine.travel(datetime(2028, 4, 1, 10, tzinfo=UTC), tick=False)
 def test_recording_moving_and_clearing_the_return(api: Api) -> None:
     therapist = api.therapist()
     patient = api.patient(therapist)
@@ -56,7 +57,13 @@ def test_recording_moving_and_clearing_the_return(api: Api) -> None:
         (ids[1], "2028-03-15"),
     ]
     cleared = set_rtw(api, therapist, patient, None)
-    assert cleared == {"patient_id": str(patient.id), "rtw_completed_on": None, "follow_ups": []}
+    assert cleared == {
+        "patient_id": str(patient.id),
+        "rtw_completed_on": None,
+        "plan_return_on": None,
+        "full_return_on": None,
+        "follow_ups": [],
+    }
     read = api.client.get(
         f"/v1/patients/{patient.id}/rtw-completion", headers=therapist.headers
     ).json()
@@ -210,6 +217,8 @@ def test_done_when(api: Api) -> None:
         assert [(r["status"], r["scheduled_for"]) for r in seen["data"]] == [
             ("scheduled", "2027-02-10T09:00:00Z")
         ]
+        clock.move_to(datetime(2027, 3, 15, 9, 0, tzinfo=UTC))  # back at work today
+        relogin(api, therapist)
         set_rtw(api, therapist, patient, "2027-03-15")
         clock.move_to(datetime(2027, 6, 14, 21, 59, tzinfo=UTC))  # 23:59 in Oslo, 14 June
         relogin(api, patient)

@@ -41,15 +41,18 @@ def build_caseload(api: Api) -> tuple[Actor, dict[str, Actor]]:
     )
     for day in (13, 14, 15):
         log_att(api, p["Cecilie"], f"2026-11-{day}T08:00:00Z")
-    # Dag: asked for a booster; worked 50 % of a 50 % plan last week -> booster_open
+    # Dag: asked for a booster; worked 15 h on a 50 % plan last week -> booster_open
     seed_scores(api, p["Dag"], {TODAY: 5.0})
     assert api.client.post("/v1/me/booster-requests", json={}, headers=p["Dag"].headers)
     plan = {"stages": [{"starts_on": "2026-11-02", "sick_leave_percent": 50}]}
     api.client.put("/v1/me/rtw-plan", json=plan, headers=p["Dag"].headers)
     for day in range(9, 14):
-        api.client.put(
-            f"/v1/me/work-diary/2026-11-{day}", json={"worked_hours": 3}, headers=p["Dag"].headers
+        written = api.client.put(
+            f"/v1/me/work-diary/2026-11-{day:02d}",
+            json={"worked_hours": 3},
+            headers=p["Dag"].headers,
         )
+        assert written.status_code == 201, written.text
     # Eva: back at work since 18 August -> the 3-month follow-up is due today -> follow_up_due
     seed_scores(api, p["Eva"], {TODAY: 5.0})
     api.client.put(
@@ -93,11 +96,14 @@ def test_each_patient_raises_their_flag_with_hand_computed_numbers(api: Api) -> 
     assert (cecilie["adherence_7d"], cecilie["adherence_28d"]) == (0.429, 0.429)
     assert anna["adherence_7d"] is None
     assert dag["booster_requests"] == {"open": 1, "scheduled": 0}
+    # 15 h over the five weekdays of a 50 % plan: 15 / 37.5 = 40
     assert dag["work_week"] == {
         "week": "2026-W46",
         "week_start": "2026-11-09",
-        "actual_work_grade": 40.0,
-        "planned_work_grade": 50.0,
+        "actual_grade": 40,
+        "planned_grade": 50,
+        "above_plan": False,
+        "complete": True,
     }
     assert (eva["follow_ups_due"], eva["local_date"]) == (1, "2026-11-18")
     # The other therapist sees only their own patient.

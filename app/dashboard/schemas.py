@@ -53,12 +53,15 @@ class TodayPublic(BaseModel):
 
 
 class WeekGradeBrief(BaseModel):
-    """The last complete ISO week: actual work grade against the planned grade."""
+    """The last complete ISO week: actual work grade against the planned grade (the welfare
+    office's rule, as in the work summary)."""
 
     week: str = Field(max_length=10)
     week_start: date
-    actual_work_grade: float | None
-    planned_work_grade: float | None
+    actual_grade: int | None
+    planned_grade: int | None
+    above_plan: bool
+    complete: bool
 
 
 class PatientSummary(BaseModel):

@@ -13,11 +13,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.boosters.followups import due_follow_ups
+from app.boosters.followup_answers import due_follow_ups
 from app.boosters.queries import open_booster_counts
 from app.checkins.definition import LOW_CUTOFF, band_of
 from app.checkins.summary import checkin_stats_for_patients
@@ -25,8 +24,8 @@ from app.core.time import local_today
 from app.dashboard.schemas import BoosterCounts, Flag, PatientSummary, WeekGradeBrief
 from app.exercises.adherence import DayCount, Plan, compute, rate
 from app.exercises.adherence_service import load_day_counts, load_plans
-from app.work.grades import WeekGrade
-from app.work.summary import last_week_grades
+from app.work.grades import iso_week_label
+from app.work.summary import WorkGlance, work_at_a_glance
 
 NO_CHECKIN_DAYS = 3  # flag when none of the last 3 local days (today included) has a check-in
 LOW_ADHERENCE = 0.5  # flag when under half of the last 7 days' prescribed exercises were done
@@ -52,18 +51,17 @@ def _adherence(
     return rate(completed, prescribed)
 
 
-def _float(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def _week(week: WeekGrade | None) -> WeekGradeBrief | None:
-    if week is None:
+def _week(glance: WorkGlance | None) -> WeekGradeBrief | None:
+    if glance is None:
         return None
+    week = glance.last_week
     return WeekGradeBrief(
-        week=week.week,
-        week_start=week.week_start,
-        actual_work_grade=_float(week.actual_work_grade),
-        planned_work_grade=_float(week.planned_work_grade),
+        week=iso_week_label(week.first),
+        week_start=week.first,
+        actual_grade=week.actual_grade,
+        planned_grade=week.planned_grade,
+        above_plan=week.above_plan,
+        complete=week.complete,
     )
 
 
@@ -99,7 +97,7 @@ async def summaries_for_patients(
     counts = await load_day_counts(
         session, patient_ids=ids, window_start=earliest - timedelta(days=27), window_end=latest
     )
-    weeks = await last_week_grades(session, today_by_patient=today)
+    work = await work_at_a_glance(session, today_by_patient=today)
     boosters = await open_booster_counts(session, patient_ids=ids)
     follow_ups = await due_follow_ups(session, today_by_patient=today)
     rows = []
@@ -119,7 +117,7 @@ async def summaries_for_patients(
             rtw_se_change_7d=change,
             adherence_7d=_adherence(mine, days, start=day - timedelta(days=6), today=day),
             adherence_28d=_adherence(mine, days, start=day - timedelta(days=27), today=day),
-            work_week=_week(weeks.get(who.id)),
+            work_week=_week(work.get(who.id)),
             booster_requests=BoosterCounts(**boosters[who.id]),
             follow_ups_due=len(follow_ups[who.id]),
             flags=[],
