@@ -101,19 +101,20 @@ def test_att_twice_a_day_and_worry_postponement_match_a_hand_count(api: Api) -> 
 
         body = adherence(api, therapist, patient, "2026-03-02", "2026-03-15")
         by_kind = {item["exercise_kind"]: item for item in body["assignments"]}
-        # ATT: Mon 2/2, Tue 1/2, Wed 1/2 (days after today are not prescribed).
+        # ATT: Mon 2/2, Tue 1/2, Wed (today) 1 done of 1 so far; days after today not due.
         assert (
             by_kind["attention_training"]["prescribed"],
             by_kind["attention_training"]["completed"],
-        ) == (6, 4)
-        assert by_kind["attention_training"]["rate"] == 0.667
+        ) == (5, 4)
+        assert by_kind["attention_training"]["rate"] == 0.8
         assert by_kind["attention_training"]["by_week"] == [
             {
                 "week": "2026-W11",
                 "starts_on": "2026-03-09",
-                "prescribed": 6,
+                "closed": False,
+                "prescribed": 5,
                 "completed": 4,
-                "rate": 0.667,
+                "rate": 0.8,
             }
         ]
         assert by_kind["attention_training"]["last_done_at"] == "2026-03-11T07:30:00Z"
@@ -122,7 +123,7 @@ def test_att_twice_a_day_and_worry_postponement_match_a_hand_count(api: Api) -> 
             by_kind["worry_postponement"]["prescribed"],
             by_kind["worry_postponement"]["completed"],
         ) == (3, 2)
-        assert (body["prescribed"], body["completed"], body["rate"]) == (9, 6, 0.667)
+        assert (body["prescribed"], body["completed"], body["rate"]) == (8, 6, 0.75)
 
         today = api.client.get("/v1/me/assignments", headers=patient.headers).json()
         progress = {item["exercise_kind"]: item for item in today["data"]}
@@ -133,6 +134,13 @@ def test_att_twice_a_day_and_worry_postponement_match_a_hand_count(api: Api) -> 
         assert progress["attention_training"]["period"] == "day"
         assert progress["worry_postponement"]["done"] == 1
         assert progress["worry_postponement"]["worry_time"] == "18:00"
+        # The therapist sees today's progress exactly as the patient's today shows it.
+        for kind, item in progress.items():
+            assert by_kind[kind]["today"] == {
+                "period": item["period"],
+                "prescribed": item["prescribed"],
+                "done": item["done"],
+            }
 
 
 def test_oslo_across_the_start_of_summer_time(api: Api) -> None:
@@ -184,9 +192,9 @@ def test_auckland_across_the_end_of_daylight_time(api: Api) -> None:
         [item] = body["assignments"]
         assert [(w["week"], w["prescribed"], w["completed"]) for w in item["by_week"]] == [
             ("2026-W14", 5, 2),  # Wed-Sun: Wednesday, and Sunday once (two logs, one dose)
-            ("2026-W15", 2, 1),  # Mon-Tue (today): Monday
+            ("2026-W15", 1, 1),  # Monday; today (Tuesday) has nothing done yet: not due
         ]
-        assert (item["prescribed"], item["completed"], item["rate"]) == (7, 3, 0.429)
+        assert (item["prescribed"], item["completed"], item["rate"]) == (6, 3, 0.5)
 
 
 def test_dose_change_pause_and_end_by_patch_keep_past_days_as_they_were(api: Api) -> None:
@@ -271,15 +279,16 @@ def test_weekly_dose_over_http_and_overlapping_assignments_are_refused(api: Api)
             log(api, patient, "detached_mindfulness", f"2026-03-{day:02d}T08:00:00Z")
         body = adherence(api, therapist, patient, "2026-03-02", "2026-03-15")
         [item] = body["assignments"]
-        # Week 10: Thu-Sun = 4/7 of 3 -> 2 (three done, two count); week 11: Mon-Thu = 12/7 -> 2.
-        assert [(w["week"], w["prescribed"], w["completed"]) for w in item["by_week"]] == [
-            ("2026-W10", 2, 2),
-            ("2026-W11", 2, 1),
-        ]
+        # Week 10: Thu-Sun = 4/7 of 3 -> 2 (three done, two count). Week 11 is this week: the
+        # one done so far counts, the two still to do are not due before Sunday is over.
+        assert [
+            (w["week"], w["closed"], w["prescribed"], w["completed"]) for w in item["by_week"]
+        ] == [("2026-W10", True, 2, 2), ("2026-W11", False, 1, 1)]
         today = api.client.get("/v1/me/assignments", headers=patient.headers).json()["data"]
         assert [(t["id"], t["period"], t["prescribed"], t["done"]) for t in today] == [
             (weekly["id"], "week", 3, 1)
         ]
+        assert item["today"] == {"period": "week", "prescribed": 3, "done": 1}  # "1 of 3"
         listed = api.client.get(
             f"/v1/patients/{patient.id}/assignments", headers=therapist.headers
         ).json()
@@ -292,10 +301,72 @@ def test_the_window_defaults_to_28_days_and_must_be_ordered(api: Api) -> None:
         patient = api.patient(therapist)
         url = f"/v1/patients/{patient.id}/adherence"
         default = api.client.get(url, headers=therapist.headers).json()
-        assert (default["window_start"], default["window_end"]) == ("2026-02-21", "2026-03-20")
+        # The 28 days before today, and today: the worklist's adherence_28d.
+        assert (default["window_start"], default["window_end"]) == ("2026-02-20", "2026-03-20")
         assert (default["prescribed"], default["rate"], default["assignments"]) == (0, None, [])
         backwards = api.client.get(
             url, params={"from": "2026-03-20", "to": "2026-03-01"}, headers=therapist.headers
         )
         assert backwards.status_code == 422
         assert backwards.json()["code"] == "invalid_window"
+
+
+def test_rumination_postponement_is_prescribed_logged_counted_and_shown(api: Api) -> None:
+    # MCT for depression: rumination postponement, the same fields as worry postponement.
+    with at("2026-03-11T12:00:00+00:00"):  # Wednesday 11 March, 13:00 in Oslo
+        therapist = api.therapist()
+        patient = api.patient(therapist, timezone="Europe/Oslo")
+        url = f"/v1/patients/{patient.id}/assignments"
+        without_slot = {
+            "exercise_kind": "rumination_postponement",
+            "times_per_day": 1,
+            "starts_on": "2026-03-09",
+        }
+        refused = api.client.post(url, json=without_slot, headers=therapist.headers)
+        assert refused.status_code == 422
+        assignment = assign(api, therapist, patient, **without_slot, worry_time="19:00")
+        assert (assignment["exercise_kind"], assignment["worry_time"]) == (
+            "rumination_postponement",
+            "19:00",
+        )
+        moved = api.client.patch(
+            f"/v1/assignments/{assignment['id']}",
+            json={"worry_time": "20:00"},
+            headers=therapist.headers,
+        )
+        assert moved.json()["worry_time"] == "20:00"
+        fields = {
+            "worries_noticed": 4,
+            "worries_postponed": 3,
+            "worry_time_used": False,
+            "uncontrollability_before": 80,
+            "uncontrollability_after": 65,
+        }
+        rumination = {"exercise_kind": "rumination_postponement", **fields}
+        for started in ("2026-03-09T18:00:00Z", "2026-03-11T08:00:00Z"):
+            body = {
+                "id": str(uuid.uuid4()),
+                "started_at": started,
+                "duration_seconds": 60,
+                **rumination,
+            }
+            response = api.client.post("/v1/me/exercise-logs", json=body, headers=patient.headers)
+            assert response.status_code == 201, response.text
+        # Mon 1/1, Tue 0/1, Wed (today) 1/1
+        [item] = adherence(api, therapist, patient, "2026-03-09", "2026-03-11")["assignments"]
+        assert (item["exercise_kind"], item["prescribed"], item["completed"]) == (
+            "rumination_postponement",
+            3,
+            2,
+        )
+        today = api.client.get("/v1/me/today", headers=patient.headers).json()
+        assert [(a["exercise_kind"], a["done"], a["worry_time"]) for a in today["assignments"]] == [
+            ("rumination_postponement", 1, "20:00")
+        ]
+        exported = api.client.get("/v1/me/export", headers=patient.headers).json()
+        assert [log["exercise_kind"] for log in exported["exercise_logs"]] == [
+            "rumination_postponement",
+            "rumination_postponement",
+        ]
+        assert exported["exercise_logs"][0]["details"]["worries_noticed"] == 4
+        assert exported["assignments"][0]["exercise_kind"] == "rumination_postponement"

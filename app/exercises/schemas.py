@@ -138,9 +138,21 @@ class TodayAssignment(BaseModel):
     ends_on: date | None
 
 
+class ProgressPublic(BaseModel):
+    """Today's progress, exactly as the patient's today shows it."""
+
+    period: Literal["day", "week"]
+    prescribed: int = Field(description="today's dose, or this ISO week's share of the dose")
+    done: int
+
+
 class WeekAdherence(BaseModel):
     week: str = Field(description="ISO week, e.g. 2026-W14.")
     starts_on: date
+    closed: bool = Field(
+        description="the week is over (within the window); an open week only counts what "
+        "is done, never what is still to do"
+    )
     prescribed: int
     completed: int
     rate: float | None
@@ -154,6 +166,9 @@ class AssignmentAdherence(BaseModel):
     rate: float | None
     by_week: list[WeekAdherence]
     last_done_at: datetime | None
+    today: ProgressPublic | None = Field(
+        description="when the window holds today: today's progress as the patient sees it"
+    )
 
 
 class AdherencePublic(BaseModel):
