@@ -73,6 +73,18 @@ def test_drop_from_baseline_while_the_mean_stays_moderate(api: Api) -> None:
         )
 
 
+def test_the_reason_shows_the_numbers_as_compared(api: Api) -> None:
+    # Issue 10: baseline 4.675, drop 0.805 -- the reason says 4.675, not a rounded 4.67.
+    with time_machine.travel(NOW, tick=False):
+        patient = api.patient()
+        seed_scores(api, patient, {TODAY - timedelta(days=20 - i): 4.675 for i in range(7)})
+        seed_scores(api, patient, {TODAY - timedelta(days=d): 3.805 for d in (2, 1)})
+        saved = put_today(api, patient, 4).json()  # (3.805 + 3.805 + 4) / 3 = 3.87
+        assert saved["booster_request"]["reason"] == (
+            "7-day mean 3.87 is 0.805 below the baseline 4.675 (drop ≥ 0.8) (3 check-ins)"
+        )
+
+
 @pytest.mark.parametrize(("resolved_days_ago", "opens"), [(13, False), (14, True)])
 def test_cooldown_after_a_resolved_request(api: Api, resolved_days_ago: int, opens: bool) -> None:
     with time_machine.travel(NOW, tick=False):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import time_machine
 
+from tests.checkin_helpers import relogin
 from tests.factories import Actor, Api
 
 
@@ -370,3 +371,113 @@ def test_rumination_postponement_is_prescribed_logged_counted_and_shown(api: Api
         ]
         assert exported["exercise_logs"][0]["details"]["worries_noticed"] == 4
         assert exported["assignments"][0]["exercise_kind"] == "rumination_postponement"
+
+
+def _figures(api: Api, therapist: Actor, patient: Actor) -> tuple[Any, Any, Any, Any]:
+    """(worklist row, therapist's default adherence, patient's today items, their figures)."""
+    relogin(api, therapist)
+    relogin(api, patient)
+    (row,) = [
+        r
+        for r in api.client.get("/v1/patients", headers=therapist.headers).json()["data"]
+        if r["patient_id"] == str(patient.id)
+    ]
+    detail = api.client.get(
+        f"/v1/patients/{patient.id}/adherence", headers=therapist.headers
+    ).json()
+    today = api.client.get("/v1/me/today", headers=patient.headers).json()["assignments"]
+    mine = [(t["period"], t["prescribed"], t["done"]) for t in today]
+    theirs = [
+        (a["today"]["period"], a["today"]["prescribed"], a["today"]["done"])
+        for a in detail["assignments"]
+        if a["today"] is not None
+    ]
+    return row, detail, mine, theirs
+
+
+def test_the_monday_doer_is_at_100_percent_on_every_weekday_over_http(api: Api) -> None:
+    # Issue 10 §2: 3 a week, all done on Monday, used to read 0 % on Mondays.
+    with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=UTC), tick=False) as clock:
+        therapist = api.therapist()
+        patient = api.patient(therapist, timezone="Europe/Oslo")
+        assign(
+            api,
+            therapist,
+            patient,
+            exercise_kind="detached_mindfulness",
+            times_per_week=3,
+            starts_on="2026-03-02",
+        )
+        for monday in (2, 9, 16):
+            clock.move_to(datetime(2026, 3, monday, 9, tzinfo=UTC))
+            relogin(api, patient)
+            for _ in range(3):
+                log(api, patient, "detached_mindfulness", f"2026-03-{monday:02d}T07:00:00Z")
+        for day in range(16, 23):  # Monday 16 to Sunday 22 March
+            clock.move_to(datetime(2026, 3, day, 12, tzinfo=UTC))
+            row, detail, mine, theirs = _figures(api, therapist, patient)
+            assert (row["adherence_7d"], row["adherence_28d"], detail["rate"]) == (1.0, 1.0, 1.0)
+            assert "low_adherence" not in row["flags"]
+            assert mine == theirs == [("week", 3, 3)]
+
+
+def test_sunday_doer_two_a_day_and_a_mid_week_start_over_http(api: Api) -> None:
+    with time_machine.travel(datetime(2026, 3, 5, 9, tzinfo=UTC), tick=False) as clock:
+        therapist = api.therapist()
+        sunday, twice, thursday = (api.patient(therapist) for _ in range(3))
+        assign(
+            api,
+            therapist,
+            sunday,
+            exercise_kind="detached_mindfulness",
+            times_per_week=1,
+            starts_on="2026-03-02",
+        )
+        # 3 a week from Thursday 5th: this first week's share is round(3 x 4/7) = 2.
+        assign(
+            api,
+            therapist,
+            thursday,
+            exercise_kind="detached_mindfulness",
+            times_per_week=3,
+            starts_on="2026-03-05",
+        )
+        log(api, thursday, "detached_mindfulness", "2026-03-05T08:00:00Z")
+        clock.move_to(datetime(2026, 3, 6, 12, tzinfo=UTC))  # Friday
+        _, detail, mine, theirs = _figures(api, therapist, thursday)
+        assert mine == theirs == [("week", 2, 1)]  # "1 of 2 this week", the same for both
+        assert detail["rate"] == 1.0
+        clock.move_to(datetime(2026, 3, 7, 12, tzinfo=UTC))
+        relogin(api, thursday)
+        log(api, thursday, "detached_mindfulness", "2026-03-07T08:00:00Z")
+        clock.move_to(datetime(2026, 3, 8, 18, tzinfo=UTC))  # Sunday evening
+        relogin(api, sunday)
+        log(api, sunday, "detached_mindfulness", "2026-03-08T17:00:00Z")
+        clock.move_to(datetime(2026, 3, 9, 12, tzinfo=UTC))  # Monday: week 10 is over
+        row, _, mine, theirs = _figures(api, therapist, thursday)
+        assert (row["adherence_7d"], mine, theirs) == (1.0, [("week", 3, 0)], [("week", 3, 0)])
+        for day, done in ((14, 0), (15, 1), (16, 0)):  # Saturday, Sunday (done), Monday
+            clock.move_to(datetime(2026, 3, day, 19, tzinfo=UTC))
+            if day == 15:
+                relogin(api, sunday)
+                log(api, sunday, "detached_mindfulness", "2026-03-15T18:00:00Z")
+            row, detail, mine, theirs = _figures(api, therapist, sunday)
+            assert (row["adherence_7d"], detail["rate"]) == (1.0, 1.0)
+            assert mine == theirs == [("week", 1, done)]
+        # Twice a day from today, one done at 08:00: today is not a 50 % failure.
+        clock.move_to(datetime(2026, 3, 16, 7, 30, tzinfo=UTC))
+        relogin(api, therapist)
+        assign(
+            api,
+            therapist,
+            twice,
+            exercise_kind="attention_training",
+            times_per_day=2,
+            starts_on="2026-03-16",
+        )
+        relogin(api, twice)
+        log(api, twice, "attention_training", "2026-03-16T07:00:00Z")  # 08:00 in Oslo
+        row, detail, mine, theirs = _figures(api, therapist, twice)
+        assert (row["adherence_7d"], detail["prescribed"], detail["completed"]) == (1.0, 1, 1)
+        assert "low_adherence" not in row["flags"]
+        assert mine == theirs == [("day", 2, 1)]  # progress: one of today's two

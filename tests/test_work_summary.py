@@ -107,6 +107,56 @@ def test_patient_and_therapist_see_the_same_weeks(api: Api) -> None:
 
 
 @time_machine.travel(NOW, tick=False)
+def test_issue_cases_mixed_stages_missing_days_and_no_working_days_over_http(api: Api) -> None:
+    # 37.5 h; Mon-Wed at 50 %, Thu-Sun at 20 %; 25.75 h including 2 h on Saturday -> 69.
+    mixed = api.patient()
+    plan = {
+        "stages": [
+            {"starts_on": "2026-11-02", "sick_leave_percent": 50},
+            {"starts_on": "2026-11-12", "sick_leave_percent": 20},
+        ]
+    }
+    assert api.client.put("/v1/me/rtw-plan", json=plan, headers=mixed.headers).is_success
+    _log(
+        api,
+        mixed,
+        {
+            "2026-11-09": 3.75,
+            "2026-11-10": 3.75,
+            "2026-11-11": 3.75,
+            "2026-11-12": 6,
+            "2026-11-13": 6.5,
+            "2026-11-14": 2,
+        },
+    )
+    week = _weeks(api, mixed, "/v1/me/work-summary")["2026-W46"]
+    # 25.75 / 37.5 = 68.67 -> 69; planned (50 x 3 + 80 x 2) / 5 = 62
+    assert (week["hours_worked"], week["actual_grade"], week["planned_grade"]) == (25.75, 69, 62)
+    assert (week["above_plan"], week["sick_leave_percent"]) == (True, None)
+    # Two of five weekdays recorded at 3.75 h -> 7.5 / 37.5 = 20, incomplete.
+    sparse = api.patient()
+    plan = {"stages": [{"starts_on": "2026-11-02", "sick_leave_percent": 50}]}
+    assert api.client.put("/v1/me/rtw-plan", json=plan, headers=sparse.headers).is_success
+    _log(api, sparse, {"2026-11-09": 3.75, "2026-11-11": 3.75})
+    week = _weeks(api, sparse, "/v1/me/work-summary")["2026-W46"]
+    assert (week["actual_grade"], week["weekdays_recorded"], week["complete"]) == (20, 2, False)
+    assert week["missing_days"] == ["2026-11-10", "2026-11-12", "2026-11-13"]
+    # A week whose weekdays are all vacation has no working days: null, not 0.
+    away = api.patient()
+    assert api.client.put("/v1/me/rtw-plan", json=plan, headers=away.headers).is_success
+    for day in WEEK_46:
+        response = api.client.put(
+            f"/v1/me/work-diary/{day}",
+            json={"day_type": "vacation", "worked_hours": 0},
+            headers=away.headers,
+        )
+        assert response.status_code == 201, response.text
+    week = _weeks(api, away, "/v1/me/work-summary")["2026-W46"]
+    assert (week["working_days"], week["actual_grade"], week["planned_grade"]) == (0, None, None)
+    assert (week["days_off"], week["complete"], week["above_plan"]) == (5, True, False)
+
+
+@time_machine.travel(NOW, tick=False)
 def test_issue_cases_over_http(api: Api) -> None:
     # The four-day contract: 30 h over Mon-Thu at 50 %, 15 h worked -> 50, planned 50.
     four_days = api.patient()

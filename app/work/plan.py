@@ -214,6 +214,10 @@ async def save_plan(
     """
     stages = _stages(data)
     check_stages(stages)
+    if data.next_review_on is not None and data.next_review_on < stages[0].starts_on:
+        raise Unprocessable(
+            "next_review_on lies before the plan's first stage.", code="review_before_plan"
+        )
     body = data.model_dump(mode="json", exclude={"version"})
     body["next_review_on"] = None  # resolved into the stages' review dates
     for stage, stored_stage in zip(stages, body["stages"], strict=True):
