@@ -153,7 +153,10 @@ class GradeFigures(BaseModel):
     )
     hours_worked: float = Field(description="every counted day's hours, weekends included")
     weekdays_in_period: int = Field(description="Monday-Friday sick-leave dates counted")
-    weekdays_recorded: int = Field(description="of those, how many have a diary entry")
+    weekdays_recorded: int = Field(
+        description="of those, how many are accounted for: with a diary entry, or off the "
+        "plan's work days (0 h by agreement)"
+    )
     days_off: int = Field(description="of those, vacation and leave days")
     working_days: int = Field(description="weekdays_in_period - days_off: the divisor")
     complete: bool = Field(description="every weekday of the period has a diary entry")
