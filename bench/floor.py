@@ -16,7 +16,6 @@ import os
 import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import asyncpg
@@ -322,9 +321,9 @@ async def today(conn: asyncpg.Connection, who: tuple[Any, ...]) -> tuple[int, An
                 {
                     "id": plan.id,
                     "exercise_kind": plan.exercise_kind,
-                    "period": progress[0],
-                    "prescribed": progress[1],
-                    "done": progress[2],
+                    "period": progress.period,
+                    "prescribed": progress.target,
+                    "done": progress.done,
                     "worry_time": plan.worry_time,
                 }
             )
@@ -362,8 +361,10 @@ async def worklist(conn: asyncpg.Connection, who: tuple[Any, ...], limit: int) -
     recent: dict[uuid.UUID, list[tuple[date, float]]] = defaultdict(list)
     for r in await conn.fetch(RECENT, lo - timedelta(days=13), hi, ids):
         recent[r["patient_id"]].append((r["local_date"], r["score"]))
-    plans = await _plans(conn, ids, lo - timedelta(days=27), hi)
-    counts = await _counts(conn, ids, lo - timedelta(days=27), hi)
+    first = lo - timedelta(days=28)
+    first -= timedelta(days=first.weekday())  # weekly doses are judged over whole weeks
+    plans = await _plans(conn, ids, first, hi)
+    counts = await _counts(conn, ids, first, hi)
     work = {
         r["patient_id"]: plan_of(json.loads(r["body"])) for r in await conn.fetch(WORK_PLANS, ids)
     }
@@ -372,7 +373,7 @@ async def worklist(conn: asyncpg.Connection, who: tuple[Any, ...], limit: int) -
     for r in await conn.fetch(
         WORKED, min(mondays.values()), max(mondays.values()) + timedelta(days=6), ids
     ):
-        worked[r["patient_id"]][r["local_date"]] = Decimal(r["worked_minutes"]) / 60
+        worked[r["patient_id"]][r["local_date"]] = grades.Day(r["worked_minutes"])
     boosters: dict[uuid.UUID, dict[str, int]] = defaultdict(lambda: {"open": 0, "scheduled": 0})
     for r in await conn.fetch(BOOSTERS, ids):
         boosters[r["patient_id"]][r["status"]] = r["count"]
@@ -396,7 +397,7 @@ async def worklist(conn: asyncpg.Connection, who: tuple[Any, ...], limit: int) -
                 res = compute(
                     plan,
                     counts[pid],
-                    window_start=day - timedelta(days=span - 1),
+                    window_start=day - timedelta(days=span),
                     window_end=day,
                     today=day,
                 )
@@ -428,9 +429,9 @@ async def worklist(conn: asyncpg.Connection, who: tuple[Any, ...], limit: int) -
                 "adherence_7d": adherence[0],
                 "adherence_28d": adherence[1],
                 "work_week": {
-                    "week": week.week,
-                    "actual_work_grade": week.actual_work_grade,
-                    "planned_work_grade": week.planned_work_grade,
+                    "week": grades.iso_week_label(week.first),
+                    "actual_grade": week.actual_grade,
+                    "planned_grade": week.planned_grade,
                 },
                 "booster_requests": boosters[pid],
                 "follow_ups_due": follow[pid],

@@ -38,6 +38,7 @@ def set_rtw(api: Api, therapist: Actor, patient: Actor, on: str | None) -> dict[
     return body
 
 
+@time_machine.travel(datetime(2028, 4, 1, 10, tzinfo=UTC), tick=False)
 def test_recording_moving_and_clearing_the_return(api: Api) -> None:
     therapist = api.therapist()
     patient = api.patient(therapist)
@@ -56,7 +57,13 @@ def test_recording_moving_and_clearing_the_return(api: Api) -> None:
         (ids[1], "2028-03-15"),
     ]
     cleared = set_rtw(api, therapist, patient, None)
-    assert cleared == {"patient_id": str(patient.id), "rtw_completed_on": None, "follow_ups": []}
+    assert cleared == {
+        "patient_id": str(patient.id),
+        "rtw_completed_on": None,
+        "plan_return_on": None,
+        "full_return_on": None,
+        "follow_ups": [],
+    }
     read = api.client.get(
         f"/v1/patients/{patient.id}/rtw-completion", headers=therapist.headers
     ).json()
@@ -80,6 +87,11 @@ def test_answered_follow_ups_are_never_touched(api: Api) -> None:
         assert answered.status_code == 200
         assert answered.json()["status"] == "answered"
         assert answered.json()["booster_request"] is None
+        assert (answered.json()["contacted_by"], answered.json()["answered_by_role"]) == (
+            "app",
+            "patient",
+        )
+        assert answered.json()["answered_by"] == str(patient.id)
         retry = api.client.post(
             f"/v1/me/follow-ups/{due[0]['id']}/answer", json=answer, headers=patient.headers
         )
@@ -194,7 +206,7 @@ def test_done_when(api: Api) -> None:
             if saved["booster_request"]:
                 opened.append((day, saved["booster_request"]))
         assert [(day, r["reason"]) for day, r in opened] == [
-            (3, "7-day mean 3 < 3.7 (3 check-ins)")
+            (3, "7-day mean 3 < 3.7 (3 check-ins); no baseline yet for version 1")
         ]
         relogin(api, therapist)
         listed = api.client.get(
@@ -210,6 +222,8 @@ def test_done_when(api: Api) -> None:
         assert [(r["status"], r["scheduled_for"]) for r in seen["data"]] == [
             ("scheduled", "2027-02-10T09:00:00Z")
         ]
+        clock.move_to(datetime(2027, 3, 15, 9, 0, tzinfo=UTC))  # back at work today
+        relogin(api, therapist)
         set_rtw(api, therapist, patient, "2027-03-15")
         clock.move_to(datetime(2027, 6, 14, 21, 59, tzinfo=UTC))  # 23:59 in Oslo, 14 June
         relogin(api, patient)
@@ -218,3 +232,144 @@ def test_done_when(api: Api) -> None:
         relogin(api, patient)
         due = api.client.get("/v1/me/follow-ups", headers=patient.headers).json()["data"]
         assert [(f["months"], f["due_on"]) for f in due] == [(3, "2027-06-15")]
+
+
+def plan_with_return(api: Api, patient: Actor, on: str) -> None:
+    stages = [
+        {"starts_on": "2027-01-04", "sick_leave_percent": 50},
+        {"starts_on": on, "sick_leave_percent": 0},
+    ]
+    response = api.client.put("/v1/me/rtw-plan", json={"stages": stages}, headers=patient.headers)
+    assert response.status_code == 200, response.text
+
+
+def test_the_therapists_record_wins_over_the_plan_and_clearing_it_falls_back(api: Api) -> None:
+    with time_machine.travel(datetime(2027, 3, 10, 10, tzinfo=UTC), tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        plan_with_return(api, patient, "2027-03-01")  # the 0 % stage began on 1 March
+        read = api.client.get(
+            f"/v1/patients/{patient.id}/rtw-completion", headers=therapist.headers
+        ).json()
+        assert (read["rtw_completed_on"], read["plan_return_on"], read["full_return_on"]) == (
+            None,
+            "2027-03-01",
+            "2027-03-01",
+        )
+        assert [f["due_on"] for f in read["follow_ups"]] == ["2027-06-01", "2027-09-01"]
+        # The therapist records the actual return: it wins.
+        recorded = set_rtw(api, therapist, patient, "2027-03-08")
+        assert recorded["full_return_on"] == "2027-03-08"
+        assert [f["due_on"] for f in recorded["follow_ups"]] == ["2027-06-08", "2027-09-08"]
+        # A later plan save with another planned date does not move them ...
+        plan_with_return(api, patient, "2027-03-05")
+        read = api.client.get(
+            f"/v1/patients/{patient.id}/rtw-completion", headers=therapist.headers
+        ).json()
+        assert (read["plan_return_on"], read["full_return_on"]) == ("2027-03-05", "2027-03-08")
+        assert [f["due_on"] for f in read["follow_ups"]] == ["2027-06-08", "2027-09-08"]
+        # ... and clearing the record falls back to the plan's return.
+        cleared = set_rtw(api, therapist, patient, None)
+        assert cleared["full_return_on"] == "2027-03-05"
+        assert [f["due_on"] for f in cleared["follow_ups"]] == ["2027-06-05", "2027-09-05"]
+        # A return that has not happened cannot be recorded.
+        future = api.client.put(
+            f"/v1/patients/{patient.id}/rtw-completion",
+            json={"rtw_completed_on": "2027-03-11"},
+            headers=therapist.headers,
+        )
+        assert (future.status_code, future.json()["code"]) == (422, "rtw_completed_in_future")
+
+
+def answer_by_therapist(
+    api: Api, therapist: Actor, patient: Actor, follow_up_id: str, **body: Any
+) -> Any:
+    return api.client.post(
+        f"/v1/patients/{patient.id}/follow-ups/{follow_up_id}/answer",
+        json=body,
+        headers=therapist.headers,
+    )
+
+
+def test_a_therapist_records_a_phone_follow_up(api: Api) -> None:
+    with time_machine.travel(datetime(2027, 7, 2, 10, tzinfo=UTC), tick=False):
+        therapist, colleague = api.therapist(), api.therapist()
+        patient = api.patient(therapist)
+        set_rtw(api, therapist, patient, "2027-01-01")
+        due = api.client.get("/v1/me/follow-ups", headers=patient.headers).json()["data"]
+        three, six = (f["id"] for f in due)
+        answer = {"still_working": False, "needs_booster": True, "contacted_by": "phone"}
+        # Only the linked therapist, and only with a way of contact.
+        assert answer_by_therapist(api, colleague, patient, three, **answer).status_code == 404
+        missing = {k: v for k, v in answer.items() if k != "contacted_by"}
+        assert answer_by_therapist(api, therapist, patient, three, **missing).status_code == 422
+        wrong = {**answer, "contacted_by": "pigeon"}
+        assert answer_by_therapist(api, therapist, patient, three, **wrong).status_code == 422
+        done = answer_by_therapist(api, therapist, patient, three, **answer)
+        assert done.status_code == 200, done.text
+        body = done.json()
+        assert (body["status"], body["contacted_by"], body["answered_by_role"]) == (
+            "answered",
+            "phone",
+            "therapist",
+        )
+        assert body["answered_by"] == str(therapist.id)
+        request = body["booster_request"]
+        assert (request["source"], request["status"]) == ("follow_up", "open")
+        assert request["reason"] == (
+            "3-month follow-up after full return to work (by phone): not working, "
+            "asks for a booster session"
+        )
+        # The same answer again is a replay; another one is a conflict.
+        again = answer_by_therapist(api, therapist, patient, three, **answer)
+        assert (again.status_code, again.json()["booster_request"]["id"]) == (200, request["id"])
+        other = answer_by_therapist(api, therapist, patient, three, **{**answer, "note": "x"})
+        assert (other.status_code, other.json()["code"]) == (409, "follow_up_answered")
+        # The patient sees who answered, and the therapist's read is in the access log.
+        mine = api.client.get("/v1/me/booster-requests", headers=patient.headers).json()["data"]
+        assert [r["id"] for r in mine] == [request["id"]]
+        log = api.client.get("/v1/me/access-log", headers=patient.headers).json()["data"]
+        assert "follow-ups/{follow_up_id}/answer" in [entry["kind"] for entry in log]
+        # The 6-month one, answered in a meeting, links the active request (one at a time).
+        meeting = answer_by_therapist(
+            api,
+            therapist,
+            patient,
+            six,
+            still_working=True,
+            needs_booster=True,
+            contacted_by="meeting",
+        ).json()
+        assert meeting["booster_request"]["id"] == request["id"]
+        assert meeting["contacted_by"] == "meeting"
+        # The patient's own answers are recorded as given in the app.
+        remaining = api.client.get("/v1/me/follow-ups", headers=patient.headers).json()
+        assert remaining["count"] == 0
+
+
+def test_a_therapist_cannot_answer_before_the_follow_up_is_due(api: Api) -> None:
+    with time_machine.travel(datetime(2027, 3, 31, 12, tzinfo=UTC), tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        body = set_rtw(api, therapist, patient, "2027-01-01")
+        early = answer_by_therapist(
+            api,
+            therapist,
+            patient,
+            body["follow_ups"][0]["id"],
+            still_working=True,
+            needs_booster=False,
+            contacted_by="message",
+        )
+        assert (early.status_code, early.json()["code"]) == (409, "follow_up_not_due")
+        other = api.patient(therapist)
+        hidden = answer_by_therapist(
+            api,
+            therapist,
+            other,
+            body["follow_ups"][0]["id"],
+            still_working=True,
+            needs_booster=False,
+            contacted_by="message",
+        )
+        assert (hidden.status_code, hidden.json()["code"]) == (404, "follow_up_not_found")

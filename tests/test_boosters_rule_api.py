@@ -43,7 +43,9 @@ def test_three_low_days_open_one_request_and_rewriting_the_day_opens_no_second(
         opened = first.json()["booster_request"]
         assert opened["source"] == "checkin_rule"
         assert opened["status"] == "open"
-        assert opened["reason"] == "7-day mean 3 < 3.7 (3 check-ins)"
+        assert opened["reason"] == (
+            "7-day mean 3 < 3.7 (3 check-ins); no baseline yet for version 1"
+        )
         again = put_today(api, patient, 2)
         assert again.status_code == 200
         assert again.json()["booster_request"] is None
@@ -64,10 +66,22 @@ def test_drop_from_baseline_while_the_mean_stays_moderate(api: Api) -> None:
         seed_scores(api, patient, {TODAY - timedelta(days=20 - i): 5.5 for i in range(7)})
         seed_scores(api, patient, {TODAY - timedelta(days=d): 4.5 for d in (2, 1)})
         saved = put_today(api, patient, 4).json()
-        # (4.5 + 4.5 + 4.0) / 3 = 4.333333; baseline 5.5; drop 1.166667 ≥ 0.8
+        # (4.5 + 4.5 + 4.0) / 3 = 4.333333; baseline 5.5; drop 1.166667 ≥ 0.8 (shown as compared)
         assert saved["band"] == "moderate"
         assert saved["booster_request"]["reason"] == (
-            "7-day mean 4.33 is 1.17 below the baseline 5.5 (drop ≥ 0.8) (3 check-ins)"
+            "7-day mean 4.333333 is 1.166667 below the baseline 5.5 (drop ≥ 0.8) (3 check-ins)"
+        )
+
+
+def test_the_reason_shows_the_numbers_as_compared(api: Api) -> None:
+    # Issue 10: baseline 4.675, drop 0.805 -- the reason says 4.675, not a rounded 4.67.
+    with time_machine.travel(NOW, tick=False):
+        patient = api.patient()
+        seed_scores(api, patient, {TODAY - timedelta(days=20 - i): 4.675 for i in range(7)})
+        seed_scores(api, patient, {TODAY - timedelta(days=d): 3.805 for d in (2, 1)})
+        saved = put_today(api, patient, 4).json()  # (3.805 + 3.805 + 4) / 3 = 3.87
+        assert saved["booster_request"]["reason"] == (
+            "7-day mean 3.87 is 0.805 below the baseline 4.675 (drop ≥ 0.8) (3 check-ins)"
         )
 
 
@@ -110,6 +124,53 @@ def test_an_open_patient_request_suppresses_the_rule(api: Api) -> None:
         assert [r["source"] for r in requests_of(api, patient)] == ["patient"]
 
 
+def test_a_scheduled_request_suppresses_the_rule_and_a_second_patient_request(
+    api: Api,
+) -> None:
+    with time_machine.travel(NOW, tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        own = api.client.post("/v1/me/booster-requests", json={}, headers=patient.headers).json()
+        scheduled = api.client.patch(
+            f"/v1/booster-requests/{own['id']}",
+            json={"status": "scheduled", "scheduled_for": "2027-03-25T09:00:00Z"},
+            headers=therapist.headers,
+        )
+        assert scheduled.status_code == 200, scheduled.text
+        # One active request at a time: the rule opens nothing while one is scheduled ...
+        seed_scores(api, patient, {TODAY - timedelta(days=d): 1.0 for d in (2, 1)})
+        assert put_today(api, patient, 1).json()["booster_request"] is None
+        # ... and the patient's second request is a 409 pointing at the scheduled one.
+        again = api.client.post("/v1/me/booster-requests", json={}, headers=patient.headers)
+        assert again.status_code == 409
+        assert again.json() == {
+            "detail": "A booster request is already scheduled.",
+            "code": "booster_request_open",
+            "open_request_id": own["id"],
+            "request_status": "scheduled",
+        }
+        assert [r["status"] for r in requests_of(api, patient)] == ["scheduled"]
+        # Once it is completed, the rule may open a new one (no cool-down was set here).
+        api.client.put(
+            f"/v1/patients/{patient.id}/booster-rule",
+            json={
+                "window_days": 7,
+                "min_checkins": 3,
+                "low_threshold": 3.7,
+                "drop_threshold": 0.8,
+                "cooldown_days": 0,
+                "enabled": True,
+            },
+            headers=therapist.headers,
+        )
+        api.client.patch(
+            f"/v1/booster-requests/{own['id']}",
+            json={"status": "completed"},
+            headers=therapist.headers,
+        )
+        assert put_today(api, patient, 1).json()["booster_request"]["source"] == "checkin_rule"
+
+
 def test_therapist_overrides_the_rule_per_patient(api: Api) -> None:
     with time_machine.travel(NOW, tick=False):
         therapist = api.therapist()
@@ -142,7 +203,7 @@ def test_therapist_overrides_the_rule_per_patient(api: Api) -> None:
             seed_scores(api, actor, {TODAY - timedelta(days=1): 4.0})
         # (4 + 4) / 2 = 4 < 4.5 with the override; the other patient keeps the defaults.
         assert put_today(api, patient, 4).json()["booster_request"]["reason"] == (
-            "3-day mean 4 < 4.5 (2 check-ins)"
+            "3-day mean 4 < 4.5 (2 check-ins); no baseline yet for version 1"
         )
         assert put_today(api, other, 4).json()["booster_request"] is None
         bad = api.client.put(url, json={**params, "min_checkins": 4}, headers=therapist.headers)

@@ -11,7 +11,7 @@ from typing import Any
 import time_machine
 from sqlalchemy import event
 
-from app.boosters.followups import due_follow_ups
+from app.boosters.followup_answers import due_follow_ups
 from app.boosters.queries import open_booster_counts
 from app.checkins.summary import checkin_stats_for_patients
 from tests.checkin_helpers import answers, seed_scores
@@ -74,8 +74,9 @@ def test_a_check_in_write_is_a_small_fixed_number_of_statements(api: Api) -> Non
             event.remove(engine, "before_cursor_execute", count)
         assert fired.json()["booster_request"] is not None
         assert quiet.json()["booster_request"] is None
-        # auth, questionnaire id, upsert, rule context, window scores (+ request, + its event)
-        assert (firing, replacing) == (7, 5)
+        # auth, questionnaire id, upsert, rule context, window scores; when the rule opens a
+        # request: the patient's row lock, the active-request check, the request, its event
+        assert (firing, replacing) == (9, 5)
 
 
 def test_set_based_reads_for_many_patients(api: Api) -> None:

@@ -14,22 +14,28 @@ from tests.dashboard_helpers import NOW, assign, counted, log_att
 from tests.factories import Actor, Api
 
 TODAY = date(2026, 11, 18)
-NAMES = ("Anna", "Bjørn", "Cecilie", "Dag", "Eva")
+NAMES = ("Anna", "Bjørn", "Cecilie", "Dag", "Eva", "Frida", "Geir")
 
 
 def build_caseload(api: Api) -> tuple[Actor, dict[str, Actor]]:
-    """Five patients, each built to raise exactly one flag."""
+    """Seven patients, each built to raise exactly one flag."""
     therapist = api.therapist()
     p = {name: api.patient(therapist, name=name) for name in NAMES}
     # Anna: last check-in three days ago (fine score) -> no_checkin_3d
     seed_scores(api, p["Anna"], {TODAY - timedelta(days=3): 5.0})
-    # Bjørn: 3.0 and 3.4 this week, 4.0 the week before -> low_rtw_se, change -0.8
+    # Bjørn: 3.0, 3.2 and 3.4 this week, 4.0 the week before -> low_rtw_se, change -0.8
     seed_scores(
         api,
         p["Bjørn"],
-        {TODAY: 3.0, TODAY - timedelta(days=1): 3.4, TODAY - timedelta(days=8): 4.0},
+        {
+            TODAY: 3.0,
+            TODAY - timedelta(days=1): 3.4,
+            TODAY - timedelta(days=2): 3.2,
+            TODAY - timedelta(days=8): 4.0,
+        },
     )
-    # Cecilie: ATT once a day since 12 Nov (7 prescribed), done 3 times -> low_adherence
+    # Cecilie: ATT once a day since 12 Nov; 12-17 Nov are due (6), done twice; nothing done
+    # today is not a debt -> 2 / 6 -> low_adherence
     seed_scores(api, p["Cecilie"], {TODAY: 5.0})
     assign(
         api,
@@ -39,17 +45,25 @@ def build_caseload(api: Api) -> tuple[Actor, dict[str, Actor]]:
         times_per_day=1,
         starts_on="2026-11-12",
     )
-    for day in (13, 14, 15):
+    for day in (13, 14):
         log_att(api, p["Cecilie"], f"2026-11-{day}T08:00:00Z")
-    # Dag: asked for a booster; worked 50 % of a 50 % plan last week -> booster_open
+    # Dag: asked for a booster; worked 15 h on a 50 % plan last week -> booster_open
     seed_scores(api, p["Dag"], {TODAY: 5.0})
     assert api.client.post("/v1/me/booster-requests", json={}, headers=p["Dag"].headers)
-    plan = {"stages": [{"starts_on": "2026-11-02", "sick_leave_percent": 50}]}
-    api.client.put("/v1/me/rtw-plan", json=plan, headers=p["Dag"].headers)
+    # (the stage's review on 16 November was held, so no review is due)
+    plan = {
+        "stages": [
+            {"starts_on": "2026-11-02", "sick_leave_percent": 50, "reviewed_on": "2026-11-16"}
+        ]
+    }
+    assert api.client.put("/v1/me/rtw-plan", json=plan, headers=p["Dag"].headers).is_success
     for day in range(9, 14):
-        api.client.put(
-            f"/v1/me/work-diary/2026-11-{day}", json={"worked_hours": 3}, headers=p["Dag"].headers
+        written = api.client.put(
+            f"/v1/me/work-diary/2026-11-{day:02d}",
+            json={"worked_hours": 3},
+            headers=p["Dag"].headers,
         )
+        assert written.status_code == 201, written.text
     # Eva: back at work since 18 August -> the 3-month follow-up is due today -> follow_up_due
     seed_scores(api, p["Eva"], {TODAY: 5.0})
     api.client.put(
@@ -57,6 +71,12 @@ def build_caseload(api: Api) -> tuple[Actor, dict[str, Actor]]:
         json={"rtw_completed_on": "2026-08-18"},
         headers=therapist.headers,
     )
+    # Frida: last check-in eight days ago -> no_checkin_7d (not also no_checkin_3d)
+    seed_scores(api, p["Frida"], {TODAY - timedelta(days=8): 5.0})
+    # Geir: a stage from 2 November whose review (16 November) has not been held -> review_due
+    seed_scores(api, p["Geir"], {TODAY: 5.0})
+    plan = {"stages": [{"starts_on": "2026-11-02", "sick_leave_percent": 100}]}
+    assert api.client.put("/v1/me/rtw-plan", json=plan, headers=p["Geir"].headers).is_success
     return therapist, p
 
 
@@ -81,23 +101,30 @@ def test_each_patient_raises_their_flag_with_hand_computed_numbers(api: Api) -> 
         "Cecilie": ["low_adherence"],
         "Dag": ["booster_open"],
         "Eva": ["follow_up_due"],
+        "Frida": ["no_checkin_7d"],
+        "Geir": ["review_due"],
     }
-    anna, bjorn, cecilie, dag, eva = (by_name[n] for n in NAMES)
+    anna, bjorn, cecilie, dag, eva, frida, _ = (by_name[n] for n in NAMES)
     assert (anna["last_checkin_on"], anna["rtw_se_mean_7d"], anna["rtw_se_band"]) == (
         "2026-11-15",
         5.0,
         "high",
     )
-    assert (bjorn["rtw_se_mean_7d"], bjorn["rtw_se_checkins_7d"]) == (3.2, 2)
+    assert (bjorn["rtw_se_mean_7d"], bjorn["rtw_se_checkins_7d"]) == (3.2, 3)
     assert (bjorn["rtw_se_band"], bjorn["rtw_se_change_7d"]) == ("low", -0.8)
-    assert (cecilie["adherence_7d"], cecilie["adherence_28d"]) == (0.429, 0.429)
+    assert (bjorn["rtw_se_rule_mean"], bjorn["illustrative"]) == (3.2, True)
+    assert (cecilie["adherence_7d"], cecilie["adherence_28d"]) == (0.333, 0.333)
+    assert frida["last_checkin_on"] == "2026-11-10"
     assert anna["adherence_7d"] is None
     assert dag["booster_requests"] == {"open": 1, "scheduled": 0}
+    # 15 h over the five weekdays of a 50 % plan: 15 / 37.5 = 40
     assert dag["work_week"] == {
         "week": "2026-W46",
         "week_start": "2026-11-09",
-        "actual_work_grade": 40.0,
-        "planned_work_grade": 50.0,
+        "actual_grade": 40,
+        "planned_grade": 50,
+        "above_plan": False,
+        "complete": True,
     }
     assert (eva["follow_ups_due"], eva["local_date"]) == (1, "2026-11-18")
     # The other therapist sees only their own patient.
@@ -119,7 +146,8 @@ def test_numbers_agree_with_the_detail_endpoints(api: Api) -> None:
         assert checkins["mean_7d"] == body["summary"]["rtw_se_mean_7d"]
         assert checkins["last_checkin_on"] == body["summary"]["last_checkin_on"]
         for days, field in ((7, "adherence_7d"), (28, "adherence_28d")):
-            window = {"from": str(TODAY - timedelta(days=days - 1)), "to": str(TODAY)}
+            # the days before today, and today
+            window = {"from": str(TODAY - timedelta(days=days)), "to": str(TODAY)}
             adherence = api.client.get(
                 f"{base}/adherence", params=window, headers=therapist.headers
             ).json()
@@ -129,15 +157,20 @@ def test_numbers_agree_with_the_detail_endpoints(api: Api) -> None:
 @time_machine.travel(NOW, tick=False)
 def test_sorting_filtering_and_cursor_paging(api: Api) -> None:
     therapist, p = build_caseload(api)
-    seed_scores(api, p["Eva"], {TODAY - timedelta(days=1): 2.0})  # Eva now also low: 2 flags
+    # Eva now also low, (5 + 2 + 2) / 3 = 3: low_rtw_se and follow_up_due
+    seed_scores(api, p["Eva"], {TODAY - timedelta(days=d): 2.0 for d in (1, 2)})
     names = [r["display_name"] for r in rows(api, therapist)]
-    assert names == ["Eva", "Anna", "Bjørn", "Cecilie", "Dag"]
+    # The most urgent flag first: 7 days silent, 3 days silent, low RTW-SE (Eva's second flag
+    # puts her before Bjørn), low adherence, an open request, a due review.
+    assert names == ["Frida", "Anna", "Eva", "Bjørn", "Cecilie", "Dag", "Geir"]
     by_name = [r["display_name"] for r in rows(api, therapist, sort="name")]
     assert by_name == list(NAMES)
     by_checkin = [r["display_name"] for r in rows(api, therapist, sort="last_checkin")]
-    assert by_checkin == ["Anna", "Bjørn", "Cecilie", "Dag", "Eva"]
+    assert by_checkin == ["Frida", "Anna", "Bjørn", "Cecilie", "Dag", "Eva", "Geir"]
     low = [r["display_name"] for r in rows(api, therapist, flag="low_rtw_se")]
     assert low == ["Eva", "Bjørn"]
+    silent = [r["display_name"] for r in rows(api, therapist, flag="no_checkin_7d")]
+    assert silent == ["Frida"]
     seen: list[str] = []
     cursor: str | None = None
     pages = 0
@@ -151,7 +184,7 @@ def test_sorting_filtering_and_cursor_paging(api: Api) -> None:
         cursor = page["next_cursor"]
         if cursor is None:
             break
-    assert (seen, pages) == (list(NAMES), 3)
+    assert (seen, pages) == (list(NAMES), 4)
     wrong = api.client.get(
         "/v1/patients",
         params={"sort": "flags", "cursor": page_cursor(api, therapist)},
@@ -213,5 +246,42 @@ def test_the_worklist_runs_the_same_statements_for_2_and_20_patients(api: Api) -
         with counted(api) as statements:
             assert len(rows(api, therapist, limit=200)) in (2, 20)
         sizes.append(len(statements))
-    # auth 1, linked patients 1, summaries 8, access log 1
-    assert sizes == [11, 11]
+    # auth 1, linked patients 1, summaries 10, access log 1
+    assert sizes == [13, 13]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_low_rtw_se_uses_the_patients_own_rule_parameters(api: Api) -> None:
+    therapist = api.therapist()
+    patient = api.patient(therapist, name="Hege")
+    # Two check-ins at 3.0 this week: below 3.7, but fewer than the default 3 check-ins.
+    seed_scores(api, patient, {TODAY: 3.0, TODAY - timedelta(days=1): 3.0})
+    url = f"/v1/patients/{patient.id}/booster-rule"
+
+    def rule(**params: Any) -> None:
+        body = {
+            "window_days": 7,
+            "min_checkins": 3,
+            "low_threshold": 3.7,
+            "drop_threshold": 0.8,
+            "cooldown_days": 14,
+            "enabled": True,
+            **params,
+        }
+        assert api.client.put(url, json=body, headers=therapist.headers).status_code == 200
+
+    def hege() -> dict[str, Any]:
+        (found,) = rows(api, therapist)
+        return found
+
+    assert "low_rtw_se" not in hege()["flags"]
+    rule(min_checkins=2)
+    assert "low_rtw_se" in hege()["flags"]
+    rule(min_checkins=2, low_threshold=2.5)  # 3.0 is not below 2.5
+    assert "low_rtw_se" not in hege()["flags"]
+    # A 14-day window also takes in last week's 1.0: (3 + 3 + 1) / 3 = 2.333333 < 2.5
+    seed_scores(api, patient, {TODAY - timedelta(days=10): 1.0})
+    rule(min_checkins=2, low_threshold=2.5, window_days=14)
+    row = hege()
+    assert "low_rtw_se" in row["flags"]
+    assert (row["rtw_se_rule_mean"], row["rtw_se_mean_7d"]) == (2.333333, 3.0)

@@ -1,4 +1,4 @@
-"""The catalogue: four kinds, in the caller's language, describing the fields a log takes."""
+"""The catalogue: five kinds, in the caller's language, describing the fields a log takes."""
 
 from __future__ import annotations
 
@@ -10,18 +10,21 @@ from app.exercises.log_schemas import (
     AttentionalRefocusingLog,
     AttentionTrainingLog,
     DetachedMindfulnessLog,
+    RuminationPostponementLog,
     WorryPostponementLog,
 )
 from tests.factories import Api
 
 KINDS = [
     "worry_postponement",
+    "rumination_postponement",
     "attention_training",
     "detached_mindfulness",
     "attentional_refocusing",
 ]
 SCHEMAS: dict[str, type[BaseModel]] = {
     "worry_postponement": WorryPostponementLog,
+    "rumination_postponement": RuminationPostponementLog,
     "attention_training": AttentionTrainingLog,
     "detached_mindfulness": DetachedMindfulnessLog,
     "attentional_refocusing": AttentionalRefocusingLog,
@@ -37,6 +40,16 @@ def test_catalogue_follows_the_account_locale_and_the_query_override(api: Api) -
     assert [item["kind"] for item in nb["data"]] == KINDS == [item["kind"] for item in en["data"]]
     assert nb["data"][0]["title"] == "Utsettelse av bekymring"
     assert en["data"][0]["title"] == "Worry postponement"
+    # Rumination postponement (MCT for depression) has its own words in both languages.
+    assert (nb["data"][1]["title"], en["data"][1]["title"]) == (
+        "Utsettelse av grubling",
+        "Rumination postponement",
+    )
+    rumination = {f["name"]: f["label"] for f in en["data"][1]["log_fields"]}
+    worry = {f["name"]: f["label"] for f in en["data"][0]["log_fields"]}
+    assert rumination.keys() == worry.keys()
+    assert rumination["worries_noticed"] == "Brooding starts noticed"
+    assert nb["data"][1]["instructions"] != nb["data"][0]["instructions"]
     assert {item["locale"] for item in nb["data"]} == {"nb"}
     # The stored locale wins over the header; ?locale= wins over both.
     headers = {**norwegian.headers, "Accept-Language": "en-GB,en;q=0.9"}

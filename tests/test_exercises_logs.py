@@ -47,6 +47,7 @@ def worry_log(**overrides: Any) -> dict[str, Any]:
 
 VALID: dict[str, dict[str, Any]] = {
     "worry_postponement": worry_log(),
+    "rumination_postponement": worry_log(exercise_kind="rumination_postponement"),
     "attention_training": {
         "exercise_kind": "attention_training",
         "phases_completed": ["divided", "selective"],
@@ -124,6 +125,23 @@ def test_out_of_bounds_fields_are_422_and_nothing_is_stored(
     assert response.status_code == 422, response.text
     assert response.json()["code"] == "validation_error"
     assert log_count(api) == 0
+
+
+def test_an_empty_attention_training_log_is_refused(api: Api) -> None:
+    # No phase completed and no time spent: it would count toward adherence without practice.
+    patient = api.patient(api.therapist())
+    empty = body_of("attention_training", phases_completed=[], duration_seconds=0)
+    response = post(api, patient, empty)
+    assert response.status_code == 422
+    assert response.json()["code"] == "empty_exercise"
+    assert log_count(api) == 0
+    # Either one is something: a phase done in no time recorded, or time spent on no phase.
+    some_phase = body_of("attention_training", phases_completed=["selective"], duration_seconds=0)
+    some_time = body_of("attention_training", phases_completed=[], duration_seconds=1)
+    assert post(api, patient, some_phase).status_code == 201
+    assert post(api, patient, some_time).status_code == 201
+    # Other kinds may take no time (a worry count written at the end of the day).
+    assert post(api, patient, body_of("worry_postponement", duration_seconds=0)).status_code == 201
 
 
 @pytest.mark.parametrize(

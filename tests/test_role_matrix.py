@@ -103,6 +103,7 @@ ROUTES: list[Row] = [
     Row("PATCH", "/v1/booster-requests/{request_id}", frozenset({T}), {}),
     Row("GET", "/v1/me/follow-ups", frozenset({P})),
     Row("POST", "/v1/me/follow-ups/{follow_up_id}/answer", frozenset({P}), {}),
+    Row("POST", "/v1/patients/{patient_id}/follow-ups/{follow_up_id}/answer", frozenset({T}), {}),
 ]
 
 # Values for path parameters other than {patient_id} (which the tests choose themselves).

@@ -77,6 +77,9 @@ def test_diary_bounds_are_422(api: Api) -> None:
         ("2026-11-17", {"worked_hours": 3}, "diary_date_in_future"),
         ("2026-11-01", {"worked_hours": 3}, "diary_date_too_old"),
         ("2026-13-01", {"worked_hours": 3}, "validation_error"),
+        ("2026-11-16", {"worked_hours": 0, "day_type": "holiday"}, "validation_error"),
+        ("2026-11-16", {"worked_hours": 2, "day_type": "vacation"}, "hours_on_day_off"),
+        ("2026-11-16", {"worked_hours": 0.25, "day_type": "leave"}, "hours_on_day_off"),
     ]
     for day, body, code in cases:
         response = _put(api, patient, day, body)
@@ -85,6 +88,29 @@ def test_diary_bounds_are_422(api: Api) -> None:
     assert api.client.get("/v1/me/work-diary", headers=patient.headers).json()["count"] == 0
     assert _put(api, patient, "2026-11-02", {"worked_hours": 24}).status_code == 201
     assert _put(api, patient, "2026-11-16", {"worked_hours": 0}).status_code == 201
+
+
+@time_machine.travel(NOW, tick=False)
+def test_vacation_and_leave_days(api: Api) -> None:
+    patient = api.patient()
+    assert api.client.put("/v1/me/rtw-plan", json=PLAN, headers=patient.headers).status_code == 200
+    vacation = _put(api, patient, "2026-11-12", {"day_type": "vacation", "worked_hours": 0})
+    assert vacation.status_code == 201, vacation.text
+    body = vacation.json()
+    # A day off plans no hours (Thursday at 50 % would otherwise plan 3.75 h).
+    assert (body["day_type"], body["worked_hours"], body["planned_hours"]) == ("vacation", 0, 0)
+    assert body["planned_from_plan"] is False
+    leave = _put(api, patient, "2026-11-13", {"day_type": "leave", "worked_hours": 0}).json()
+    assert leave["day_type"] == "leave"
+    # Back to a work day: the default type, planned hours from the plan again.
+    work = _put(api, patient, "2026-11-12", {"worked_hours": 3}).json()
+    assert (work["day_type"], work["planned_hours"], work["planned_from_plan"]) == (
+        "work",
+        3.75,
+        True,
+    )
+    listed = api.client.get("/v1/me/work-diary?from=2026-11-12", headers=patient.headers).json()
+    assert [e["day_type"] for e in listed["data"]] == ["work", "leave"]
 
 
 def test_the_local_date_follows_the_patients_time_zone(api: Api) -> None:

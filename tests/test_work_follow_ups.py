@@ -7,6 +7,7 @@ from typing import Any
 
 import time_machine
 
+from tests.checkin_helpers import relogin
 from tests.factories import Actor, Api
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -40,7 +41,8 @@ def test_plan_reaching_zero_schedules_and_moves_follow_ups(api: Api) -> None:
             ],
         )
         assert plan["full_return_on"] == "2026-05-31"
-        assert _follow_ups(api, patient) == [(3, "2026-08-31"), (6, "2026-11-30")]
+        # A planned return is not a return: nothing is listed before the 0 % stage begins.
+        assert _follow_ups(api, patient) == []
         _plan(
             api,
             patient,
@@ -49,6 +51,11 @@ def test_plan_reaching_zero_schedules_and_moves_follow_ups(api: Api) -> None:
                 {"starts_on": "2026-06-15", "sick_leave_percent": 0},
             ],
         )
+    with time_machine.travel(datetime(2026, 6, 14, 12, tzinfo=UTC), tick=False):
+        relogin(api, patient)
+        assert _follow_ups(api, patient) == []  # 14 June: the return begins tomorrow
+    with time_machine.travel(datetime(2026, 6, 15, 12, tzinfo=UTC), tick=False):
+        relogin(api, patient)
         assert _follow_ups(api, patient) == [(3, "2026-09-15"), (6, "2026-12-15")]
         _plan(api, patient, [{"starts_on": "2026-03-02", "sick_leave_percent": 50}])
         assert _follow_ups(api, patient) == []

@@ -1,135 +1,249 @@
-"""The work-grade arithmetic on hand-computed weeks (pure functions, no database)."""
+"""The work-grade arithmetic on hand-computed weeks (pure functions, no database).
+
+Source of the rule: the welfare office's (NAV's) published computation of the actual work
+grade, the one its sick-pay application service does, as quoted in issue 10:
+
+    grade = round(hours_worked_in_period / (agreed_weekly_hours / 5 x working_days) x 100)
+
+working_days = Monday-Friday dates of the period (up to the day work was fully resumed) minus
+vacation and leave weekdays; public holidays are not subtracted; weekend hours count; a whole
+percent, halves away from zero, not capped.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
-from app.work.grades import Plan, Stage, StagePeriod, full_return_date, grade, week_grade
+import pytest
+
+from app.work.grades import (
+    Day,
+    Plan,
+    Stage,
+    StagePart,
+    full_return_date,
+    grade,
+    period_grade,
+    round_percent,
+    stage_grades,
+    week_grade,
+)
 
 MON = date(2026, 11, 9)  # ISO week 2026-W46, Monday 9 - Sunday 15 November
+WED, THU, SAT, SUN = (MON + timedelta(days=n) for n in (2, 3, 5, 6))
 AFTER = date(2026, 11, 16)
 WEEKDAYS = frozenset({1, 2, 3, 4, 5})
+BEFORE = date(2026, 10, 1)
 
 
 def _plan(*stages: Stage, agreed: str = "37.5", work_days: frozenset[int] = WEEKDAYS) -> Plan:
     return Plan(Decimal(agreed), work_days, stages)
 
 
-def _days(*hours: str, start: date = MON) -> dict[date, Decimal]:
-    return {start + timedelta(days=i): Decimal(h) for i, h in enumerate(hours) if h != "-"}
+def _days(*hours: str, start: date = MON) -> dict[date, Day]:
+    """Hours from Monday on; "-" is no entry, "v"/"l" is a vacation/leave day."""
+    result = {}
+    for offset, value in enumerate(hours):
+        day = start + timedelta(days=offset)
+        if value in ("v", "l"):
+            result[day] = Day(0, "vacation" if value == "v" else "leave")
+        elif value != "-":
+            result[day] = Day(int(Decimal(value) * 60))
+    return result
 
 
-def test_full_week_at_fifty_percent_with_18_75_hours_is_50() -> None:
-    plan = _plan(Stage(date(2026, 10, 1), 50))
+def test_issue_case_mixed_stages_and_saturday_hours_is_69() -> None:
+    # 37.5 h agreed; Mon-Wed at 50 %, Thu-Sun at 20 %; 25.75 h including 2 h on Saturday.
+    plan = _plan(Stage(BEFORE, 50), Stage(THU, 20))
     week = week_grade(
+        plan, _days("3.75", "3.75", "3.75", "6", "6.5", "2"), week_start=MON, today=AFTER
+    )
+    # 25.75 / (37.5 / 5 x 5) x 100 = 68.67 -> 69; planned (50 x 3 + 80 x 2) / 5 = 62
+    assert (week.worked_minutes, week.working_days) == (25 * 60 + 45, 5)
+    assert (week.actual_grade, week.planned_grade, week.above_plan) == (69, 62, True)
+    assert week.stages == [
+        StagePart(50, MON, date(2026, 11, 11), 3),
+        StagePart(20, THU, SUN, 2),
+    ]
+    assert week.sick_leave_percent is None  # two stages in the week
+    assert week.planned_hours == Decimal("3.75") * 3 + Decimal(6) * 2
+    assert (week.complete, week.partial) == (True, False)
+
+
+def test_issue_case_four_day_contract_at_fifty_percent_is_50_as_planned() -> None:
+    # 30 h agreed over Monday-Thursday at 50 %; 15 h worked. The divisor is 30 / 5 x 5
+    # working days whatever the person's own pattern: 15 / 30 = 50 (not 15 / 24 = 62.5).
+    plan = _plan(Stage(BEFORE, 50), agreed="30", work_days=frozenset({1, 2, 3, 4}))
+    week = week_grade(plan, _days("3.75", "3.75", "3.75", "3.75"), week_start=MON, today=AFTER)
+    assert (week.actual_grade, week.planned_grade, week.above_plan) == (50, 50, False)
+    assert week.working_days == 5
+    # Friday is off the contract: nothing is missing, so the week is complete.
+    assert (week.weekdays_in_period, week.weekdays_recorded, week.missing_days) == (5, 5, [])
+    assert week.planned_hours == Decimal(15)
+
+
+def test_issue_case_two_of_five_weekdays_recorded_is_20_and_incomplete() -> None:
+    plan = _plan(Stage(BEFORE, 50))
+    week = week_grade(plan, _days("3.75", "-", "3.75"), week_start=MON, today=AFTER)
+    # The three weekdays without an entry are working days with 0 h: 7.5 / 37.5 = 20.
+    assert week.actual_grade == 20
+    assert (week.weekdays_in_period, week.weekdays_recorded, week.complete) == (5, 2, False)
+    assert week.missing_days == [date(2026, 11, 10), THU, date(2026, 11, 13)]
+
+
+def test_issue_case_two_vacation_days_and_11_25_hours_at_fifty_percent_is_50() -> None:
+    plan = _plan(Stage(BEFORE, 50))
+    week = week_grade(plan, _days("v", "l", "3.75", "3.75", "3.75"), week_start=MON, today=AFTER)
+    # 11.25 / (7.5 x 3) x 100 = 50
+    assert (week.days_off, week.working_days, week.weekdays_recorded) == (2, 3, 5)
+    assert (week.actual_grade, week.planned_grade, week.complete) == (50, 50, True)
+    assert week.planned_hours == Decimal("11.25")
+
+
+def test_issue_case_42_hours_on_37_5_is_112_not_capped_and_above_plan() -> None:
+    plan = _plan(Stage(BEFORE, 50))
+    week = week_grade(plan, _days("9", "9", "9", "9", "6"), week_start=MON, today=AFTER)
+    assert (week.actual_grade, week.above_plan) == (112, True)
+
+
+def test_issue_case_a_week_without_working_days_is_null() -> None:
+    plan = _plan(Stage(BEFORE, 50))
+    all_off = week_grade(plan, _days("v", "v", "v", "v", "v", "4"), week_start=MON, today=AFTER)
+    assert (all_off.working_days, all_off.actual_grade, all_off.planned_grade) == (0, None, None)
+    assert all_off.worked_minutes == 240  # Saturday's hours are still shown
+    assert all_off.above_plan is False
+    before_plan = week_grade(_plan(Stage(AFTER, 50)), _days("8"), week_start=MON, today=AFTER)
+    assert (before_plan.working_days, before_plan.actual_grade) == (0, None)
+    assert before_plan.stages == []
+    assert week_grade(None, _days("8"), week_start=MON, today=AFTER).actual_grade is None
+
+
+@pytest.mark.parametrize(
+    ("minutes", "expected"),
+    [
+        (9, 1),  # 0.15 h / 30 h = 0.5 %: half away from zero -> 1 (half-even would give 0)
+        (45, 3),  # 2.5 % -> 3 (half-even: 2)
+        (225, 13),  # 12.5 % -> 13 (half-even: 12)
+        (224, 12),  # 12.44 % -> 12
+        (226, 13),  # 12.56 % -> 13
+        (1800, 100),
+        (2016, 112),  # not capped
+    ],
+)
+def test_grade_rounds_halves_away_from_zero_to_a_whole_percent(minutes: int, expected: int) -> None:
+    # 4 working days x 37.5 / 5 = 30 h expected
+    assert grade(minutes, Decimal("37.5"), 4) == expected
+
+
+def test_round_percent_and_no_working_days() -> None:
+    assert [round_percent(Fraction(n, 2)) for n in (-5, -3, -1, 1, 3, 5)] == [-3, -2, -1, 1, 2, 3]
+    assert round_percent(Fraction(249, 10)) == 25
+    assert round_percent(Fraction(2449, 100)) == 24
+    assert grade(60, Decimal("37.5"), 0) is None
+    assert grade(60, Decimal("37.5"), -1) is None
+
+
+def test_planned_grade_is_the_weighted_mean_rounded_the_same_way() -> None:
+    # Monday at 50 %, from Tuesday 25 %; Wednesday-Friday vacation: (50 + 75) / 2 = 62.5 -> 63.
+    plan = _plan(Stage(BEFORE, 50), Stage(date(2026, 11, 10), 25))
+    week = week_grade(plan, _days("3.75", "5.5", "v", "v", "v"), week_start=MON, today=AFTER)
+    assert week.working_days == 2
+    assert week.planned_grade == 63
+    # 9.25 / (7.5 x 2) = 61.67 -> 62: below plan
+    assert (week.actual_grade, week.above_plan) == (62, False)
+
+
+def test_above_plan_is_strictly_above() -> None:
+    plan = _plan(Stage(BEFORE, 50))
+    exact = week_grade(
         plan, _days("3.75", "3.75", "3.75", "3.75", "3.75"), week_start=MON, today=AFTER
     )
-    # 18.75 / (37.5 / 5 x 5) x 100 = 50.0
-    assert week.week == "2026-W46"
-    assert (week.working_days, week.reported_days, week.missing_days) == (5, 5, [])
-    assert week.worked_hours == Decimal("18.75")
-    assert week.planned_hours == Decimal("18.75")
-    assert week.planned_work_grade == Decimal("50.0")
-    assert week.actual_work_grade == Decimal("50.0")
-    assert week.partial is False
+    assert (exact.actual_grade, exact.planned_grade, exact.above_plan) == (50, 50, False)
+    # 19 h: 50.67 -> 51 > 50
+    more = week_grade(plan, _days("4", "3.75", "3.75", "3.75", "3.75"), week_start=MON, today=AFTER)
+    assert (more.actual_grade, more.above_plan) == (51, True)
 
 
-def test_week_spanning_a_stage_change_on_wednesday() -> None:
-    plan = _plan(Stage(date(2026, 10, 1), 60), Stage(date(2026, 11, 11), 40))
-    week = week_grade(plan, _days("3", "3", "4.5", "4.5", "4"), week_start=MON, today=AFTER)
-    # planned: 60 % -> 15 h/week = 3 h/day x 2; 40 % -> 22.5 h/week = 4.5 h/day x 3 -> 19.5 h
-    assert week.planned_hours == Decimal("19.50")
-    # planned grade: (40 x 2 + 60 x 3) / 5 = 52.0; actual: 19 / 37.5 x 100 = 50.666 -> 50.7
-    assert week.planned_work_grade == Decimal("52.0")
-    assert week.actual_work_grade == Decimal("50.7")
-    assert week.stages == [
-        StagePeriod(60, MON, date(2026, 11, 10), 2),
-        StagePeriod(40, date(2026, 11, 11), date(2026, 11, 15), 3),
-    ]
+def test_days_from_the_full_return_are_not_sick_leave() -> None:
+    # 50 % until Tuesday, back at full work (0 %) from Wednesday: only Mon-Tue count.
+    plan = _plan(Stage(BEFORE, 50), Stage(WED, 0))
+    week = week_grade(
+        plan, _days("3.75", "3.75", "7.5", "7.5", "7.5", "3"), week_start=MON, today=AFTER
+    )
+    assert (week.weekdays_in_period, week.worked_minutes) == (2, 450)
+    assert (week.actual_grade, week.planned_grade, week.sick_leave_percent) == (50, 50, 50)
+    assert week.stages == [StagePart(50, MON, date(2026, 11, 10), 2)]
 
 
-def test_four_day_week_at_the_plans_start() -> None:
+def test_days_before_the_plan_do_not_count() -> None:
     plan = _plan(Stage(date(2026, 11, 10), 50))  # starts on Tuesday
     week = week_grade(plan, _days("8", "3.75", "3.75", "3.75", "3.75"), week_start=MON, today=AFTER)
-    # Monday lies before the plan and is not counted: 15 / (7.5 x 4) x 100 = 50.0
-    assert week.working_days == 4
-    assert week.worked_hours == Decimal("15.00")
-    assert week.planned_hours == Decimal("15.00")
-    assert week.actual_work_grade == Decimal("50.0")
-    assert week.stages == [StagePeriod(50, date(2026, 11, 10), date(2026, 11, 15), 4)]
+    # Monday lies before the plan: 15 / (7.5 x 4) = 50
+    assert (week.working_days, week.worked_minutes, week.actual_grade) == (4, 900, 50)
 
 
-def test_agreed_thirty_hours() -> None:
-    plan = _plan(Stage(date(2026, 10, 1), 60), agreed="30")
-    week = week_grade(plan, _days("2.5", "2.5", "2.5", "2.5", "2.5"), week_start=MON, today=AFTER)
-    # planned 30 x 40 % = 12 h; actual 12.5 / (30 / 5 x 5) x 100 = 41.666 -> 41.7
-    assert week.planned_hours == Decimal("12.00")
-    assert week.planned_work_grade == Decimal("40.0")
-    assert week.actual_work_grade == Decimal("41.7")
+def test_the_current_week_counts_today_only_once_it_has_an_entry() -> None:
+    plan = _plan(Stage(BEFORE, 50))
+    # Wednesday, nothing written today yet: Mon-Tue are the period so far, 7.5 / 15 = 50.
+    week = week_grade(plan, _days("3.75", "3.75"), week_start=MON, today=WED)
+    assert (week.partial, week.weekdays_in_period, week.actual_grade) == (True, 2, 50)
+    assert week.missing_days == []
+    # Once today's entry is in, today counts: 11.25 / 22.5 = 50.
+    later = week_grade(plan, _days("3.75", "3.75", "3.75"), week_start=MON, today=WED)
+    assert (later.weekdays_in_period, later.actual_grade) == (3, 50)
+    # A Sunday that is today is still part of an unfinished week.
+    assert week_grade(plan, {}, week_start=MON, today=SUN).partial is True
+    assert week_grade(plan, {}, week_start=MON, today=AFTER).partial is False
 
 
-def test_missing_days_are_reported_and_not_counted_as_zero() -> None:
-    plan = _plan(Stage(date(2026, 10, 1), 50))
-    week = week_grade(plan, _days("3.75", "-", "3.75", "-", "3"), week_start=MON, today=AFTER)
-    # 10.5 / (7.5 x 3) x 100 = 46.666 -> 46.7
-    assert week.missing_days == [date(2026, 11, 10), date(2026, 11, 12)]
-    assert (week.working_days, week.reported_days) == (5, 3)
-    assert week.actual_work_grade == Decimal("46.7")
-    empty = week_grade(plan, {}, week_start=MON, today=AFTER)
-    assert empty.actual_work_grade is None
-    assert len(empty.missing_days) == 5
-    assert empty.planned_work_grade == Decimal("50.0")
-
-
-def test_hours_above_plan_are_capped_at_100() -> None:
-    plan = _plan(Stage(date(2026, 10, 1), 50))
-    week = week_grade(plan, _days("9", "9", "9", "9", "9", "4"), week_start=MON, today=AFTER)
-    # Saturday's hours count too: 49 / 37.5 -> 130.7 % -> capped
-    assert week.worked_hours == Decimal("49.00")
-    assert week.actual_work_grade == Decimal("100.0")
-
-
-def test_current_week_is_partial_up_to_today() -> None:
-    plan = _plan(Stage(date(2026, 10, 1), 50))
-    wednesday = date(2026, 11, 11)
-    week = week_grade(plan, _days("3.75", "7.5"), week_start=MON, today=wednesday)
-    # Mon-Wed count; Wednesday has no entry yet: 11.25 / (7.5 x 2) x 100 = 75.0
-    assert week.partial is True
-    assert (week.working_days, week.missing_days) == (3, [wednesday])
-    assert week.planned_hours == Decimal("11.25")
-    assert week.actual_work_grade == Decimal("75.0")
-
-
-def test_week_before_the_plan_and_without_a_plan() -> None:
-    plan = _plan(Stage(date(2026, 12, 1), 50))
-    before = week_grade(plan, _days("8"), week_start=MON, today=AFTER)
-    assert (before.working_days, before.actual_work_grade, before.planned_work_grade) == (
-        0,
-        None,
-        None,
-    )
-    assert week_grade(None, _days("8"), week_start=MON, today=AFTER).stages == []
-
-
-def test_explicit_weekly_hours_and_a_four_day_work_week() -> None:
+def test_each_stage_above_zero_is_a_sick_leave_period() -> None:
     plan = _plan(
-        Stage(date(2026, 10, 1), 50, planned_weekly_hours=Decimal("20")),
-        work_days=frozenset({1, 2, 3, 4}),
+        Stage(date(2026, 10, 26), 100),
+        Stage(MON, 60),
+        Stage(date(2026, 11, 23), 0),
+    )
+    days = _days("3", "3", "3", "3", "3", "-", "-", "3", "3", "3")
+    # Today: Wednesday 18 November, with today's entry written.
+    periods = stage_grades(plan, days, today=date(2026, 11, 18))
+    assert [(p.starts_on, p.ends_on, p.sick_leave_percent) for p in periods] == [
+        (date(2026, 10, 26), date(2026, 11, 8), 100),
+        (MON, date(2026, 11, 22), 60),
+    ]
+    first, second = (p.figures for p in periods)
+    # 100 %: ten weekdays, nothing recorded: 0 h -> 0, planned 0, incomplete
+    assert (first.weekdays_in_period, first.actual_grade, first.planned_grade) == (10, 0, 0)
+    assert (first.complete, first.partial) == (False, False)
+    # 60 %: Mon 9 - Wed 18 so far: 8 weekdays, 24 h: 24 / (7.5 x 8) = 40 = planned
+    assert (second.weekdays_in_period, second.worked_minutes) == (8, 24 * 60)
+    assert (second.actual_grade, second.planned_grade, second.partial) == (40, 40, True)
+    # An open-ended last stage is partial; a stage that has not begun is not listed.
+    open_ended = stage_grades(_plan(Stage(MON, 50), Stage(AFTER, 40)), {}, today=AFTER)
+    assert [(p.sick_leave_percent, p.ends_on, p.figures.partial) for p in open_ended] == [
+        (50, date(2026, 11, 15), False),
+        (40, None, True),
+    ]
+    assert stage_grades(_plan(Stage(AFTER, 50)), {}, today=SUN) == []
+    assert stage_grades(None, {}, today=SUN) == []
+
+
+def test_adjacent_stages_with_the_same_percent_stay_apart() -> None:
+    plan = _plan(Stage(BEFORE, 50), Stage(WED, 50))
+    week = period_grade(plan, _days("1", "1", "1"), first=MON, last=SUN, today=THU)
+    assert week.stages == [StagePart(50, MON, date(2026, 11, 10), 2), StagePart(50, WED, WED, 1)]
+    assert week.sick_leave_percent == 50
+
+
+def test_planned_hours_per_day() -> None:
+    plan = _plan(
+        Stage(BEFORE, 50, planned_weekly_hours=Decimal("20")), work_days=frozenset({1, 2, 3, 4})
     )
     assert plan.planned_hours_on(MON) == Decimal(5)
     assert plan.planned_hours_on(MON + timedelta(days=4)) == Decimal(0)
     assert plan.planned_hours_on(date(2026, 9, 30)) is None
-    week = week_grade(plan, _days("5", "5", "5", "5"), week_start=MON, today=AFTER)
-    # the formula always divides the agreed week by 5: 20 / (7.5 x 4) x 100 = 66.666 -> 66.7
-    assert week.actual_work_grade == Decimal("66.7")
-    assert week.planned_hours == Decimal("20.00")
-
-
-def test_grade_rounds_half_up_to_one_decimal() -> None:
-    # 7.03125 / 37.5 x 100 = 18.75 exactly -> 18.8
-    assert grade(Decimal("7.03125"), Decimal("37.5"), 5) == Decimal("18.8")
-    assert grade(Decimal("1"), Decimal("37.5"), 0) is None
+    assert plan.is_work_day(MON)
+    assert not plan.is_work_day(SAT)
 
 
 def test_full_return_date_is_the_zero_stage_that_stays() -> None:

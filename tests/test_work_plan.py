@@ -66,7 +66,10 @@ def test_patient_saves_a_plan_with_defaults_filled_in(api: Api) -> None:
     assert body["version"] == 1
     assert body["updated_by"] == str(patient.id)
     assert body["updated_by_role"] == "patient"
-    assert body["next_review_on"] == "2026-12-14"  # newest stage + 14 days
+    # Each stage is reviewed 14 days after it starts; the first stage's review is due today.
+    assert [s["review_on"] for s in body["stages"]] == ["2026-11-16", "2026-11-30", "2026-12-14"]
+    assert [s["reviewed_on"] for s in body["stages"]] == [None, None, None]
+    assert (body["next_review_on"], body["review_due"]) == ("2026-11-16", True)
     assert body["full_return_on"] == "2026-11-30"
     assert [s["planned_weekly_hours"] for s in body["stages"]] == [0.0, 18.75, 37.5]
     assert [s["ends_on"] for s in body["stages"]] == ["2026-11-15", "2026-11-29", None]
@@ -92,7 +95,9 @@ def test_explicit_hours_work_days_and_review_date_are_kept(api: Api) -> None:
     assert saved["agreed_weekly_hours"] == 30.0
     assert saved["stages"][0]["planned_weekly_hours"] == 13.0
     assert saved["stages"][0]["planned_weekly_hours_explicit"] is True
-    assert saved["next_review_on"] == "2026-11-23"
+    # The plan-level date is the review date of the stage in force that day.
+    assert saved["stages"][0]["review_on"] == "2026-11-23"
+    assert (saved["next_review_on"], saved["review_due"]) == ("2026-11-23", False)
     assert saved["full_return_on"] is None
 
 
@@ -119,6 +124,8 @@ def test_invalid_plans_are_422_with_codes_and_store_nothing(api: Api) -> None:
         ([{**day1, "adjustments": "x" * 1001}], {}, "validation_error"),
         ([{"starts_on": "9999-12-31", "sick_leave_percent": 50}], {}, "validation_error"),
         ([day1], {"next_review_on": "1999-12-31"}, "validation_error"),
+        ([{**day1, "review_on": "2026-11-01"}], {}, "review_before_stage"),
+        ([day1], {"next_review_on": "2026-11-01"}, "review_before_plan"),
         ([day1], {"unknown": 1}, "validation_error"),
     ]
     for stages, extra, code in cases:
@@ -199,3 +206,30 @@ def test_two_saves_of_the_same_version_at_once_keep_one(api: Api) -> None:
         "current_version": 1,
     }
     assert [v for v, _, _ in _versions(api, patient)] == [1]
+
+
+@time_machine.travel(NOW, tick=False)  # Monday 16 November 2026
+def test_recording_a_review_moves_the_next_one(api: Api) -> None:
+    therapist = api.therapist()
+    patient = api.patient(therapist)
+    first = _put(api, patient, PLAN).json()
+    assert (first["next_review_on"], first["review_due"]) == ("2026-11-16", True)
+    reviewed = {
+        **PLAN,
+        "stages": [{**PLAN["stages"][0], "reviewed_on": "2026-11-16"}, *PLAN["stages"][1:]],
+    }
+    saved = _put(api, therapist, reviewed, patient).json()
+    assert saved["stages"][0]["reviewed_on"] == "2026-11-16"
+    assert (saved["next_review_on"], saved["review_due"]) == ("2026-11-30", False)
+    theirs = api.client.get(f"/v1/patients/{patient.id}/rtw-plan", headers=therapist.headers)
+    assert theirs.json() == api.client.get("/v1/me/rtw-plan", headers=patient.headers).json()
+    # An explicit review date for a stage is kept.
+    moved = {
+        **reviewed,
+        "stages": [
+            reviewed["stages"][0],
+            {**PLAN["stages"][1], "review_on": "2026-11-23"},
+            PLAN["stages"][2],
+        ],
+    }
+    assert _put(api, patient, moved).json()["next_review_on"] == "2026-11-23"

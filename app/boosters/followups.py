@@ -1,35 +1,40 @@
-"""Follow-ups 3 and 6 months after full return to work, and recording that return."""
+"""Follow-ups 3 and 6 months after full return to work, and recording that return.
+
+DESIGN.md rule 6: follow-ups fall due 3 and 6 months after the *actual* full return to work.
+The actual date is the therapist's record (`PUT .../rtw-completion`) when there is one, else
+the start of the plan's final 0 % stage once that stage has begun. Follow-up rows are kept in
+step with that date on every write of either source (a plan whose 0 % stage lies ahead gets
+its rows at once, dated from the planned day), but a follow-up of a return that has not begun
+is never listed, never due and cannot be answered: nothing counts from a planned future date.
+
+Every write here takes the patient's row lock first (app/accounts/locks.py): the plan save and
+the therapist's record of the return touch the same rows, and one fixed order keeps them from
+deadlocking or tripping the unique index on pending follow-ups.
+"""
 
 from __future__ import annotations
 
 import calendar
 import uuid
-from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts.locks import lock_patient
+from app.accounts.models import user_table
 from app.boosters.models import follow_up_table, rtw_completion_table
-from app.boosters.queries import read_open_request, read_request
-from app.boosters.requests import insert_open_request
-from app.boosters.schemas import (
-    FollowUpAnswer,
-    FollowUpAnswered,
-    FollowUpPublic,
-    RtwCompletionPublic,
-    RtwCompletionWrite,
-)
-from app.care.access import PatientScope
+from app.boosters.schemas import FollowUpPublic, RtwCompletionPublic, RtwCompletionWrite
+from app.care.access import PatientScope, patient_not_found
 from app.core.db import dialect_insert
-from app.core.errors import Conflict, NotFound
+from app.core.errors import Unprocessable
 from app.core.time import local_today, utcnow
 
 _f = follow_up_table.c
 _w = rtw_completion_table.c
 FOLLOW_UP_MONTHS = (3, 6)
-_COLUMNS = [_f[name] for name in FollowUpPublic.model_fields]
+COLUMNS = [_f[name] for name in FollowUpPublic.model_fields]
 
 
 def add_months(day: date, months: int) -> date:
@@ -41,7 +46,7 @@ def add_months(day: date, months: int) -> date:
     )
 
 
-def _public(row: Any) -> FollowUpPublic:
+def public(row: Any) -> FollowUpPublic:
     return FollowUpPublic.model_validate(row, from_attributes=True)
 
 
@@ -97,152 +102,117 @@ async def schedule_follow_ups(
         )
 
 
-async def _follow_ups_of(session: AsyncSession, patient_id: uuid.UUID) -> list[FollowUpPublic]:
+def actual_return(*, recorded_on: date | None, plan_return_on: date | None) -> date | None:
+    """The date the follow-ups count from: the therapist's record, else the plan's 0 % stage."""
+    return recorded_on if recorded_on is not None else plan_return_on
+
+
+def has_begun(return_on: date | None, *, today: date) -> date | None:
+    """The return date once it has come (None while it lies ahead)."""
+    return return_on if return_on is not None and return_on <= today else None
+
+
+async def _reschedule(
+    session: AsyncSession, *, patient_id: uuid.UUID, recorded_on: date | None, plan_on: date | None
+) -> None:
+    await schedule_follow_ups(
+        session,
+        patient_id=patient_id,
+        full_return_on=actual_return(recorded_on=recorded_on, plan_return_on=plan_on),
+        source="therapist" if recorded_on is not None else "rtw_plan",
+    )
+
+
+async def plan_return_changed(
+    session: AsyncSession, *, patient_id: uuid.UUID, plan_return_on: date | None
+) -> None:
+    """The plan's full-return date changed (no commit; the caller holds the patient lock)."""
+    values = {"plan_return_on": plan_return_on, "updated_at": utcnow()}
+    stmt = dialect_insert(session, rtw_completion_table).values(
+        patient_id=patient_id, rtw_completed_on=None, source="rtw_plan", **values
+    )
+    recorded_on = await session.scalar(
+        stmt.on_conflict_do_update(index_elements=["patient_id"], set_=values).returning(
+            _w.rtw_completed_on
+        )
+    )
+    await _reschedule(
+        session, patient_id=patient_id, recorded_on=recorded_on, plan_on=plan_return_on
+    )
+
+
+async def follow_ups_of(
+    session: AsyncSession, *, patient_id: uuid.UUID, today: date
+) -> list[FollowUpPublic]:
+    """A patient's follow-ups of a return that has begun, cancelled ones left out."""
     rows = await session.execute(
-        select(*_COLUMNS)
-        .where(_f.patient_id == patient_id, _f.status != "cancelled")
+        select(*COLUMNS)
+        .where(_f.patient_id == patient_id, _f.status != "cancelled", _f.full_return_on <= today)
         .order_by(_f.due_on, _f.months)
     )
-    return [_public(row) for row in rows]
+    return [public(row) for row in rows]
+
+
+async def _completion(
+    session: AsyncSession, *, patient_id: uuid.UUID, timezone: str
+) -> RtwCompletionPublic:
+    row = (
+        await session.execute(
+            select(_w.rtw_completed_on, _w.plan_return_on).where(_w.patient_id == patient_id)
+        )
+    ).first()
+    recorded_on, plan_on = (row.rtw_completed_on, row.plan_return_on) if row else (None, None)
+    today = local_today(timezone)
+    return RtwCompletionPublic(
+        patient_id=patient_id,
+        rtw_completed_on=recorded_on,
+        plan_return_on=plan_on,
+        full_return_on=has_begun(
+            actual_return(recorded_on=recorded_on, plan_return_on=plan_on), today=today
+        ),
+        follow_ups=await follow_ups_of(session, patient_id=patient_id, today=today),
+    )
 
 
 async def set_rtw_completion(
     session: AsyncSession, *, scope: PatientScope, data: RtwCompletionWrite
 ) -> RtwCompletionPublic:
     """The therapist records (or clears) the patient's full return to work; follow-ups follow."""
-    now = utcnow()
+    timezone = await lock_patient(session, patient_id=scope.patient_id)
+    if timezone is None:  # erased meanwhile
+        raise patient_not_found()
+    recorded_on = data.rtw_completed_on
+    if recorded_on is not None and recorded_on > local_today(timezone):
+        await session.rollback()
+        raise Unprocessable(
+            "The return to work lies in the future; record it once it has happened "
+            "(a planned return is the plan's 0 % stage).",
+            code="rtw_completed_in_future",
+        )
     values = {
         "rtw_completed_on": data.rtw_completed_on,
         "source": "therapist",
         "updated_by": scope.therapist_id,
-        "updated_at": now,
+        "updated_at": utcnow(),
     }
     stmt = dialect_insert(session, rtw_completion_table).values(
-        patient_id=scope.patient_id, **values
+        patient_id=scope.patient_id, plan_return_on=None, **values
     )
-    await session.execute(stmt.on_conflict_do_update(index_elements=["patient_id"], set_=values))
-    await schedule_follow_ups(
-        session,
-        patient_id=scope.patient_id,
-        full_return_on=data.rtw_completed_on,
-        source="therapist",
+    plan_on = await session.scalar(
+        stmt.on_conflict_do_update(index_elements=["patient_id"], set_=values).returning(
+            _w.plan_return_on
+        )
+    )
+    await _reschedule(
+        session, patient_id=scope.patient_id, recorded_on=data.rtw_completed_on, plan_on=plan_on
     )
     await session.commit()
-    return RtwCompletionPublic(
-        patient_id=scope.patient_id,
-        rtw_completed_on=data.rtw_completed_on,
-        follow_ups=await _follow_ups_of(session, scope.patient_id),
-    )
+    return await _completion(session, patient_id=scope.patient_id, timezone=timezone)
 
 
 async def read_rtw_completion(session: AsyncSession, *, scope: PatientScope) -> RtwCompletionPublic:
     """The recorded full return to work and the patient's follow-ups."""
-    completed_on = await session.scalar(
-        select(_w.rtw_completed_on).where(_w.patient_id == scope.patient_id)
+    timezone = await session.scalar(
+        select(user_table.c.timezone).where(user_table.c.id == scope.patient_id)
     )
-    return RtwCompletionPublic(
-        patient_id=scope.patient_id,
-        rtw_completed_on=completed_on,
-        follow_ups=await _follow_ups_of(session, scope.patient_id),
-    )
-
-
-async def list_own(
-    session: AsyncSession, *, patient_id: uuid.UUID, timezone: str, upcoming: bool
-) -> list[FollowUpPublic]:
-    """Unanswered follow-ups due by the patient's today (and later ones with `upcoming`)."""
-    query = select(*_COLUMNS).where(_f.patient_id == patient_id, _f.status == "pending")
-    if not upcoming:
-        query = query.where(_f.due_on <= local_today(timezone))
-    rows = await session.execute(query.order_by(_f.due_on, _f.months))
-    return [_public(row) for row in rows]
-
-
-def _follow_up_not_found() -> NotFound:
-    return NotFound("Follow-up not found.", code="follow_up_not_found")
-
-
-async def answer(
-    session: AsyncSession,
-    *,
-    patient_id: uuid.UUID,
-    timezone: str,
-    follow_up_id: uuid.UUID,
-    data: FollowUpAnswer,
-) -> FollowUpAnswered:
-    """Close a due follow-up; `needs_booster` opens a request (or links the one already open)."""
-    row = (
-        await session.execute(
-            select(*_COLUMNS).where(_f.id == follow_up_id, _f.patient_id == patient_id)
-        )
-    ).first()
-    if row is None or row.status == "cancelled":
-        raise _follow_up_not_found()
-    given = (data.still_working, data.needs_booster, data.note)
-    if row.status == "answered":
-        if (row.still_working, row.needs_booster, row.note) != given:
-            raise Conflict("The follow-up was already answered.", code="follow_up_answered")
-        booster = (
-            await read_request(session, request_id=row.booster_request_id)
-            if row.booster_request_id
-            else None
-        )
-        return FollowUpAnswered(**_public(row).model_dump(), booster_request=booster)
-    if row.due_on > local_today(timezone):
-        raise Conflict("The follow-up is not due yet.", code="follow_up_not_due")
-    now = utcnow()
-    booster = None
-    if data.needs_booster:
-        work = "still working" if data.still_working else "not working"
-        booster = await insert_open_request(
-            session,
-            patient_id=patient_id,
-            source="follow_up",
-            reason=f"{row.months}-month follow-up after full return to work: {work}, "
-            "asks for a booster session",
-            actor_id=patient_id,
-            actor_role="patient",
-            now=now,
-        ) or await read_open_request(session, patient_id=patient_id)
-    done = (
-        await session.execute(
-            update(follow_up_table)
-            .where(_f.id == follow_up_id, _f.status == "pending")
-            .values(
-                status="answered",
-                still_working=data.still_working,
-                needs_booster=data.needs_booster,
-                note=data.note,
-                answered_at=now,
-                booster_request_id=booster.id if booster else None,
-            )
-            .returning(*_COLUMNS)
-        )
-    ).first()
-    if done is None:  # answered concurrently
-        await session.rollback()
-        raise Conflict("The follow-up was already answered.", code="follow_up_answered")
-    await session.commit()
-    return FollowUpAnswered(**_public(done).model_dump(), booster_request=booster)
-
-
-async def due_follow_ups(
-    session: AsyncSession, *, today_by_patient: Mapping[uuid.UUID, date]
-) -> dict[uuid.UUID, list[FollowUpPublic]]:
-    """For many patients in one query: their unanswered follow-ups due by their local today."""
-    result: dict[uuid.UUID, list[FollowUpPublic]] = {pid: [] for pid in today_by_patient}
-    if not today_by_patient:
-        return result
-    rows = await session.execute(
-        select(_f.patient_id, *_COLUMNS)
-        .where(
-            _f.patient_id.in_(list(today_by_patient)),
-            _f.status == "pending",
-            _f.due_on <= max(today_by_patient.values()),
-        )
-        .order_by(_f.due_on, _f.months)
-    )
-    for row in rows:
-        if row.due_on <= today_by_patient[row.patient_id]:
-            result[row.patient_id].append(_public(row))
-    return result
+    return await _completion(session, patient_id=scope.patient_id, timezone=timezone or "UTC")

@@ -75,12 +75,15 @@ class BoosterRuleOverride(SQLModel, table=True):
 
 
 class RtwCompletion(SQLModel, table=True):
-    """When the patient fully returned to work (null: not, or no longer, recorded)."""
+    """When the patient fully returned to work: the therapist's record (`rtw_completed_on`,
+    null: not, or no longer, recorded) and the plan's 0 % stage (`plan_return_on`, which may
+    lie in the future). The follow-ups count from the therapist's record when there is one."""
 
     __tablename__ = "rtw_completions"
 
     patient_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
     rtw_completed_on: date | None = None
+    plan_return_on: date | None = None
     source: str = Field(max_length=32)
     updated_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -92,6 +95,10 @@ class FollowUp(SQLModel, table=True):
     __tablename__ = "follow_ups"
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'answered', 'cancelled')", name="status"),
+        CheckConstraint(
+            "contacted_by IS NULL OR contacted_by IN ('app', 'phone', 'meeting', 'message')",
+            name="contacted_by",
+        ),
         Index(
             "uq_follow_ups_pending_patient_months",
             "patient_id",
@@ -114,6 +121,10 @@ class FollowUp(SQLModel, table=True):
     needs_booster: bool | None = None
     note: str | None = Field(default=None, max_length=500)
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Who answered and how: the patient in the app, or a therapist by phone, meeting or message.
+    answered_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    answered_by_role: str | None = Field(default=None, max_length=16)
+    contacted_by: str | None = Field(default=None, max_length=16)
     booster_request_id: uuid.UUID | None = Field(
         default=None, foreign_key="booster_requests.id", ondelete="SET NULL"
     )

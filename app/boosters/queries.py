@@ -17,6 +17,7 @@ from app.core.pagination import encode_keyset, older_than
 
 _r = booster_request_table.c
 COLUMNS = [_r[name] for name in BoosterRequestPublic.model_fields]
+ACTIVE = ("open", "scheduled")  # at most one of these per patient
 
 
 def public(row: Any) -> BoosterRequestPublic:
@@ -93,13 +94,16 @@ async def open_booster_counts(
     return counts
 
 
-async def read_open_request(
+async def read_active_request(
     session: AsyncSession, *, patient_id: uuid.UUID
 ) -> BoosterRequestPublic | None:
-    """The patient's open request, in full."""
+    """The patient's open or scheduled request, in full."""
     row = (
         await session.execute(
-            select(*COLUMNS).where(_r.patient_id == patient_id, _r.status == "open")
+            select(*COLUMNS)
+            .where(_r.patient_id == patient_id, _r.status.in_(ACTIVE))
+            .order_by(_r.created_at)
+            .limit(1)
         )
     ).first()
     return public(row) if row else None

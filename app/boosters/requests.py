@@ -1,4 +1,10 @@
-"""Booster requests: creating (patient, rule, follow-up), listing, moving through their states."""
+"""Booster requests: creating (patient, rule, follow-up), listing, moving through their states.
+
+One active request per patient: while one is `open` or `scheduled`, no source (the patient,
+the check-in rule, a follow-up answer) opens another. Every insert takes the patient's row
+lock first (app/accounts/locks.py) and then looks for an active request, so two sources at
+once cannot both pass the check; the unique index on open requests stays as a backstop.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,9 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts.locks import lock_patient
 from app.boosters.models import booster_event_table, booster_request_table
-from app.boosters.queries import COLUMNS, public, request_not_found
+from app.boosters.queries import ACTIVE, COLUMNS, public, request_not_found
 from app.boosters.schemas import BoosterRequestCreate, BoosterRequestPublic, BoosterRequestUpdate
 from app.care.access import linked_patient_ids
 from app.core.db import dialect_insert
@@ -32,12 +39,16 @@ TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
 RESOLVED = frozenset({"completed", "declined", "cancelled"})
 
 
-def open_conflict(open_id: uuid.UUID | None) -> Conflict:
-    """The 409 pointing at the request that is already open."""
+def open_conflict(active: tuple[uuid.UUID, str] | None) -> Conflict:
+    """The 409 pointing at the request that is already open or scheduled."""
+    request_id, status = active if active else (None, None)
     return Conflict(
-        "A booster request is already open.",
+        f"A booster request is already {status or 'open'}.",
         code="booster_request_open",
-        extra={"open_request_id": str(open_id) if open_id else None},
+        extra={
+            "open_request_id": str(request_id) if request_id else None,
+            "request_status": status,
+        },
     )
 
 
@@ -64,6 +75,21 @@ async def _record(
     )
 
 
+async def active_request(
+    session: AsyncSession, *, patient_id: uuid.UUID
+) -> tuple[uuid.UUID, str] | None:
+    """The patient's open or scheduled request (id, status), if any."""
+    row = (
+        await session.execute(
+            select(_r.id, _r.status)
+            .where(_r.patient_id == patient_id, _r.status.in_(ACTIVE))
+            .order_by(_r.created_at)
+            .limit(1)
+        )
+    ).first()
+    return (row.id, row.status) if row else None
+
+
 async def insert_open_request(
     session: AsyncSession,
     *,
@@ -75,7 +101,35 @@ async def insert_open_request(
     actor_role: str,
     now: datetime,
 ) -> BoosterRequestPublic | None:
-    """Open a request (no commit); None when one is already open (the unique index decides)."""
+    """Open a request (no commit); None when one is already open or scheduled."""
+    await lock_patient(session, patient_id=patient_id)
+    if await active_request(session, patient_id=patient_id) is not None:
+        return None
+    return await _insert(
+        session,
+        patient_id=patient_id,
+        source=source,
+        reason=reason,
+        preferred_times=preferred_times,
+        actor_id=actor_id,
+        actor_role=actor_role,
+        now=now,
+    )
+
+
+async def _insert(
+    session: AsyncSession,
+    *,
+    patient_id: uuid.UUID,
+    source: str,
+    reason: str | None,
+    preferred_times: str | None,
+    actor_id: uuid.UUID | None,
+    actor_role: str,
+    now: datetime,
+) -> BoosterRequestPublic | None:
+    """Insert an open request and its first event; the caller holds the lock and has checked
+    that none is active (None if the backstop index still finds an open one)."""
     stmt = (
         dialect_insert(session, booster_request_table)
         .values(
@@ -106,13 +160,6 @@ async def insert_open_request(
     return public(row)
 
 
-async def open_request_id(session: AsyncSession, *, patient_id: uuid.UUID) -> uuid.UUID | None:
-    """The patient's open request, if any."""
-    return await session.scalar(
-        select(_r.id).where(_r.patient_id == patient_id, _r.status == "open")
-    )
-
-
 def _local_day_bounds(timezone: str, now: datetime) -> tuple[datetime, datetime]:
     today = local_today(timezone, now=now)
     start = datetime.combine(today, time(), tzinfo=zone(timezone))
@@ -123,37 +170,30 @@ def _local_day_bounds(timezone: str, now: datetime) -> tuple[datetime, datetime]
 async def create_patient_request(
     session: AsyncSession, *, patient_id: uuid.UUID, timezone: str, data: BoosterRequestCreate
 ) -> BoosterRequestPublic:
-    """The patient asks for a booster: 409 while one is open, 429 after 3 in a local day."""
+    """The patient asks for a booster: 409 while one is open or scheduled, 429 after 3 a day."""
     now = utcnow()
     start, end = _local_day_bounds(timezone, now)
-    row = (
-        await session.execute(
-            select(
-                select(_r.id)
-                .where(_r.patient_id == patient_id, _r.status == "open")
-                .scalar_subquery()
-                .label("open_id"),
-                select(func.count())
-                .where(
-                    _r.patient_id == patient_id,
-                    _r.source == "patient",
-                    _r.created_at >= start,
-                    _r.created_at < end,
-                )
-                .scalar_subquery()
-                .label("today"),
-            )
+    await lock_patient(session, patient_id=patient_id)
+    active = await active_request(session, patient_id=patient_id)
+    if active is not None:
+        await session.rollback()
+        raise open_conflict(active)
+    today = await session.scalar(
+        select(func.count()).where(
+            _r.patient_id == patient_id,
+            _r.source == "patient",
+            _r.created_at >= start,
+            _r.created_at < end,
         )
-    ).one()
-    if row.open_id is not None:
-        raise open_conflict(row.open_id)
-    if row.today >= PATIENT_DAILY_LIMIT:
+    )
+    if (today or 0) >= PATIENT_DAILY_LIMIT:
+        await session.rollback()
         raise TooManyRequests(
             f"At most {PATIENT_DAILY_LIMIT} booster requests a day.",
             code="booster_request_limit",
             retry_after=int((end - now).total_seconds()),
         )
-    created = await insert_open_request(
+    created = await _insert(
         session,
         patient_id=patient_id,
         source="patient",
@@ -163,10 +203,10 @@ async def create_patient_request(
         actor_role="patient",
         now=now,
     )
-    if created is None:  # a concurrent request won the race
+    if created is None:  # the backstop index found an open one after all
+        active = await active_request(session, patient_id=patient_id)
         await session.rollback()
-        open_id = await open_request_id(session, patient_id=patient_id)
-        raise open_conflict(open_id)
+        raise open_conflict(active)
     await session.commit()
     return created
 

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, status
 
 from app.auth.deps import CurrentPatient, CurrentTherapist
-from app.boosters import followups, queries, requests, rule_service
+from app.boosters import followup_answers, followups, queries, requests, rule_service
 from app.boosters.schemas import (
     BoosterRequestCreate,
     BoosterRequestPublic,
@@ -16,6 +16,7 @@ from app.boosters.schemas import (
     BoosterRulePublic,
     FollowUpAnswer,
     FollowUpAnswered,
+    FollowUpContactAnswer,
     FollowUpPublic,
     RequestStatus,
     RtwCompletionPublic,
@@ -155,12 +156,14 @@ async def read_rtw_completion(patient: LinkedPatient, session: SessionDep) -> Rt
 @router.put(
     "/patients/{patient_id}/rtw-completion",
     response_model=RtwCompletionPublic,
-    responses=error_responses(401, 403, 404),
+    responses=error_responses(401, 403, 404, 422),
 )
 async def write_rtw_completion(
     body: RtwCompletionWrite, patient: LinkedPatient, session: SessionDep
 ) -> RtwCompletionPublic:
-    """Record (or clear, with null) the full return to work; follow-ups at +3 and +6 months."""
+    """Record (or clear, with null) the actual full return to work (today or earlier); the
+    follow-ups fall due 3 and 6 months after it. Without a record they count from the start
+    of the plan's final 0 % stage once it has begun."""
     return await followups.set_rtw_completion(session, scope=patient, data=body)
 
 
@@ -173,7 +176,7 @@ async def list_my_follow_ups(
     patient: CurrentPatient, session: SessionDep, upcoming: bool = False
 ) -> ListResponse[FollowUpPublic]:
     """Unanswered follow-ups that are due (with `upcoming=true`, also those not yet due)."""
-    items = await followups.list_own(
+    items = await followup_answers.list_own(
         session, patient_id=patient.id, timezone=patient.timezone, upcoming=upcoming
     )
     return ListResponse(data=items, count=len(items))
@@ -187,11 +190,25 @@ async def list_my_follow_ups(
 async def answer_follow_up(
     follow_up_id: uuid.UUID, body: FollowUpAnswer, patient: CurrentPatient, session: SessionDep
 ) -> FollowUpAnswered:
-    """Still working? Need a booster? (`needs_booster` opens a request or links the open one.)"""
-    return await followups.answer(
-        session,
-        patient_id=patient.id,
-        timezone=patient.timezone,
-        follow_up_id=follow_up_id,
-        data=body,
+    """Still working? Need a booster? (`needs_booster` opens a request or links the active one.)"""
+    return await followup_answers.answer(
+        session, patient_id=patient.id, follow_up_id=follow_up_id, data=body
+    )
+
+
+@router.post(
+    "/patients/{patient_id}/follow-ups/{follow_up_id}/answer",
+    response_model=FollowUpAnswered,
+    responses=error_responses(401, 403, 404, 409),
+)
+async def answer_patient_follow_up(
+    follow_up_id: uuid.UUID,
+    body: FollowUpContactAnswer,
+    patient: LinkedPatient,
+    session: SessionDep,
+) -> FollowUpAnswered:
+    """Record the answer a linked patient gave by phone, in a meeting or by message (the same
+    rules as the patient's own answer; `needs_booster` opens a request or links the active one)."""
+    return await followup_answers.answer_for_patient(
+        session, scope=patient, follow_up_id=follow_up_id, data=body
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import user_table
 from app.boosters.models import booster_request_table, booster_rule_table
+from app.boosters.queries import ACTIVE
 from app.boosters.requests import insert_open_request
 from app.boosters.rule import RuleOutcome, RuleParams, evaluate, window_start
 from app.boosters.schemas import BoosterRequestPublic, BoosterRuleParams, BoosterRulePublic
@@ -45,14 +47,20 @@ async def evaluate_after_checkin(
     patient_id: uuid.UUID,
     today: date,
     timezone: str,
+    questionnaire_id: uuid.UUID,
+    questionnaire_version: int,
     defaults: RuleParams,
     now: datetime | None = None,
 ) -> tuple[RuleOutcome, BoosterRequestPublic | None]:
-    """Run the rule inside the caller's transaction (no commit); open a request if it says so."""
+    """Run the rule inside the caller's transaction (no commit); open a request if it says so.
+
+    The baseline is the mean of the first 7 check-ins on `questionnaire_id`, the version of
+    the check-in just written.
+    """
     now = now or utcnow()
     first = (
         select(_c.score)
-        .where(_c.patient_id == patient_id)
+        .where(_c.patient_id == patient_id, _c.questionnaire_id == questionnaire_id)
         .order_by(_c.local_date)
         .limit(BASELINE_CHECKINS)
         .subquery()
@@ -64,9 +72,10 @@ async def evaluate_after_checkin(
                 select(func.avg(first.c.score)).scalar_subquery().label("baseline"),
                 select(func.count()).select_from(first).scalar_subquery().label("baseline_n"),
                 select(_r.id)
-                .where(_r.patient_id == patient_id, _r.status == "open")
+                .where(_r.patient_id == patient_id, _r.status.in_(ACTIVE))
+                .limit(1)
                 .scalar_subquery()
-                .label("open_id"),
+                .label("active_id"),
                 select(func.max(_r.resolved_at))
                 .where(_r.patient_id == patient_id)
                 .scalar_subquery()
@@ -96,7 +105,8 @@ async def evaluate_after_checkin(
         today=today,
         params=params,
         baseline=baseline,
-        request_open=context.open_id is not None,
+        version=questionnaire_version,
+        request_active=context.active_id is not None,
         last_resolved_on=to_local_date(last_resolved, timezone) if last_resolved else None,
     )
     if not outcome.opens:
@@ -111,6 +121,24 @@ async def evaluate_after_checkin(
         now=now,
     )
     return outcome, created
+
+
+async def params_for_patients(
+    session: AsyncSession, *, patient_ids: Sequence[uuid.UUID], defaults: RuleParams
+) -> dict[uuid.UUID, RuleParams]:
+    """The rule parameters in force for many patients (their overrides, else the defaults)."""
+    found = {pid: defaults for pid in patient_ids}
+    if patient_ids:
+        rows = await session.execute(
+            select(_o.patient_id, *[_o[name] for name in _PARAM_FIELDS]).where(
+                _o.patient_id.in_(list(patient_ids))
+            )
+        )
+        for row in rows:
+            found[row.patient_id] = RuleParams(
+                **{name: getattr(row, name) for name in _PARAM_FIELDS}
+            )
+    return found
 
 
 async def read_rule(

@@ -13,6 +13,7 @@ from app.core.schemas import EventDate, EventTime, RequestModel, ShortText
 RequestStatus = Literal["open", "scheduled", "completed", "declined", "cancelled"]
 RequestSource = Literal["patient", "checkin_rule", "follow_up"]
 LongText = Annotated[str, Field(min_length=1, max_length=1000)]
+ContactedBy = Literal["phone", "meeting", "message"]
 
 
 class BoosterRequestPublic(BaseModel):
@@ -93,6 +94,11 @@ class FollowUpPublic(BaseModel):
     needs_booster: bool | None
     note: str | None
     answered_at: datetime | None
+    answered_by: uuid.UUID | None
+    answered_by_role: Literal["patient", "therapist"] | None
+    contacted_by: ContactedBy | Literal["app"] | None = Field(
+        description="app: the patient answered in the app; otherwise how the therapist asked"
+    )
     booster_request_id: uuid.UUID | None
 
 
@@ -102,11 +108,26 @@ class FollowUpAnswer(RequestModel):
     note: ShortText | None = None
 
 
+class FollowUpContactAnswer(FollowUpAnswer):
+    """A therapist records the answer given by phone, in a meeting or by message."""
+
+    contacted_by: ContactedBy
+
+
 class FollowUpAnswered(FollowUpPublic):
     booster_request: BoosterRequestPublic | None
 
 
 class RtwCompletionPublic(BaseModel):
     patient_id: uuid.UUID
-    rtw_completed_on: date | None
-    follow_ups: list[FollowUpPublic]
+    rtw_completed_on: date | None = Field(description="the therapist's record of the return")
+    plan_return_on: date | None = Field(
+        description="the start of the plan's final 0 % stage (may lie in the future)"
+    )
+    full_return_on: date | None = Field(
+        description="the actual full return the follow-ups count from: the therapist's "
+        "record, else the plan's 0 % stage once it has begun; null before either"
+    )
+    follow_ups: list[FollowUpPublic] = Field(
+        description="follow-ups of a return that has begun (cancelled ones left out)"
+    )

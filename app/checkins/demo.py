@@ -54,6 +54,13 @@ async def seed_checkins(
             )
         )
         await evaluate_after_checkin(
-            session, patient_id=patient_id, today=day, timezone=timezone, defaults=defaults, now=at
+            session,
+            patient_id=patient_id,
+            today=day,
+            timezone=timezone,
+            questionnaire_id=version.id,
+            questionnaire_version=version.version,
+            defaults=defaults,
+            now=at,
         )
     await session.commit()

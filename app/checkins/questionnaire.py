@@ -42,18 +42,23 @@ async def current_version(session: AsyncSession, *, key: str = RTW_SE_KEY) -> Lo
     )
     if current_id is None:
         raise ServiceUnavailable("No questionnaire is loaded.", code="questionnaire_missing")
-    cached = _cache.get(current_id)
+    return await version_by_id(session, version_id=current_id)
+
+
+async def version_by_id(session: AsyncSession, *, version_id: uuid.UUID) -> LoadedVersion:
+    """One stored version by id (from the cache after the first read in this process)."""
+    cached = _cache.get(version_id)
     if cached is not None:
         return cached
     row = (
-        await session.execute(select(_q.version, _q.definition).where(_q.id == current_id))
+        await session.execute(select(_q.version, _q.definition).where(_q.id == version_id))
     ).one()
     loaded = LoadedVersion(
-        id=current_id,
+        id=version_id,
         version=row.version,
         definition=QuestionnaireDefinition.model_validate(row.definition),
     )
-    _cache[current_id] = loaded
+    _cache[version_id] = loaded
     return loaded
 
 

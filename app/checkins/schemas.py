@@ -56,6 +56,12 @@ class CheckinWrite(RequestModel):
     note: ShortText | None = None
 
 
+ILLUSTRATIVE = (
+    "true while the items are the seeded illustrative ones: the score and band are then not "
+    "clinical figures and must not be shown as such"
+)
+
+
 class CheckinPublic(BaseModel):
     local_date: date
     questionnaire_id: uuid.UUID
@@ -63,6 +69,7 @@ class CheckinPublic(BaseModel):
     answers: dict[str, int]
     score: float
     band: Band
+    illustrative: bool = Field(description=ILLUSTRATIVE)
     mood: int | None
     worry_minutes: int | None
     note: str | None
@@ -87,9 +94,14 @@ class CheckinSummary(BaseModel):
     checkins_7d: int
     mean_28d: float | None
     checkins_28d: int
-    baseline: float | None = Field(description="Mean of the first 7 check-ins (null before 7).")
+    baseline: float | None = Field(
+        description="Mean of the first 7 check-ins on the questionnaire version of the latest "
+        "check-in (a new version starts a new baseline; null before 7)."
+    )
+    baseline_version: int | None = Field(description="The version the baseline belongs to.")
     change_from_baseline: float | None = Field(description="7-day mean minus baseline.")
     band: Band | None = Field(description="Band of the 7-day mean.")
     streak_days: int = Field(description="Consecutive days with a check-in up to today.")
     last_checkin_on: date | None
     last_score: float | None
+    illustrative: bool = Field(description=ILLUSTRATIVE)

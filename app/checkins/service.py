@@ -14,8 +14,8 @@ from app.boosters.rule import RuleParams
 from app.boosters.rule_service import evaluate_after_checkin
 from app.care.access import PatientScope
 from app.checkins.definition import AnswersMismatch, band_of, score_answers
-from app.checkins.models import checkin_table, questionnaire_version_table
-from app.checkins.questionnaire import current_version
+from app.checkins.models import checkin_table
+from app.checkins.questionnaire import LoadedVersion, current_version, version_by_id
 from app.checkins.schemas import CheckinPublic, CheckinSaved, CheckinWrite
 from app.core.db import dialect_insert
 from app.core.errors import Unprocessable
@@ -38,11 +38,12 @@ _RETURNED = (
 )
 
 
-def _public(row: Any, version: int) -> CheckinPublic:
+def _public(row: Any, version: LoadedVersion) -> CheckinPublic:
     return CheckinPublic(
         local_date=row.local_date,
         questionnaire_id=row.questionnaire_id,
-        questionnaire_version=version,
+        questionnaire_version=version.version,
+        illustrative=version.definition.metadata.illustrative,
         answers=row.answers,
         score=row.score,
         band=band_of(row.score),
@@ -105,13 +106,15 @@ async def write_checkin(
         patient_id=patient_id,
         today=today,
         timezone=timezone,
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
         defaults=rule_defaults,
         now=now,
     )
     await session.commit()
     # The id survives a conflict, so a row carrying our fresh id was inserted, not replaced.
     return CheckinSaved(
-        **_public(row, questionnaire.version).model_dump(),
+        **_public(row, questionnaire).model_dump(),
         created=row.id == new_id,
         booster_request=opened,
     )
@@ -124,17 +127,18 @@ async def _list(
         raise Unprocessable("`from` must not be after `to`.", code="invalid_range")
     if (end - start).days >= LIST_MAX_DAYS:
         raise Unprocessable(f"Ask for at most {LIST_MAX_DAYS} days.", code="range_too_long")
-    rows = await session.execute(
-        select(*_RETURNED, questionnaire_version_table.c.version)
-        .join_from(
-            checkin_table,
-            questionnaire_version_table,
-            questionnaire_version_table.c.id == _c.questionnaire_id,
+    rows = (
+        await session.execute(
+            select(*_RETURNED)
+            .where(_c.patient_id == patient_id, _c.local_date >= start, _c.local_date <= end)
+            .order_by(_c.local_date)
         )
-        .where(_c.patient_id == patient_id, _c.local_date >= start, _c.local_date <= end)
-        .order_by(_c.local_date)
-    )
-    return [_public(row, row.version) for row in rows]
+    ).all()
+    versions = {
+        version_id: await version_by_id(session, version_id=version_id)
+        for version_id in {row.questionnaire_id for row in rows}
+    }
+    return [_public(row, versions[row.questionnaire_id]) for row in rows]
 
 
 async def list_own(

@@ -13,12 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.models import user_table
 from app.care.access import PatientScope
 from app.checkins.definition import band_of
-from app.checkins.models import checkin_table
+from app.checkins.models import checkin_table, questionnaire_version_table
+from app.checkins.questionnaire import current_version
 from app.checkins.schemas import CheckinSummary
 from app.checkins.service import patient_timezone
 from app.core.time import local_today
 
 _c = checkin_table.c
+_q = questionnaire_version_table.c
 _u = user_table.c
 BASELINE_CHECKINS = 7
 STREAK_LOOKBACK_DAYS = 366
@@ -39,7 +41,7 @@ def streak(dates: set[date], *, today: date) -> int:
 
 
 async def summary(session: AsyncSession, *, patient_id: uuid.UUID, timezone: str) -> CheckinSummary:
-    """7- and 28-day means, baseline, change, band, streak and the last check-in (2 queries)."""
+    """7- and 28-day means, baseline, change, band, streak and the last check-in (3 queries)."""
     today = local_today(timezone)
     rows = (
         await session.execute(
@@ -50,18 +52,22 @@ async def summary(session: AsyncSession, *, patient_id: uuid.UUID, timezone: str
             )
         )
     ).all()
-    first = (
-        select(_c.score)
-        .where(_c.patient_id == patient_id)
-        .order_by(_c.local_date)
-        .limit(BASELINE_CHECKINS)
-        .subquery()
-    )
     last = (
-        select(_c.local_date, _c.score)
+        select(_c.local_date, _c.score, _c.questionnaire_id)
         .where(_c.patient_id == patient_id)
         .order_by(_c.local_date.desc())
         .limit(1)
+        .subquery()
+    )
+    # The baseline belongs to the questionnaire version of the latest check-in.
+    first = (
+        select(_c.score)
+        .where(
+            _c.patient_id == patient_id,
+            _c.questionnaire_id == select(last.c.questionnaire_id).scalar_subquery(),
+        )
+        .order_by(_c.local_date)
+        .limit(BASELINE_CHECKINS)
         .subquery()
     )
     head = (
@@ -71,9 +77,14 @@ async def summary(session: AsyncSession, *, patient_id: uuid.UUID, timezone: str
                 select(func.count()).select_from(first).scalar_subquery().label("baseline_n"),
                 select(last.c.local_date).scalar_subquery().label("last_on"),
                 select(last.c.score).scalar_subquery().label("last_score"),
+                select(_q.version)
+                .where(_q.id == select(last.c.questionnaire_id).scalar_subquery())
+                .scalar_subquery()
+                .label("last_version"),
             )
         )
     ).one()
+    current = await current_version(session)
     week = [r.score for r in rows if r.local_date > today - timedelta(days=7)]
     month = [r.score for r in rows if r.local_date > today - timedelta(days=28)]
     mean_7d, mean_28d = _mean(week), _mean(month)
@@ -86,11 +97,13 @@ async def summary(session: AsyncSession, *, patient_id: uuid.UUID, timezone: str
         mean_28d=mean_28d,
         checkins_28d=len(month),
         baseline=baseline,
+        baseline_version=head.last_version if baseline is not None else None,
         change_from_baseline=change,
         band=band_of(mean_7d) if mean_7d is not None else None,
         streak_days=streak({r.local_date for r in rows}, today=today),
         last_checkin_on=head.last_on,
         last_score=head.last_score,
+        illustrative=current.definition.metadata.illustrative,
     )
 
 
@@ -107,23 +120,29 @@ class CheckinStats:
     checkins_7d: int
     previous_mean_7d: float | None
     previous_checkins_7d: int
+    scores: dict[date, float]  # every score of the `lookback_days` ending today
 
 
 async def checkin_stats_for_patients(
-    session: AsyncSession, *, today_by_patient: Mapping[uuid.UUID, date]
+    session: AsyncSession,
+    *,
+    today_by_patient: Mapping[uuid.UUID, date],
+    lookback_days: int = 14,
 ) -> dict[uuid.UUID, CheckinStats]:
-    """For many patients in two queries: last check-in, this and the previous 7-day mean.
+    """For many patients in two queries: last check-in, this and the previous 7-day mean, and
+    the scores of the last `lookback_days` (at least 14) local days.
 
     `today_by_patient` maps each patient to their local today (their dates differ by zone).
     """
     ids = list(today_by_patient)
     if not ids:
         return {}
+    lookback_days = max(lookback_days, 14)
     # A correlated max per patient is one index probe each, whatever the length of history.
     latest_of = select(func.max(_c.local_date)).where(_c.patient_id == _u.id).scalar_subquery()
     last_rows = await session.execute(select(_u.id, latest_of).where(_u.id.in_(ids)))
     last_on = {patient_id: day for patient_id, day in last_rows}
-    earliest = min(today_by_patient.values()) - timedelta(days=13)
+    earliest = min(today_by_patient.values()) - timedelta(days=lookback_days - 1)
     latest = max(today_by_patient.values())
     rows = await session.execute(
         select(_c.patient_id, _c.local_date, _c.score).where(
@@ -139,11 +158,13 @@ async def checkin_stats_for_patients(
         prev = [
             s for d, s in recent[pid] if today - timedelta(days=14) < d <= today - timedelta(days=7)
         ]
+        first = today - timedelta(days=lookback_days - 1)
         stats[pid] = CheckinStats(
             last_checkin_on=last_on.get(pid),
             mean_7d=_mean(this),
             checkins_7d=len(this),
             previous_mean_7d=_mean(prev),
             previous_checkins_7d=len(prev),
+            scores={d: s for d, s in recent[pid] if first <= d <= today},
         )
     return stats

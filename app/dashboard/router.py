@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.auth.deps import CurrentPatient, CurrentTherapist
+from app.boosters.rule_service import default_params
 from app.care.deps import LinkedPatient
-from app.core.deps import Cursor, Limit, SessionDep
+from app.core.deps import Cursor, Limit, SessionDep, SettingsDep
 from app.core.schemas import ListResponse, error_responses
 from app.dashboard import service, today
 from app.dashboard.schemas import Flag, PatientDetail, PatientSummary, TodayPublic, WorklistSort
@@ -34,14 +35,22 @@ async def my_today(patient: CurrentPatient, session: SessionDep) -> TodayPublic:
 async def worklist(
     therapist: CurrentTherapist,
     session: SessionDep,
+    settings: SettingsDep,
     sort: WorklistSort = "flags",
     flag: FlagFilter = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> ListResponse[PatientSummary]:
-    """The caller's patients, one summary row each; most flags first by default."""
+    """The caller's patients, one summary row each; by default the most urgent flag first
+    (then the next most urgent, then by name)."""
     rows, next_cursor = await service.worklist(
-        session, therapist_id=therapist.id, sort=sort, flag=flag, limit=limit, cursor=cursor
+        session,
+        therapist_id=therapist.id,
+        sort=sort,
+        flag=flag,
+        limit=limit,
+        cursor=cursor,
+        rule_defaults=default_params(settings),
     )
     return ListResponse(data=rows, count=len(rows), next_cursor=next_cursor)
 
@@ -51,6 +60,10 @@ async def worklist(
     response_model=PatientDetail,
     responses=error_responses(401, 403, 404),
 )
-async def read_patient(patient: LinkedPatient, session: SessionDep) -> PatientDetail:
+async def read_patient(
+    patient: LinkedPatient, session: SessionDep, settings: SettingsDep
+) -> PatientDetail:
     """One of the caller's patients: profile and the worklist summary."""
-    return await service.patient_detail(session, scope=patient)
+    return await service.patient_detail(
+        session, scope=patient, rule_defaults=default_params(settings)
+    )

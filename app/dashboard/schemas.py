@@ -13,13 +13,24 @@ from app.care.schemas import PatientProfile
 from app.checkins.definition import Band
 from app.exercises.schemas import TodayAssignment
 
-Flag = Literal["no_checkin_3d", "low_rtw_se", "low_adherence", "booster_open", "follow_up_due"]
-FLAGS: tuple[Flag, ...] = (
+Flag = Literal[
+    "no_checkin_7d",
     "no_checkin_3d",
     "low_rtw_se",
     "low_adherence",
     "booster_open",
     "follow_up_due",
+    "review_due",
+]
+# Most urgent first: the worklist's default sort and the order of every row's `flags`.
+FLAGS: tuple[Flag, ...] = (
+    "no_checkin_7d",
+    "no_checkin_3d",
+    "low_rtw_se",
+    "low_adherence",
+    "booster_open",
+    "follow_up_due",
+    "review_due",
 )
 WorklistSort = Literal["flags", "name", "last_checkin"]
 
@@ -53,16 +64,27 @@ class TodayPublic(BaseModel):
 
 
 class WeekGradeBrief(BaseModel):
-    """The last complete ISO week: actual work grade against the planned grade."""
+    """The last complete ISO week: actual work grade against the planned grade (the welfare
+    office's rule, as in the work summary)."""
 
     week: str = Field(max_length=10)
     week_start: date
-    actual_work_grade: float | None
-    planned_work_grade: float | None
+    actual_grade: int | None
+    planned_grade: int | None
+    above_plan: bool
+    complete: bool
 
 
 class PatientSummary(BaseModel):
-    """One worklist row: how the patient is doing, and what needs the therapist's attention."""
+    """One worklist row: how the patient is doing, and what needs the therapist's attention.
+
+    Flags, most urgent first: `no_checkin_7d` (no check-in in the last 7 local days, or never
+    in the 7 days since the care link began), `no_checkin_3d` (the same over 3 days, when not
+    7), `low_rtw_se` (the booster rule's own low test with the patient's parameters: at least
+    `min_checkins` check-ins in their window and a window mean below their threshold),
+    `low_adherence` (adherence_7d < 0.5), `booster_open`, `follow_up_due`, `review_due` (a
+    plan-stage review is due and not recorded as held).
+    """
 
     patient_id: uuid.UUID
     display_name: str
@@ -74,8 +96,19 @@ class PatientSummary(BaseModel):
     rtw_se_change_7d: float | None = Field(
         description="7-day mean minus the mean of the 7 days before (None if either is empty)."
     )
-    adherence_7d: float | None
-    adherence_28d: float | None
+    rtw_se_rule_mean: float | None = Field(
+        description="The mean `low_rtw_se` compared: over the patient's booster-rule window."
+    )
+    illustrative: bool = Field(
+        description="true while the RTW-SE items are the seeded illustrative ones: the means "
+        "and bands are then not clinical figures"
+    )
+    adherence_7d: float | None = Field(
+        description="The 7 days before today, plus today's sessions done so far."
+    )
+    adherence_28d: float | None = Field(
+        description="The 28 days before today, plus today's sessions done so far."
+    )
     work_week: WeekGradeBrief | None
     booster_requests: BoosterCounts
     follow_ups_due: int

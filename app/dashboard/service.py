@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import user_table
+from app.boosters.rule import RuleParams
 from app.care import service as care
 from app.care.access import PatientScope
 from app.care.models import care_link_table
@@ -33,9 +34,15 @@ def _name(row: PatientSummary) -> str:
     return row.display_name.casefold()
 
 
+def _urgency(row: PatientSummary) -> str:
+    """One character per flag, most urgent first: "0" raised, "1" not (so it sorts first)."""
+    return "".join("0" if flag in row.flags else "1" for flag in FLAGS)
+
+
 _KEYS: dict[str, Callable[[PatientSummary], SortKey]] = {
-    # most flags first, then by name; every key ends with the id so it is unique
-    "flags": lambda r: (str(len(FLAGS) - len(r.flags)), _name(r), str(r.patient_id)),
+    # the most urgent flag first (then the next one, ...), then by name; every key ends with
+    # the id so it is unique
+    "flags": lambda r: (_urgency(r), _name(r), str(r.patient_id)),
     "name": lambda r: (_name(r), str(r.patient_id)),
     # longest without a check-in first ("" = never, before every date)
     "last_checkin": lambda r: (
@@ -56,11 +63,11 @@ def _after(cursor: str, sort: WorklistSort) -> SortKey:
 
 async def _linked(session: AsyncSession, *, therapist_id: uuid.UUID) -> list[Who]:
     rows = await session.execute(
-        select(_u.id, _u.display_name, _u.timezone)
+        select(_u.id, _u.display_name, _u.timezone, _cl.created_at)
         .join_from(care_link_table, user_table, _u.id == _cl.patient_id)
         .where(_cl.therapist_id == therapist_id, _cl.ended_at.is_(None))
     )
-    return [Who(id=r.id, display_name=r.display_name, timezone=r.timezone) for r in rows]
+    return [Who(r.id, r.display_name, r.timezone, r.created_at) for r in rows]
 
 
 async def worklist(
@@ -71,12 +78,15 @@ async def worklist(
     flag: Flag | None,
     limit: int,
     cursor: str | None,
+    rule_defaults: RuleParams,
 ) -> tuple[list[PatientSummary], str | None]:
-    """One page of the therapist's patients with their summaries (9 statements per page)."""
+    """One page of the therapist's patients with their summaries (11 statements per page)."""
     key = _KEYS[sort]
     after = _after(cursor, sort) if cursor else None
     rows = await summaries_for_patients(
-        session, patients=await _linked(session, therapist_id=therapist_id)
+        session,
+        patients=await _linked(session, therapist_id=therapist_id),
+        rule_defaults=rule_defaults,
     )
     if flag is not None:
         rows = [r for r in rows if flag in r.flags]
@@ -88,9 +98,11 @@ async def worklist(
     return page, next_cursor
 
 
-async def patient_detail(session: AsyncSession, *, scope: PatientScope) -> PatientDetail:
+async def patient_detail(
+    session: AsyncSession, *, scope: PatientScope, rule_defaults: RuleParams
+) -> PatientDetail:
     """A linked patient's profile with the summary their worklist row shows."""
     profile = await care.patient_profile(session, scope=scope)
-    who = Who(id=profile.id, display_name=profile.display_name, timezone=profile.timezone)
-    (summary,) = await summaries_for_patients(session, patients=[who])
+    who = Who(profile.id, profile.display_name, profile.timezone, profile.linked_since)
+    (summary,) = await summaries_for_patients(session, patients=[who], rule_defaults=rule_defaults)
     return PatientDetail(**profile.model_dump(), summary=summary)

@@ -1,10 +1,10 @@
 """Worklist rows for many patients at once, from a fixed number of set-based queries.
 
-Every number comes from another domain's set-based service function (or, for adherence, the
-exercises domain's own loader and rules), so a row agrees with the detail endpoints:
-check-ins 2 statements, adherence 2 (one load covers both the 7- and the 28-day window),
-work grades 2, booster counts 1, due follow-ups 1 — 8 in all, whatever the number of
-patients or the length of their history.
+Every number comes from another domain's set-based service function and that domain's own
+pure rule, so a row agrees with the detail endpoints: check-ins 2 statements, booster-rule
+parameters 1, the current questionnaire 1, adherence 2 (one load covers both the 7- and the
+28-day window), work 2, booster counts 1, due follow-ups 1 -- 10 in all, whatever the number
+of patients or the length of their history.
 """
 
 from __future__ import annotations
@@ -12,102 +12,129 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.boosters.followups import due_follow_ups
+from app.boosters.followup_answers import due_follow_ups
 from app.boosters.queries import open_booster_counts
-from app.checkins.definition import LOW_CUTOFF, band_of
+from app.boosters.rule import RuleParams, is_low, window_mean
+from app.boosters.rule_service import params_for_patients
+from app.checkins.definition import band_of
+from app.checkins.questionnaire import current_version
 from app.checkins.summary import checkin_stats_for_patients
-from app.core.time import local_today
-from app.dashboard.schemas import BoosterCounts, Flag, PatientSummary, WeekGradeBrief
+from app.core.time import local_today, to_local_date
+from app.dashboard.schemas import FLAGS, BoosterCounts, Flag, PatientSummary, WeekGradeBrief
 from app.exercises.adherence import DayCount, Plan, compute, rate
-from app.exercises.adherence_service import load_day_counts, load_plans
-from app.work.grades import WeekGrade
-from app.work.summary import last_week_grades
+from app.exercises.adherence_service import load_day_counts, load_plans, loading_window
+from app.work.grades import iso_week_label
+from app.work.summary import WorkGlance, work_at_a_glance
 
-NO_CHECKIN_DAYS = 3  # flag when none of the last 3 local days (today included) has a check-in
+NO_CHECKIN_DAYS = 3  # none of the last 3 local days (today included) has a check-in
+NO_CHECKIN_LONG_DAYS = 7  # none of the last 7
 LOW_ADHERENCE = 0.5  # flag when under half of the last 7 days' prescribed exercises were done
+ADHERENCE_DAYS = (7, 28)  # the days before today in each window (today's sessions are a bonus)
 
 
 @dataclass(frozen=True, slots=True)
 class Who:
-    """Whom a summary is about."""
+    """Whom a summary is about, and since when they are in the therapist's care."""
 
     id: uuid.UUID
     display_name: str
     timezone: str
+    linked_since: datetime | None = None
 
 
 def _adherence(
-    plans: Sequence[Plan], days: Sequence[DayCount], *, start: date, today: date
+    plans: Sequence[Plan], days: Sequence[DayCount], *, before: int, today: date
 ) -> float | None:
+    """The adherence rule over the `before` days before today and today."""
     prescribed = completed = 0
     for plan in plans:
-        result = compute(plan, days, window_start=start, window_end=today, today=today)
+        result = compute(
+            plan, days, window_start=today - timedelta(days=before), window_end=today, today=today
+        )
         prescribed += result.prescribed
         completed += result.completed
     return rate(completed, prescribed)
 
 
-def _float(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def _week(week: WeekGrade | None) -> WeekGradeBrief | None:
-    if week is None:
+def _week(glance: WorkGlance | None) -> WeekGradeBrief | None:
+    if glance is None:
         return None
+    week = glance.last_week
     return WeekGradeBrief(
-        week=week.week,
-        week_start=week.week_start,
-        actual_work_grade=_float(week.actual_work_grade),
-        planned_work_grade=_float(week.planned_work_grade),
+        week=iso_week_label(week.first),
+        week_start=week.first,
+        actual_grade=week.actual_grade,
+        planned_grade=week.planned_grade,
+        above_plan=week.above_plan,
+        complete=week.complete,
     )
 
 
-def _flags(row: PatientSummary) -> list[Flag]:
-    flags: list[Flag] = []
-    last = row.last_checkin_on
-    if last is None or last <= row.local_date - timedelta(days=NO_CHECKIN_DAYS):
-        flags.append("no_checkin_3d")
-    if row.rtw_se_mean_7d is not None and row.rtw_se_mean_7d < LOW_CUTOFF:
-        flags.append("low_rtw_se")
+def _silent_for(row: PatientSummary, linked_on: date | None) -> int | None:
+    """Days since the last check-in (or since the link began, if never); None if unknown."""
+    since = row.last_checkin_on or linked_on
+    return None if since is None else (row.local_date - since).days
+
+
+def flags_of(
+    row: PatientSummary, *, linked_on: date | None, low_rtw_se: bool, review_due: bool
+) -> list[Flag]:
+    """The row's flags, most urgent first (see PatientSummary)."""
+    raised: set[Flag] = set()
+    silent = _silent_for(row, linked_on)
+    if silent is not None and silent >= NO_CHECKIN_LONG_DAYS:
+        raised.add("no_checkin_7d")
+    elif silent is not None and silent >= NO_CHECKIN_DAYS:
+        raised.add("no_checkin_3d")
+    if low_rtw_se:
+        raised.add("low_rtw_se")
     if row.adherence_7d is not None and row.adherence_7d < LOW_ADHERENCE:
-        flags.append("low_adherence")
+        raised.add("low_adherence")
     if row.booster_requests.open > 0:
-        flags.append("booster_open")
+        raised.add("booster_open")
     if row.follow_ups_due > 0:
-        flags.append("follow_up_due")
-    return flags
+        raised.add("follow_up_due")
+    if review_due:
+        raised.add("review_due")
+    return [flag for flag in FLAGS if flag in raised]
 
 
 async def summaries_for_patients(
-    session: AsyncSession, *, patients: Sequence[Who]
+    session: AsyncSession, *, patients: Sequence[Who], rule_defaults: RuleParams
 ) -> list[PatientSummary]:
-    """One summary per patient, in the order given, from 8 statements in all."""
+    """One summary per patient, in the order given, from 10 statements in all."""
     if not patients:
         return []
     today = {p.id: local_today(p.timezone) for p in patients}
     ids = list(today)
     earliest, latest = min(today.values()), max(today.values())
-    stats = await checkin_stats_for_patients(session, today_by_patient=today)
+    params = await params_for_patients(session, patient_ids=ids, defaults=rule_defaults)
+    lookback = max(p.window_days for p in params.values())
+    stats = await checkin_stats_for_patients(
+        session, today_by_patient=today, lookback_days=lookback
+    )
+    illustrative = (await current_version(session)).definition.metadata.illustrative
+    load_from, load_to = loading_window(earliest - timedelta(days=max(ADHERENCE_DAYS)), latest)
     _, plans = await load_plans(
-        session, patient_ids=ids, window_start=earliest - timedelta(days=27), window_end=latest
+        session, patient_ids=ids, window_start=load_from, window_end=load_to
     )
     counts = await load_day_counts(
-        session, patient_ids=ids, window_start=earliest - timedelta(days=27), window_end=latest
+        session, patient_ids=ids, window_start=load_from, window_end=load_to
     )
-    weeks = await last_week_grades(session, today_by_patient=today)
+    work = await work_at_a_glance(session, today_by_patient=today)
     boosters = await open_booster_counts(session, patient_ids=ids)
     follow_ups = await due_follow_ups(session, today_by_patient=today)
     rows = []
     for who in patients:
-        day, stat = today[who.id], stats[who.id]
-        mine, days = plans.get(who.id, []), counts.get(who.id, [])
+        day, stat, mine = today[who.id], stats[who.id], params[who.id]
+        plans_of, days = plans.get(who.id, []), counts.get(who.id, [])
         mean, previous = stat.mean_7d, stat.previous_mean_7d
-        change = None if mean is None or previous is None else round(mean - previous, 4)
+        rule_mean, rule_count = window_mean(stat.scores, today=day, params=mine)
+        glance = work.get(who.id)
         row = PatientSummary(
             patient_id=who.id,
             display_name=who.display_name,
@@ -116,14 +143,25 @@ async def summaries_for_patients(
             rtw_se_mean_7d=mean,
             rtw_se_checkins_7d=stat.checkins_7d,
             rtw_se_band=band_of(mean) if mean is not None else None,
-            rtw_se_change_7d=change,
-            adherence_7d=_adherence(mine, days, start=day - timedelta(days=6), today=day),
-            adherence_28d=_adherence(mine, days, start=day - timedelta(days=27), today=day),
-            work_week=_week(weeks.get(who.id)),
+            rtw_se_change_7d=None
+            if mean is None or previous is None
+            else round(mean - previous, 4),
+            rtw_se_rule_mean=None if rule_mean is None else float(rule_mean),
+            illustrative=illustrative,
+            adherence_7d=_adherence(plans_of, days, before=ADHERENCE_DAYS[0], today=day),
+            adherence_28d=_adherence(plans_of, days, before=ADHERENCE_DAYS[1], today=day),
+            work_week=_week(glance),
             booster_requests=BoosterCounts(**boosters[who.id]),
             follow_ups_due=len(follow_ups[who.id]),
             flags=[],
         )
-        row.flags = _flags(row)
+        row.flags = flags_of(
+            row,
+            linked_on=None
+            if who.linked_since is None
+            else to_local_date(who.linked_since, who.timezone),
+            low_rtw_se=is_low(rule_mean, rule_count, mine),
+            review_due=glance is not None and glance.review_due,
+        )
         rows.append(row)
     return rows

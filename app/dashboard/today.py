@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.boosters.followups import due_follow_ups
+from app.boosters.followup_answers import due_follow_ups
 from app.boosters.queries import open_booster_counts
 from app.checkins.summary import checkin_stats_for_patients
 from app.core.time import local_today

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,11 +15,12 @@ from app.accounts.models import user_table
 from app.care.access import PatientScope
 from app.core.errors import Unprocessable
 from app.core.time import days_before, local_today
-from app.exercises.adherence import DayCount, Dose, Plan, compute, rate, today_progress
+from app.exercises.adherence import DayCount, Dose, Plan, compute, rate, week_of
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
 from app.exercises.schemas import (
     AdherencePublic,
     AssignmentAdherence,
+    ProgressPublic,
     TodayAssignment,
     WeekAdherence,
     format_worry_time,
@@ -30,7 +31,7 @@ _d = dose_table.c
 _l = exercise_log_table.c
 _u = user_table.c
 MAX_WINDOW_DAYS = 366
-DEFAULT_WINDOW_DAYS = 28
+DEFAULT_WINDOW_DAYS = 28  # the 28 days before today, plus today's sessions done so far
 
 
 async def load_plans(
@@ -121,15 +122,21 @@ async def load_day_counts(
     return counts
 
 
+def loading_window(window_start: date, window_end: date) -> tuple[date, date]:
+    """The dates to load for a window: weeks are judged whole, so from the window's Monday."""
+    return week_of(window_start), window_end
+
+
 async def adherence_for_patients(
     session: AsyncSession, *, patient_ids: Sequence[uuid.UUID], window_start: date, window_end: date
 ) -> dict[uuid.UUID, AdherencePublic]:
     """Adherence of many patients over one window of local dates, in two queries."""
+    load_from, load_to = loading_window(window_start, window_end)
     zones, plans = await load_plans(
-        session, patient_ids=patient_ids, window_start=window_start, window_end=window_end
+        session, patient_ids=patient_ids, window_start=load_from, window_end=load_to
     )
     counts = await load_day_counts(
-        session, patient_ids=patient_ids, window_start=window_start, window_end=window_end
+        session, patient_ids=patient_ids, window_start=load_from, window_end=load_to
     )
     answers: dict[uuid.UUID, AdherencePublic] = {}
     for patient_id, zone_name in zones.items():
@@ -143,6 +150,11 @@ async def adherence_for_patients(
                 window_end=window_end,
                 today=today,
             )
+            overlaps = plan.starts_on <= window_end and (
+                plan.ends_on is None or plan.ends_on >= window_start
+            )
+            if not overlaps and not result.weeks:
+                continue  # loaded for the window's first week only, and nothing falls in it
             items.append(
                 AssignmentAdherence(
                     assignment_id=plan.id,
@@ -154,6 +166,7 @@ async def adherence_for_patients(
                         WeekAdherence(
                             week=f"{w.year}-W{w.week:02d}",
                             starts_on=w.starts_on,
+                            closed=w.closed,
                             prescribed=w.prescribed,
                             completed=w.completed,
                             rate=rate(w.completed, w.prescribed),
@@ -161,6 +174,13 @@ async def adherence_for_patients(
                         for w in result.weeks
                     ],
                     last_done_at=result.last_done_at,
+                    today=None
+                    if result.today is None
+                    else ProgressPublic(
+                        period=result.today.period,
+                        prescribed=result.today.target,
+                        done=result.today.done,
+                    ),
                 )
             )
         prescribed = sum(item.prescribed for item in items)
@@ -180,12 +200,13 @@ async def adherence_for_patients(
 async def patient_adherence(
     session: AsyncSession, *, scope: PatientScope, date_from: date | None, date_to: date | None
 ) -> AdherencePublic:
-    """One linked patient's adherence; the window defaults to the 28 days ending today."""
+    """One linked patient's adherence; the window defaults to the 28 days before today and
+    today (the worklist's `adherence_28d`)."""
     if date_from is None or date_to is None:
         zone_name = await session.scalar(select(_u.timezone).where(_u.id == scope.patient_id))
         today = local_today(zone_name or "UTC")
         date_to = date_to or today
-        date_from = date_from or days_before(date_to, DEFAULT_WINDOW_DAYS - 1)
+        date_from = date_from or days_before(date_to, DEFAULT_WINDOW_DAYS)
     if date_from > date_to:
         raise Unprocessable("`from` is after `to`.", code="invalid_window")
     if (date_to - date_from).days >= MAX_WINDOW_DAYS:
@@ -199,28 +220,29 @@ async def patient_adherence(
 async def today_assignments(
     session: AsyncSession, *, patient_id: uuid.UUID, timezone: str
 ) -> list[TodayAssignment]:
-    """The patient's assignments active today with done/prescribed for today or this week."""
+    """The patient's assignments active today with done/prescribed for today or this week
+    (computed by the same rule as the therapist's figures)."""
     today = local_today(timezone)
-    monday = today - timedelta(days=today.weekday())
     _, plans = await load_plans(
         session, patient_ids=[patient_id], window_start=today, window_end=today
     )
     counts = await load_day_counts(
-        session, patient_ids=[patient_id], window_start=monday, window_end=today
+        session, patient_ids=[patient_id], window_start=week_of(today), window_end=today
     )
     items = []
     for plan in plans.get(patient_id, []):
-        progress = today_progress(plan, counts.get(patient_id, []), today=today)
+        progress = compute(
+            plan, counts.get(patient_id, []), window_start=today, window_end=today, today=today
+        ).today
         if progress is None:
             continue
-        period, prescribed, done = progress
         items.append(
             TodayAssignment(
                 id=plan.id,
                 exercise_kind=plan.exercise_kind,  # type: ignore[arg-type]
-                period=period,  # type: ignore[arg-type]
-                prescribed=prescribed,
-                done=done,
+                period=progress.period,
+                prescribed=progress.target,
+                done=progress.done,
                 worry_time=plan.worry_time,
                 instructions=plan.instructions,
                 starts_on=plan.starts_on,

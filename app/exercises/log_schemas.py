@@ -92,6 +92,12 @@ class WorryPostponementLog(_LogBase, WorryPostponementFields):
     exercise_kind: Literal[ExerciseKind.worry_postponement]
 
 
+class RuminationPostponementLog(_LogBase, WorryPostponementFields):
+    """The same fields as worry postponement, about rumination (brooding)."""
+
+    exercise_kind: Literal[ExerciseKind.rumination_postponement]
+
+
 class AttentionTrainingLog(_LogBase, AttentionTrainingFields):
     exercise_kind: Literal[ExerciseKind.attention_training]
 
@@ -105,7 +111,11 @@ class AttentionalRefocusingLog(_LogBase, AttentionalRefocusingFields):
 
 
 ExerciseLogCreate = Annotated[
-    WorryPostponementLog | AttentionTrainingLog | DetachedMindfulnessLog | AttentionalRefocusingLog,
+    WorryPostponementLog
+    | RuminationPostponementLog
+    | AttentionTrainingLog
+    | DetachedMindfulnessLog
+    | AttentionalRefocusingLog,
     Field(discriminator="exercise_kind"),
 ]
 
@@ -118,6 +128,7 @@ LogDetails = (
 )
 DETAILS: dict[str, type[_Fields]] = {
     ExerciseKind.worry_postponement.value: WorryPostponementFields,
+    ExerciseKind.rumination_postponement.value: WorryPostponementFields,
     ExerciseKind.attention_training.value: AttentionTrainingFields,
     ExerciseKind.detached_mindfulness.value: DetachedMindfulnessFields,
     ExerciseKind.attentional_refocusing.value: AttentionalRefocusingFields,

@@ -24,7 +24,12 @@ from app.core.errors import Conflict, NotFound, Unprocessable
 from app.core.pagination import encode_keyset, older_than
 from app.core.time import to_local_date, utcnow
 from app.exercises.kinds import CLOCK_SKEW_SECONDS, MAX_LOG_AGE_DAYS, ExerciseKind
-from app.exercises.log_schemas import DETAILS, ExerciseLogCreate, ExerciseLogPublic
+from app.exercises.log_schemas import (
+    DETAILS,
+    AttentionTrainingLog,
+    ExerciseLogCreate,
+    ExerciseLogPublic,
+)
 from app.exercises.models import assignment_table, exercise_log_table
 
 _l = exercise_log_table.c
@@ -95,10 +100,24 @@ async def _replay(
     return _public(row)
 
 
+def is_empty(data: ExerciseLogCreate) -> bool:
+    """An attention-training log with no phase completed and no time spent records nothing."""
+    return (
+        isinstance(data, AttentionTrainingLog)
+        and not data.phases_completed
+        and data.duration_seconds == 0
+    )
+
+
 async def record_log(
     session: AsyncSession, *, patient_id: uuid.UUID, timezone: str, data: ExerciseLogCreate
 ) -> tuple[ExerciseLogPublic, bool]:
     """Store one practice once; (log, created) where created is False for a faithful retry."""
+    if is_empty(data):  # it would count toward adherence without any practice behind it
+        raise Unprocessable(
+            "The log has no completed phase and no time spent: nothing to record.",
+            code="empty_exercise",
+        )
     body_hash = canonical_hash(data)
     problem = _time_problem(data.started_at, utcnow())
     if problem is not None:

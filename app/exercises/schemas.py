@@ -13,6 +13,7 @@ from app.exercises.kinds import (
     INSTRUCTIONS_MAX,
     MAX_TIMES_PER_DAY,
     MAX_TIMES_PER_WEEK,
+    POSTPONEMENT_KINDS,
     ExerciseKind,
 )
 
@@ -22,7 +23,10 @@ Instructions = Annotated[str, StringConstraints(strip_whitespace=True, max_lengt
 WorryTime = Annotated[
     str,
     StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", min_length=5, max_length=5),
-    Field(description="Local wall-clock time `HH:MM`.", examples=["18:00"]),
+    Field(
+        description="Local wall-clock time `HH:MM` of the daily worry (or rumination) time.",
+        examples=["18:00"],
+    ),
 ]
 
 
@@ -60,11 +64,11 @@ class AssignmentCreate(RequestModel):
             raise ValueError("give exactly one of times_per_day and times_per_week")
         if self.ends_on is not None and self.ends_on < self.starts_on:
             raise ValueError("ends_on is before starts_on")
-        is_worry = self.exercise_kind is ExerciseKind.worry_postponement
-        if is_worry and self.worry_time is None:
-            raise ValueError("worry postponement needs a worry_time (HH:MM)")
-        if not is_worry and self.worry_time is not None:
-            raise ValueError("worry_time is only for worry postponement")
+        postpones = self.exercise_kind in POSTPONEMENT_KINDS
+        if postpones and self.worry_time is None:
+            raise ValueError("worry and rumination postponement need a worry_time (HH:MM)")
+        if not postpones and self.worry_time is not None:
+            raise ValueError("worry_time is only for worry and rumination postponement")
         return self
 
 
@@ -134,9 +138,21 @@ class TodayAssignment(BaseModel):
     ends_on: date | None
 
 
+class ProgressPublic(BaseModel):
+    """Today's progress, exactly as the patient's today shows it."""
+
+    period: Literal["day", "week"]
+    prescribed: int = Field(description="today's dose, or this ISO week's share of the dose")
+    done: int
+
+
 class WeekAdherence(BaseModel):
     week: str = Field(description="ISO week, e.g. 2026-W14.")
     starts_on: date
+    closed: bool = Field(
+        description="the week is over (within the window); an open week only counts what "
+        "is done, never what is still to do"
+    )
     prescribed: int
     completed: int
     rate: float | None
@@ -150,6 +166,9 @@ class AssignmentAdherence(BaseModel):
     rate: float | None
     by_week: list[WeekAdherence]
     last_done_at: datetime | None
+    today: ProgressPublic | None = Field(
+        description="when the window holds today: today's progress as the patient sees it"
+    )
 
 
 class AdherencePublic(BaseModel):

@@ -15,7 +15,7 @@ from app.core.errors import Conflict, NotFound, Unprocessable
 from app.core.time import local_today, utcnow
 from app.exercises.adherence import Dose, Plan, dose_on
 from app.exercises.doses import change_dose, dose_values, load_doses, not_before
-from app.exercises.kinds import BACKDATE_DAYS, ExerciseKind
+from app.exercises.kinds import BACKDATE_DAYS, POSTPONEMENT_KINDS
 from app.exercises.models import assignment_table, dose_table
 from app.exercises.schemas import (
     AssignmentCreate,
@@ -202,13 +202,14 @@ async def update_assignment(
             )
         changes["ends_on"] = ends_on
     if "worry_time" in fields:
-        if found.exercise_kind != ExerciseKind.worry_postponement.value:
+        if found.exercise_kind not in POSTPONEMENT_KINDS:
             raise Unprocessable(
-                "worry_time is only for worry postponement.", code="worry_time_not_applicable"
+                "worry_time is only for worry and rumination postponement.",
+                code="worry_time_not_applicable",
             )
         if data.worry_time is None:
             raise Unprocessable(
-                "Worry postponement needs a worry time.", code="worry_time_required"
+                "Worry and rumination postponement need a worry time.", code="worry_time_required"
             )
         changes["worry_time"] = _parse_time(data.worry_time)
     if "instructions" in fields:

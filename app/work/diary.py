@@ -22,6 +22,7 @@ from app.core.db import dialect_insert
 from app.core.errors import Unprocessable
 from app.core.pagination import decode_cursor, encode_cursor
 from app.core.time import local_today, utcnow
+from app.work.grades import DAYS_OFF
 from app.work.models import rtw_plan_table, work_diary_table
 from app.work.plan import load_plans, plan_of
 from app.work.schemas import DiaryIn, DiaryPublic
@@ -32,6 +33,7 @@ MAX_DAYS_BACK = 14
 DEFAULT_LIST_DAYS = 28
 _PUBLIC_COLUMNS = (
     _d.local_date,
+    _d.day_type,
     _d.worked_minutes,
     _d.planned_minutes,
     _d.planned_from_plan,
@@ -56,6 +58,7 @@ def to_hours(minutes: int) -> Decimal:
 def _public(row: Any) -> DiaryPublic:
     return DiaryPublic(
         local_date=row.local_date,
+        day_type=row.day_type,
         worked_hours=float(to_hours(row.worked_minutes)),
         planned_hours=None if row.planned_minutes is None else float(to_hours(row.planned_minutes)),
         planned_from_plan=row.planned_from_plan,
@@ -88,15 +91,23 @@ async def put_entry(
 ) -> tuple[DiaryPublic, bool]:
     """Create or replace the day's entry in one upsert; True when it was created."""
     check_diary_date(local_date, today=local_today(timezone))
+    if data.day_type in DAYS_OFF and data.worked_hours:
+        raise Unprocessable(
+            f"A {data.day_type} day has no worked hours; record 0 or mark the day as work.",
+            code="hours_on_day_off",
+        )
     planned: int | None
     if data.planned_hours is not None:
         planned, from_plan = to_minutes(data.planned_hours), False
+    elif data.day_type in DAYS_OFF:
+        planned, from_plan = 0, False
     else:
         body = await session.scalar(select(_plan.body).where(_plan.patient_id == patient_id))
         hours = plan_of(body).planned_hours_on(local_date) if body is not None else None
         planned, from_plan = (None, False) if hours is None else (to_minutes(hours), True)
     now = utcnow()
     values = {
+        "day_type": data.day_type,
         "worked_minutes": to_minutes(data.worked_hours),
         "planned_minutes": planned,
         "planned_from_plan": from_plan,

@@ -1,35 +1,52 @@
 """The plan and work-grade arithmetic, as pure functions (no database, no clock).
 
-The welfare office's *actual work grade* for a period is
+The *actual work grade* is the welfare office's (NAV's) published rule for a period, the same
+computation its sick-pay application service does:
 
-    worked_hours / (agreed_weekly_hours / 5 x working_days_in_period) x 100, capped at 100,
+    actual_grade = round(hours_worked / (agreed_weekly_hours / 5 x working_days) x 100)
 
-rounded half-up to one decimal. Here the period is one ISO week (Monday-Sunday) and its working
-days are the plan's work days that
+Precisely, for a period of local dates `first..last` and the patient's `today`:
 
-- fall on or after the first stage's start (before it there is no plan, so no period),
-- fall on or before "today" (the current week is *partial*: only its elapsed days count), and
-- have a diary entry: a working day without an entry is reported in `missing_days` and left out
-  of the denominator, so a forgotten entry never reads as zero hours worked.
+1. A day is *counted* when it lies in the period, on a sick-leave day (the plan stage in force
+   that day has a sick-leave percent above 0: before the first stage there is no sick leave,
+   and from the day work was fully resumed, a 0 % stage, the sick leave is over), and it is
+   before today, or it is today and already has a diary entry (today is never counted as a
+   day with nothing recorded while it is still going on).
+2. `weekdays_in_period` = counted Monday-Friday dates. Public holidays are not subtracted.
+3. `days_off` = counted Monday-Friday dates whose diary entry says `vacation` or `leave`.
+4. `working_days` = weekdays_in_period - days_off. The person's own work pattern (the plan's
+   work days) does not change it: 30 agreed hours over four days and 15 h worked is 50 %.
+5. `hours_worked` = the hours of every counted day, Saturdays and Sundays included.
+   A counted weekday without an entry adds 0 h and stays a working day. `weekdays_recorded`
+   counts the weekdays that are accounted for: with an entry, or off the plan's work days (the
+   four-day contract's Friday is 0 h by agreement). Any other weekday without an entry is in
+   `missing_days` and makes `complete` false, so the grade is never silently computed over
+   the recorded days only.
+6. `actual_grade` = the formula above, rounded to a whole percent half away from zero, not
+   capped (112 stays 112); None when working_days is 0.
+7. `planned_grade` = the mean of (100 - sick-leave percent in force) over the working days,
+   rounded the same way (the same divisor as the actual grade); None without working days.
+8. `above_plan` = actual_grade > planned_grade (both known).
 
-Hours worked on other days of the same week (a Saturday, say) still count in the numerator.
-The *planned* work grade is 100 - the sick-leave percent in force, averaged over the week's
-working days when a stage changes mid-week. Planned hours per working day are the stage's
-planned weekly hours (explicit, or agreed x (100 - percent) / 100) spread evenly over the work
-days; other days plan 0 h. The current plan is applied to every week: its stages carry their
-own dates, so a past week is judged by the stage whose dates cover it.
+Planned *hours* (shown beside the grade, not part of it) are the stage's weekly hours spread
+evenly over the plan's work days, on counted days that are not days off. The current plan is
+applied to every period: its stages carry their own dates.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
 
 HUNDRED = Decimal(100)
-_ONE_DECIMAL = Decimal("0.1")
-_TWO_DECIMALS = Decimal("0.01")
+DayType = Literal["work", "vacation", "leave"]
+DAY_TYPES: tuple[DayType, ...] = ("work", "vacation", "leave")
+DAYS_OFF: frozenset[str] = frozenset({"vacation", "leave"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +57,8 @@ class Stage:
     sick_leave_percent: int
     planned_weekly_hours: Decimal | None = None
     adjustments: str | None = None
+    review_on: date | None = None
+    reviewed_on: date | None = None
 
     def weekly_hours(self, agreed_weekly_hours: Decimal) -> Decimal:
         """The planned weekly hours: explicit, or agreed x (100 - percent) / 100."""
@@ -70,6 +89,12 @@ class Plan:
             found = stage
         return found
 
+    def ends_on(self, index: int) -> date | None:
+        """The last day of stage `index` (the day before the next one starts), or None."""
+        if index + 1 < len(self.stages):
+            return self.stages[index + 1].starts_on - timedelta(days=1)
+        return None
+
     def is_work_day(self, day: date) -> bool:
         """A plan work day on or after the plan's start."""
         return self.stage_on(day) is not None and day.isoweekday() in self.work_days
@@ -82,6 +107,14 @@ class Plan:
         if day.isoweekday() not in self.work_days:
             return Decimal(0)
         return stage.weekly_hours(self.agreed_weekly_hours) / len(self.work_days)
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """One diary entry as the arithmetic sees it."""
+
+    worked_minutes: int
+    day_type: str = "work"
 
 
 def full_return_date(stages: Sequence[Stage]) -> date | None:
@@ -103,17 +136,23 @@ def iso_week_label(monday: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def grade(worked: Decimal, agreed_weekly_hours: Decimal, working_days: int) -> Decimal | None:
-    """The actual work grade in percent, capped at 100, one decimal (None without working days)."""
+def round_percent(value: Fraction) -> int:
+    """A whole percent, halves rounded away from zero (12.5 -> 13, 2.5 -> 3, -2.5 -> -3)."""
+    magnitude = math.floor(abs(value) + Fraction(1, 2))
+    return magnitude if value >= 0 else -magnitude
+
+
+def grade(worked_minutes: int, agreed_weekly_hours: Decimal, working_days: int) -> int | None:
+    """round(hours / (agreed / 5 x working_days) x 100), not capped; None without working days."""
     if working_days <= 0:
         return None
-    expected = agreed_weekly_hours / 5 * working_days
-    return min(HUNDRED, worked / expected * HUNDRED).quantize(_ONE_DECIMAL, ROUND_HALF_UP)
+    expected_minutes = Fraction(agreed_weekly_hours) * 60 / 5 * working_days
+    return round_percent(Fraction(worked_minutes) / expected_minutes * 100)
 
 
 @dataclass(frozen=True, slots=True)
-class StagePeriod:
-    """The part of a week one stage covers, and how many plan working days it holds there."""
+class StagePart:
+    """The part of a period one stage covers, and how many working days it holds there."""
 
     sick_leave_percent: int
     starts_on: date
@@ -122,72 +161,142 @@ class StagePeriod:
 
 
 @dataclass(frozen=True, slots=True)
-class WeekGrade:
-    """One ISO week compared with the plan."""
+class PeriodGrade:
+    """The figures of one period (an ISO week or a plan stage), rules in the module docstring."""
 
-    week: str
-    week_start: date
-    week_end: date
+    first: date
+    last: date
     partial: bool
-    working_days: int
-    reported_days: int
-    missing_days: list[date] = field(default_factory=list)
+    weekdays_in_period: int = 0
+    weekdays_recorded: int = 0
+    days_off: int = 0
+    worked_minutes: int = 0
     planned_hours: Decimal = Decimal(0)
-    worked_hours: Decimal = Decimal(0)
-    stages: list[StagePeriod] = field(default_factory=list)
-    planned_work_grade: Decimal | None = None
-    actual_work_grade: Decimal | None = None
+    missing_days: list[date] = field(default_factory=list)
+    stages: list[StagePart] = field(default_factory=list)
+    planned_grade: int | None = None
+    actual_grade: int | None = None
+
+    @property
+    def working_days(self) -> int:
+        return self.weekdays_in_period - self.days_off
+
+    @property
+    def complete(self) -> bool:
+        return self.weekdays_recorded == self.weekdays_in_period
+
+    @property
+    def above_plan(self) -> bool:
+        if self.actual_grade is None or self.planned_grade is None:
+            return False
+        return self.actual_grade > self.planned_grade
+
+    @property
+    def sick_leave_percent(self) -> int | None:
+        """The one percent in force on the counted days; None when none or several."""
+        percents = {part.sick_leave_percent for part in self.stages}
+        return percents.pop() if len(percents) == 1 else None
+
+
+def _counted(day: date, days: Mapping[date, Day], today: date) -> bool:
+    return day < today or (day == today and day in days)
+
+
+def period_grade(
+    plan: Plan | None, days: Mapping[date, Day], *, first: date, last: date, today: date
+) -> PeriodGrade:
+    """The figures of the period `first..last` (inclusive) as of `today`."""
+    partial = today <= last
+    if plan is None or not plan.stages:
+        return PeriodGrade(first, last, partial)
+    weekdays = recorded = off = worked = 0
+    planned = Decimal(0)
+    missing: list[date] = []
+    parts: list[StagePart] = []
+    weighted = 0
+    part_stage: Stage | None = None  # the stage of parts[-1], while it runs on to `day`
+    day = first
+    while day <= last and _counted(day, days, today):
+        stage, entry = plan.stage_on(day), days.get(day)
+        if stage is None or stage.sick_leave_percent == 0:
+            part_stage = None
+            day += timedelta(days=1)
+            continue
+        is_weekday = day.isoweekday() <= 5
+        is_off = entry is not None and entry.day_type in DAYS_OFF
+        working = is_weekday and not is_off
+        weekdays += is_weekday
+        # A weekday off the plan's work days needs no entry: the contract says 0 h there.
+        accounted = entry is not None or day.isoweekday() not in plan.work_days
+        recorded += is_weekday and accounted
+        off += is_weekday and is_off
+        if is_weekday and not accounted:
+            missing.append(day)
+        worked += entry.worked_minutes if entry is not None else 0
+        if not is_off:
+            planned += plan.planned_hours_on(day) or Decimal(0)
+        if working:
+            weighted += 100 - stage.sick_leave_percent
+        if stage is part_stage:
+            last_part = parts[-1]
+            parts[-1] = replace(
+                last_part, ends_on=day, working_days=last_part.working_days + working
+            )
+        else:
+            parts.append(StagePart(stage.sick_leave_percent, day, day, int(working)))
+            part_stage = stage
+        day += timedelta(days=1)
+    working_days = weekdays - off
+    planned_grade = round_percent(Fraction(weighted, working_days)) if working_days else None
+    return PeriodGrade(
+        first=first,
+        last=last,
+        partial=partial,
+        weekdays_in_period=weekdays,
+        weekdays_recorded=recorded,
+        days_off=off,
+        worked_minutes=worked,
+        planned_hours=planned,
+        missing_days=missing,
+        stages=parts,
+        planned_grade=planned_grade,
+        actual_grade=grade(worked, plan.agreed_weekly_hours, working_days),
+    )
 
 
 def week_grade(
-    plan: Plan | None, worked_by_day: Mapping[date, Decimal], *, week_start: date, today: date
-) -> WeekGrade:
-    """Compare one ISO week (starting Monday `week_start`) of diary hours with the plan."""
-    days = [week_start + timedelta(days=offset) for offset in range(7)]
-    counted = [day for day in days if day <= today]
-    label, week_end = iso_week_label(week_start), days[-1]
-    partial = today < week_end
-    if plan is None or not plan.stages:
-        return WeekGrade(label, week_start, week_end, partial, 0, 0)
-    in_plan = [day for day in counted if plan.stage_on(day) is not None]
-    working = [day for day in in_plan if day.isoweekday() in plan.work_days]
-    reported = [day for day in working if day in worked_by_day]
-    missing = [day for day in working if day not in worked_by_day]
-    worked = sum((worked_by_day[day] for day in in_plan if day in worked_by_day), Decimal(0))
-    planned = sum((plan.planned_hours_on(day) or Decimal(0) for day in working), Decimal(0))
-    periods: list[StagePeriod] = []
-    for day in in_plan:
-        stage = plan.stage_on(day)
-        assert stage is not None
-        is_working = 1 if day in working else 0
-        if (
-            periods
-            and periods[-1].sick_leave_percent == stage.sick_leave_percent
-            and (plan.stage_on(day - timedelta(days=1)) is stage)
-        ):
-            last = periods[-1]
-            periods[-1] = StagePeriod(
-                last.sick_leave_percent, last.starts_on, day, last.working_days + is_working
-            )
-        else:
-            periods.append(StagePeriod(stage.sick_leave_percent, day, day, is_working))
-    planned_grade = None
-    if working:
-        weighted = sum(
-            (HUNDRED - p.sick_leave_percent) * p.working_days for p in periods if p.working_days
-        )
-        planned_grade = (Decimal(weighted) / len(working)).quantize(_ONE_DECIMAL, ROUND_HALF_UP)
-    return WeekGrade(
-        week=label,
-        week_start=week_start,
-        week_end=week_end,
-        partial=partial,
-        working_days=len(working),
-        reported_days=len(reported),
-        missing_days=missing,
-        planned_hours=planned.quantize(_TWO_DECIMALS, ROUND_HALF_UP),
-        worked_hours=worked.quantize(_TWO_DECIMALS, ROUND_HALF_UP),
-        stages=periods,
-        planned_work_grade=planned_grade,
-        actual_work_grade=grade(worked, plan.agreed_weekly_hours, len(reported)),
+    plan: Plan | None, days: Mapping[date, Day], *, week_start: date, today: date
+) -> PeriodGrade:
+    """One ISO week (Monday `week_start` to Sunday) as of `today`."""
+    return period_grade(
+        plan, days, first=week_start, last=week_start + timedelta(days=6), today=today
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StageGrade:
+    """One sick-leave period of the plan (a stage above 0 %) and its figures so far."""
+
+    starts_on: date
+    ends_on: date | None
+    sick_leave_percent: int
+    figures: PeriodGrade
+
+
+def stage_grades(plan: Plan | None, days: Mapping[date, Day], *, today: date) -> list[StageGrade]:
+    """Every sick-leave stage that has begun by `today`, oldest first (0 % stages are not
+    sick leave and are left out)."""
+    if plan is None:
+        return []
+    result = []
+    for index, stage in enumerate(plan.stages):
+        if stage.sick_leave_percent == 0 or stage.starts_on > today:
+            continue
+        ends_on = plan.ends_on(index)
+        figures = period_grade(
+            plan, days, first=stage.starts_on, last=ends_on or today, today=today
+        )
+        if ends_on is None:  # open-ended: it goes on after today
+            figures = replace(figures, partial=True)
+        result.append(StageGrade(stage.starts_on, ends_on, stage.sick_leave_percent, figures))
+    return result

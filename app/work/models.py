@@ -45,7 +45,8 @@ class RtwPlanVersion(SQLModel, table=True):
 
 
 class WorkDiaryEntry(SQLModel, table=True):
-    """One day's hours, keyed by the patient's local date; hours are stored as whole minutes."""
+    """One day's hours (or a day off), keyed by the patient's local date; hours are stored as
+    whole minutes."""
 
     __tablename__ = "work_diary_entries"
     __table_args__ = (
@@ -55,11 +56,17 @@ class WorkDiaryEntry(SQLModel, table=True):
             "planned_minutes IS NULL OR planned_minutes BETWEEN 0 AND 1440", name="planned_minutes"
         ),
         CheckConstraint("strain IS NULL OR strain BETWEEN 0 AND 10", name="strain"),
+        CheckConstraint("day_type IN ('work', 'vacation', 'leave')", name="day_type"),
+        CheckConstraint("day_type = 'work' OR worked_minutes = 0", name="no_hours_on_day_off"),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     patient_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
     local_date: date
+    # work (the default), vacation or leave: vacation and leave weekdays are not working days.
+    day_type: str = Field(
+        default="work", max_length=16, sa_column_kwargs={"server_default": "work"}
+    )
     worked_minutes: int
     planned_minutes: int | None = Field(default=None)
     planned_from_plan: bool = Field(default=False)

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.boosters.followups import schedule_follow_ups
-from app.care.access import PatientScope
+from app.accounts.locks import lock_patient
+from app.accounts.models import user_table
+from app.boosters.followups import plan_return_changed
+from app.care.access import PatientScope, patient_not_found
 from app.core.errors import Conflict, Unprocessable
-from app.core.time import utcnow
+from app.core.time import local_today, utcnow
 from app.work import grades
 from app.work.models import rtw_plan_table, rtw_plan_version_table
+from app.work.reviews import default_review_on, next_review_on, review_due, stage_in_force
 from app.work.schemas import (
     DEFAULT_AGREED_HOURS,
     DEFAULT_WORK_DAYS,
@@ -27,7 +30,7 @@ from app.work.schemas import (
 )
 
 _plan = rtw_plan_table.c
-REVIEW_AFTER = timedelta(days=14)
+_u = user_table.c
 MIN_GRADED_PERCENT = 20
 
 
@@ -50,13 +53,31 @@ def check_stages(stages: Sequence[grades.Stage]) -> None:
                 f"Stage {index + 1} starts before stage {index}; list stages in date order.",
                 code="stages_not_in_order",
             )
+        if stage.review_on is not None and stage.review_on < stage.starts_on:
+            raise Unprocessable(
+                f"Stage {index + 1} is reviewed before it starts.", code="review_before_stage"
+            )
 
 
 def _stages(data: PlanIn) -> tuple[grades.Stage, ...]:
-    return tuple(
-        grades.Stage(s.starts_on, s.sick_leave_percent, s.planned_weekly_hours, s.adjustments)
+    """The stages with every review date filled in (a plan-level `next_review_on` is the
+    review date of the stage in force on that day, unless that stage names its own)."""
+    stages = [
+        grades.Stage(
+            s.starts_on,
+            s.sick_leave_percent,
+            s.planned_weekly_hours,
+            s.adjustments,
+            s.review_on,
+            s.reviewed_on,
+        )
         for s in data.stages
-    )
+    ]
+    if data.next_review_on is not None:
+        index = stage_in_force(stages, data.next_review_on)
+        if index is not None and stages[index].review_on is None:
+            stages[index] = replace(stages[index], review_on=data.next_review_on)
+    return tuple(replace(stage, review_on=default_review_on(stage)) for stage in stages)
 
 
 def plan_of(body: dict[str, Any]) -> grades.Plan:
@@ -69,7 +90,7 @@ def plan_of(body: dict[str, Any]) -> grades.Plan:
     )
 
 
-def _public(patient_id: uuid.UUID, row: Any | None) -> PlanPublic:
+def _public(patient_id: uuid.UUID, row: Any | None, today: date) -> PlanPublic:
     if row is None:
         return PlanPublic(
             patient_id=patient_id,
@@ -78,36 +99,37 @@ def _public(patient_id: uuid.UUID, row: Any | None) -> PlanPublic:
             work_days=list(DEFAULT_WORK_DAYS),
             stages=[],
             next_review_on=None,
+            review_due=False,
             full_return_on=None,
             updated_at=None,
             updated_by=None,
             updated_by_role=None,
         )
-    data = PlanIn.model_validate(row.body)
+    plan = plan_of(row.body)
     stages = []
-    for index, stage in enumerate(data.stages):
-        following = data.stages[index + 1] if index + 1 < len(data.stages) else None
-        weekly = grades.Stage(
-            stage.starts_on, stage.sick_leave_percent, stage.planned_weekly_hours
-        ).weekly_hours(data.agreed_weekly_hours)
+    for index, stage in enumerate(plan.stages):
+        assert stage.review_on is not None  # plan_of fills every review date in
         stages.append(
             StagePublic(
                 starts_on=stage.starts_on,
-                ends_on=following.starts_on - timedelta(days=1) if following else None,
+                ends_on=plan.ends_on(index),
                 sick_leave_percent=stage.sick_leave_percent,
                 planned_work_grade=100 - stage.sick_leave_percent,
-                planned_weekly_hours=float(round(weekly, 2)),
+                planned_weekly_hours=float(round(stage.weekly_hours(plan.agreed_weekly_hours), 2)),
                 planned_weekly_hours_explicit=stage.planned_weekly_hours is not None,
                 adjustments=stage.adjustments,
+                review_on=stage.review_on,
+                reviewed_on=stage.reviewed_on,
             )
         )
     return PlanPublic(
         patient_id=patient_id,
         version=row.version,
-        agreed_weekly_hours=float(data.agreed_weekly_hours),
-        work_days=data.work_days,
+        agreed_weekly_hours=float(plan.agreed_weekly_hours),
+        work_days=[WEEKDAYS[day - 1] for day in sorted(plan.work_days)],
         stages=stages,
-        next_review_on=data.next_review_on,
+        next_review_on=next_review_on(plan, today=today),
+        review_due=review_due(plan, today=today),
         full_return_on=row.full_return_on,
         updated_at=row.updated_at,
         updated_by=row.updated_by,
@@ -136,15 +158,16 @@ _COLUMNS = (
 )
 
 
-async def get_plan(session: AsyncSession, *, patient_id: uuid.UUID) -> PlanPublic:
+async def get_plan(session: AsyncSession, *, patient_id: uuid.UUID, timezone: str) -> PlanPublic:
     """The patient's current plan, or the empty default plan (version 0) when none is saved."""
     row = (await session.execute(select(*_COLUMNS).where(_plan.patient_id == patient_id))).first()
-    return _public(patient_id, row)
+    return _public(patient_id, row, local_today(timezone))
 
 
 async def read_plan(session: AsyncSession, *, scope: PatientScope) -> PlanPublic:
-    """A linked patient's current plan, for their therapist."""
-    return await get_plan(session, patient_id=scope.patient_id)
+    """A linked patient's current plan, for their therapist (reviews in the patient's dates)."""
+    timezone = await session.scalar(select(_u.timezone).where(_u.id == scope.patient_id))
+    return await get_plan(session, patient_id=scope.patient_id, timezone=timezone or "UTC")
 
 
 async def load_plans(
@@ -183,13 +206,26 @@ async def save_plan(
     changed_by: uuid.UUID,
     changed_by_role: str,
 ) -> PlanPublic:
-    """The one way a plan is saved: validate, bump the version, keep the old one, commit."""
+    """The one way a plan is saved: validate, bump the version, keep the old one, commit.
+
+    The patient's row is locked first (app/accounts/locks.py), so concurrent saves, and a
+    save racing a therapist's `rtw-completion`, run one after the other: a save without
+    `version` always succeeds, and only a stale `version` answers `plan_version_conflict`.
+    """
     stages = _stages(data)
     check_stages(stages)
-    if data.next_review_on is None:
-        data = data.model_copy(update={"next_review_on": stages[-1].starts_on + REVIEW_AFTER})
+    if data.next_review_on is not None and data.next_review_on < stages[0].starts_on:
+        raise Unprocessable(
+            "next_review_on lies before the plan's first stage.", code="review_before_plan"
+        )
     body = data.model_dump(mode="json", exclude={"version"})
+    body["next_review_on"] = None  # resolved into the stages' review dates
+    for stage, stored_stage in zip(stages, body["stages"], strict=True):
+        stored_stage["review_on"] = stage.review_on.isoformat() if stage.review_on else None
     full_return = grades.full_return_date(stages)
+    timezone = await lock_patient(session, patient_id=patient_id)
+    if timezone is None:  # erased meanwhile
+        raise patient_not_found()
     stored = (
         await session.execute(
             select(_plan.version, _plan.full_return_on).where(_plan.patient_id == patient_id)
@@ -198,6 +234,7 @@ async def save_plan(
     current: int = stored.version if stored else 0
     previous_return = stored.full_return_on if stored else None
     if data.version is not None and data.version != current:
+        await session.rollback()
         raise _conflict(current)
     now, version = utcnow(), current + 1
     values = {
@@ -208,40 +245,28 @@ async def save_plan(
         "updated_by_role": changed_by_role,
         "updated_at": now,
     }
-    try:
-        if current == 0:
-            await session.execute(insert(rtw_plan_table).values(patient_id=patient_id, **values))
-        else:
-            result = await session.execute(
-                update(rtw_plan_table)
-                .where(_plan.patient_id == patient_id, _plan.version == current)
-                .values(**values)
-            )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                raise _conflict(current)
+    if current == 0:
+        await session.execute(insert(rtw_plan_table).values(patient_id=patient_id, **values))
+    else:
         await session.execute(
-            insert(rtw_plan_version_table).values(
-                id=uuid.uuid4(),
-                patient_id=patient_id,
-                version=version,
-                body=body,
-                full_return_on=full_return,
-                changed_by=changed_by,
-                changed_by_role=changed_by_role,
-                changed_at=now,
-            )
+            update(rtw_plan_table).where(_plan.patient_id == patient_id).values(**values)
         )
-        if full_return is not None or previous_return is not None:
-            # Full return to work starts the 3- and 6-month follow-ups (and moving or dropping
-            # the 0 % stage moves or cancels the unanswered ones); a plan that never had one
-            # leaves a therapist's manual `rtw_completed_on` alone.
-            await schedule_follow_ups(
-                session, patient_id=patient_id, full_return_on=full_return, source="rtw_plan"
-            )
-        await session.commit()
-    except (IntegrityError, Conflict) as exc:  # a concurrent save won the race
-        await session.rollback()
-        latest = await session.scalar(select(_plan.version).where(_plan.patient_id == patient_id))
-        await session.rollback()
-        raise _conflict(latest or current) from exc
-    return _public(patient_id, _Row(version, body, full_return, now, changed_by, changed_by_role))
+    await session.execute(
+        insert(rtw_plan_version_table).values(
+            id=uuid.uuid4(),
+            patient_id=patient_id,
+            version=version,
+            body=body,
+            full_return_on=full_return,
+            changed_by=changed_by,
+            changed_by_role=changed_by_role,
+            changed_at=now,
+        )
+    )
+    if full_return is not None or previous_return is not None:
+        # The plan's full-return date feeds the 3- and 6-month follow-ups (a therapist's
+        # recorded return, when there is one, wins; see app/boosters/followups.py).
+        await plan_return_changed(session, patient_id=patient_id, plan_return_on=full_return)
+    await session.commit()
+    row = _Row(version, body, full_return, now, changed_by, changed_by_role)
+    return _public(patient_id, row, local_today(timezone))

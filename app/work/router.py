@@ -14,19 +14,22 @@ from app.core.deps import Cursor, Limit, SessionDep
 from app.core.schemas import ListResponse, error_responses
 from app.work import service
 from app.work.schemas import DiaryIn, DiaryPublic, PlanIn, PlanPublic, WorkSummary
-from app.work.summary import DEFAULT_WEEKS, MAX_WEEKS
+from app.work.summary import DEFAULT_WEEKS, MAX_WEEKS, SummaryBy
 
 router = APIRouter(tags=["work"])
 
 DateFrom = Annotated[date | None, Query(alias="from", description="first local date")]
 DateTo = Annotated[date | None, Query(alias="to", description="last local date (default today)")]
-Weeks = Annotated[int, Query(ge=1, le=MAX_WEEKS, description="ISO weeks up to the current one")]
+Weeks = Annotated[
+    int, Query(ge=1, le=MAX_WEEKS, description="by=week: ISO weeks up to the current one")
+]
+By = Annotated[SummaryBy, Query(description="week (ISO weeks) or period (sick-leave periods)")]
 
 
 @router.get("/me/rtw-plan", response_model=PlanPublic, responses=error_responses(401, 403))
 async def read_my_plan(patient: CurrentPatient, session: SessionDep) -> PlanPublic:
     """My current return-to-work plan (version 0 and no stages when none is saved yet)."""
-    return await service.get_plan(session, patient_id=patient.id)
+    return await service.get_plan(session, patient_id=patient.id, timezone=patient.timezone)
 
 
 @router.put("/me/rtw-plan", response_model=PlanPublic, responses=error_responses(401, 403, 409))
@@ -137,13 +140,35 @@ async def list_patient_diary(
     return ListResponse(data=items, count=len(items), next_cursor=next_cursor)
 
 
-@router.get("/me/work-summary", response_model=WorkSummary, responses=error_responses(401, 403))
+_SUMMARY = """Planned and actual work grade, oldest first: per ISO week (`by=week`, the default,
+the last `weeks` weeks up to the current one) or per sick-leave period (`by=period`: every plan
+stage above 0 % that has begun).
+
+The actual grade is the welfare office's (NAV's) rule: round(hours_worked / (agreed_weekly_hours
+/ 5 x working_days) x 100), a whole percent, not capped. `working_days` are the Monday-Friday
+sick-leave dates of the period up to today (today only once it has an entry; not after work was
+fully resumed) minus vacation and leave days; public holidays are not subtracted; weekend hours
+count. A weekday without a diary entry counts as a working day with 0 h: `complete` is false
+and `missing_days` names it. `planned_grade` is the mean of (100 - sick-leave percent) over the
+same working days; `above_plan` is actual > planned.
+
+Per period, `hours_worked` and `actual_grade` are exactly the two numbers the sick-pay
+application asks for ("how many hours did you work in total in the period" and the work grade).
+"""
+
+
+@router.get(
+    "/me/work-summary",
+    response_model=WorkSummary,
+    responses=error_responses(401, 403),
+    description=_SUMMARY,
+)
 async def my_work_summary(
-    patient: CurrentPatient, session: SessionDep, weeks: Weeks = DEFAULT_WEEKS
+    patient: CurrentPatient, session: SessionDep, by: By = "week", weeks: Weeks = DEFAULT_WEEKS
 ) -> WorkSummary:
-    """Planned and actual work grade per ISO week, oldest first; the current week is partial."""
+    """My work grade per ISO week or per sick-leave period."""
     return await service.work_summary(
-        session, patient_id=patient.id, timezone=patient.timezone, weeks=weeks
+        session, patient_id=patient.id, timezone=patient.timezone, by=by, weeks=weeks
     )
 
 
@@ -151,9 +176,10 @@ async def my_work_summary(
     "/patients/{patient_id}/work-summary",
     response_model=WorkSummary,
     responses=error_responses(401, 403, 404),
+    description=_SUMMARY,
 )
 async def patient_work_summary(
-    patient: LinkedPatient, session: SessionDep, weeks: Weeks = DEFAULT_WEEKS
+    patient: LinkedPatient, session: SessionDep, by: By = "week", weeks: Weeks = DEFAULT_WEEKS
 ) -> WorkSummary:
-    """A linked patient's planned and actual work grade per ISO week."""
-    return await service.work_summary_for_therapist(session, scope=patient, weeks=weeks)
+    """A linked patient's work grade per ISO week or per sick-leave period."""
+    return await service.work_summary_for_therapist(session, scope=patient, by=by, weeks=weeks)

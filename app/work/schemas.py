@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field
 
 from app.core.schemas import RequestModel
+from app.work.grades import DayType
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -41,6 +42,12 @@ class StageIn(RequestModel):
     adjustments: LongText | None = Field(
         default=None, description="what was agreed with the workplace for this stage"
     )
+    review_on: PlanDate | None = Field(
+        default=None, description="when this stage is reviewed; default: its start + 14 days"
+    )
+    reviewed_on: PlanDate | None = Field(
+        default=None, description="when the review took place (it is then no longer due)"
+    )
 
 
 class PlanIn(RequestModel):
@@ -54,7 +61,8 @@ class PlanIn(RequestModel):
     ] = Field(default_factory=lambda: list(DEFAULT_WORK_DAYS))
     stages: list[StageIn] = Field(min_length=1, max_length=60)
     next_review_on: PlanDate | None = Field(
-        default=None, description="default: two weeks after the newest stage starts"
+        default=None,
+        description="shorthand for the `review_on` of the stage in force on that date",
     )
     version: int | None = Field(
         default=None,
@@ -71,6 +79,8 @@ class StagePublic(BaseModel):
     planned_weekly_hours: float
     planned_weekly_hours_explicit: bool
     adjustments: str | None
+    review_on: date
+    reviewed_on: date | None
 
 
 class PlanPublic(BaseModel):
@@ -81,7 +91,11 @@ class PlanPublic(BaseModel):
     agreed_weekly_hours: float
     work_days: list[Weekday]
     stages: list[StagePublic]
-    next_review_on: date | None
+    next_review_on: date | None = Field(
+        description="the earliest review not yet held of a stage that has not ended "
+        "(in the past while it is overdue)"
+    )
+    review_due: bool = Field(description="next_review_on is today or earlier")
     full_return_on: date | None = Field(
         description="start of the 0 % stage that ends the sick leave (may lie in the future)"
     )
@@ -91,9 +105,18 @@ class PlanPublic(BaseModel):
 
 
 class DiaryIn(RequestModel):
+    day_type: DayType = Field(
+        default="work",
+        description="vacation and leave days are not working days in the work grade "
+        "(worked_hours must then be 0)",
+    )
     worked_hours: Decimal = Field(ge=0, le=24, multiple_of=0.25)
     planned_hours: Decimal | None = Field(
-        default=None, ge=0, le=24, decimal_places=2, description="default: from the plan"
+        default=None,
+        ge=0,
+        le=24,
+        decimal_places=2,
+        description="default: from the plan (0 on vacation and leave days)",
     )
     tasks: LongText | None = None
     strain: int | None = Field(default=None, ge=0, le=10)
@@ -102,6 +125,7 @@ class DiaryIn(RequestModel):
 
 class DiaryPublic(BaseModel):
     local_date: date
+    day_type: DayType
     worked_hours: float
     planned_hours: float | None
     planned_from_plan: bool
@@ -112,29 +136,59 @@ class DiaryPublic(BaseModel):
     updated_at: datetime
 
 
-class StagePeriodPublic(BaseModel):
+class StagePartPublic(BaseModel):
     sick_leave_percent: int
     starts_on: date
     ends_on: date
     working_days: int
 
 
-class WeekPublic(BaseModel):
+class GradeFigures(BaseModel):
+    """The welfare office's work-grade figures of one period (see the endpoint description)."""
+
+    partial: bool = Field(description="the period is not over: only days up to today count")
+    sick_leave_percent: int | None = Field(
+        description="the sick-leave percent in force; null when the period mixes stages "
+        "(see `sick_leave`) or has no sick-leave day"
+    )
+    hours_worked: float = Field(description="every counted day's hours, weekends included")
+    weekdays_in_period: int = Field(description="Monday-Friday sick-leave dates counted")
+    weekdays_recorded: int = Field(
+        description="of those, how many are accounted for: with a diary entry, or off the "
+        "plan's work days (0 h by agreement)"
+    )
+    days_off: int = Field(description="of those, vacation and leave days")
+    working_days: int = Field(description="weekdays_in_period - days_off: the divisor")
+    complete: bool = Field(description="every weekday of the period has a diary entry")
+    missing_days: list[date] = Field(description="weekdays without an entry (counted as 0 h)")
+    planned_hours: float
+    actual_grade: int | None = Field(
+        description="round(hours_worked / (agreed_weekly_hours / 5 x working_days) x 100), "
+        "whole percent, not capped; null without working days"
+    )
+    planned_grade: int | None = Field(
+        description="mean of (100 - sick-leave percent) over the working days"
+    )
+    above_plan: bool = Field(description="actual_grade > planned_grade")
+    sick_leave: list[StagePartPublic]
+
+
+class WeekPublic(GradeFigures):
     week: str = Field(description="ISO week, e.g. 2026-W47")
     week_start: date
     week_end: date
-    partial: bool = Field(description="the current week: only days up to today are counted")
-    working_days: int = Field(description="plan work days in the week (inside the plan, to today)")
-    reported_days: int
-    missing_days: list[date]
-    planned_hours: float
-    worked_hours: float
-    sick_leave: list[StagePeriodPublic]
-    planned_work_grade: float | None
-    actual_work_grade: float | None
+
+
+class PeriodPublic(GradeFigures):
+    """One sick-leave period: a plan stage above 0 % that has begun."""
+
+    starts_on: date
+    ends_on: date | None = Field(description="the stage's last day; null while open-ended")
 
 
 class WorkSummary(BaseModel):
     patient_id: uuid.UUID
     agreed_weekly_hours: float | None
-    weeks: list[WeekPublic]
+    by: Literal["week", "period"]
+    weeks: list[WeekPublic] = Field(description="by=week: ISO weeks, oldest first")
+    periods: list[PeriodPublic] = Field(description="by=period: sick-leave periods, oldest first")

@@ -1,0 +1,26 @@
+"""The one lock order for a patient's rows: the patient's `users` row first.
+
+Writes that touch several of a patient's tables (plan, follow-ups, booster requests,
+assignments) take this row lock before anything else, so two of them for the same patient
+run one after the other on PostgreSQL instead of deadlocking or tripping a unique index.
+SQLite needs no lock: its transactions begin IMMEDIATE, which already serialises writers.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts.models import user_table
+
+_u = user_table.c
+
+
+async def lock_patient(session: AsyncSession, *, patient_id: uuid.UUID) -> str | None:
+    """Lock the patient's row until the transaction ends; their time zone (None: no such user)."""
+    found: str | None = await session.scalar(
+        select(_u.timezone).where(_u.id == patient_id).with_for_update()
+    )
+    return found
