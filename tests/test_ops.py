@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
@@ -48,12 +51,19 @@ def test_metrics_count_requests_by_route_template(client: TestClient) -> None:
     assert "6f0d3c56" not in text
 
 
-def test_request_id_is_echoed_when_sane_and_generated_otherwise(client: TestClient) -> None:
-    sane = client.get("/healthz", headers={"X-Request-ID": "phone-1234-abcd"})
-    assert sane.headers["x-request-id"] == "phone-1234-abcd"
-    insane = client.get("/healthz", headers={"X-Request-ID": "<script>alert(1)</script>"})
-    assert insane.headers["x-request-id"] != "<script>alert(1)</script>"
-    assert len(insane.headers["x-request-id"]) == 32
+def test_request_id_is_always_ours_and_the_clients_is_logged_beside_it(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 11 item 12: a client cannot choose the id our logs and access log go by."""
+    with caplog.at_level(logging.INFO, logger="mestring.http"):
+        sane = client.get("/healthz", headers={"X-Request-ID": "phone-1234-abcd"})
+        insane = client.get("/healthz", headers={"X-Request-ID": "<script>alert(1)</script>"})
+    ours = sane.headers["x-request-id"]
+    assert ours != "phone-1234-abcd"
+    assert re.fullmatch("[0-9a-f]{32}", ours)
+    assert re.fullmatch("[0-9a-f]{32}", insane.headers["x-request-id"])
+    lines = [r for r in caplog.records if r.getMessage() == "request"]
+    assert [getattr(r, "client_request_id", None) for r in lines] == ["phone-1234-abcd", None]
 
 
 def test_personal_responses_are_not_cached(client: TestClient) -> None:
@@ -81,7 +91,7 @@ def test_unhandled_error_is_a_plain_500_with_request_id(settings: Settings) -> N
     assert response.json() == {
         "detail": "Internal server error.",
         "code": "internal_error",
-        "request_id": "trace-me-please",
+        "request_id": response.headers["x-request-id"],
     }
     assert "passwd" not in response.text
 
