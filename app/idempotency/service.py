@@ -23,11 +23,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import and_, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import rowcount
+from app.core.db import dialect_insert, rowcount
 from app.core.errors import Conflict, Unprocessable
 from app.core.security import fernet_for, keyed_digest
 from app.core.time import utcnow
@@ -102,31 +101,28 @@ def answer_box(secret_key: str) -> Fernet:
 async def claim(
     session: AsyncSession, *, owner: str, key: str, request_fingerprint: str, box: Fernet
 ) -> uuid.UUID | StoredAnswer:
-    """Reserve the key for this request (uncommitted), or return the stored answer."""
+    """Reserve the key for this request (uncommitted), or return the stored answer.
+
+    The usual case, a new key, is one statement. When the same key is in flight elsewhere the
+    insert waits for that request to end (the unique index holds it) and then finds its row.
+    """
     now = utcnow()
-    await session.execute(
-        delete(idempotency_key_table).where(
-            and_(_ik.owner == owner, _ik.key == key, _ik.created_at < now - KEY_LIFETIME)
-        )
-    )
-    found = await _stored(session, owner, key, request_fingerprint, box, now)
-    if found is not None:
-        return found
-    row_id = uuid.uuid4()
-    try:
-        async with session.begin_nested():
-            await session.execute(
-                insert(idempotency_key_table).values(
-                    id=row_id, owner=owner, key=key, fingerprint=request_fingerprint, created_at=now
-                )
+    for _ in range(2):  # a second round only after deleting an expired row
+        row_id = uuid.uuid4()
+        inserted = await session.scalar(
+            dialect_insert(session, idempotency_key_table)
+            .values(
+                id=row_id, owner=owner, key=key, fingerprint=request_fingerprint, created_at=now
             )
-    except IntegrityError:
-        # The same key was in flight and has finished meanwhile: answer as it was answered.
+            .on_conflict_do_nothing(index_elements=[_ik.owner, _ik.key])
+            .returning(_ik.id)
+        )
+        if inserted is not None:
+            return row_id
         found = await _stored(session, owner, key, request_fingerprint, box, now)
-        if found is None:
-            raise _in_progress() from None
-        return found
-    return row_id
+        if found is not None:
+            return found
+    raise _in_progress()  # the row vanished and came back between our statements
 
 
 async def _stored(
@@ -137,7 +133,8 @@ async def _stored(
     box: Fernet,
     now: datetime,
 ) -> uuid.UUID | StoredAnswer | None:
-    """The stored answer, a taken-over abandoned claim, or None when the key is free."""
+    """The stored answer, a taken-over abandoned claim, or None when the key is free again
+    (its row expired, and is deleted here, or went between our statements)."""
     row = (
         await session.execute(
             select(
@@ -152,6 +149,9 @@ async def _stored(
         )
     ).first()
     if row is None:
+        return None
+    if row.created_at < now - KEY_LIFETIME:  # forgotten: the same key is a new request
+        await session.execute(delete(idempotency_key_table).where(_ik.id == row.id))
         return None
     if row.fingerprint not in (request_fingerprint, LEGACY_FINGERPRINT):
         raise Unprocessable(
