@@ -126,7 +126,6 @@ def database_unavailable(exc: BaseException) -> bool:
         cause = getattr(orig, "__cause__", None)
         if isinstance(cause, OSError | ConnectionError) or type(cause).__name__ in {
             "ConnectionDoesNotExistError",
-            "InterfaceError",
             "CannotConnectNowError",
             "TooManyConnectionsError",
         }:
@@ -167,11 +166,6 @@ class AppSession(AsyncSession):
     """
 
     _held: AsyncSessionTransaction | None = None
-
-    @property
-    def holding(self) -> bool:
-        """True between `hold_commits()` and `finish_hold()`."""
-        return self._held is not None
 
     async def hold_commits(self) -> None:
         """From now on commit() and rollback() act on a SAVEPOINT inside one transaction."""
