@@ -214,6 +214,22 @@ def load_questionnaire(
     )
 
 
+@cli.command()
+def purge(
+    batch: Annotated[
+        int, typer.Option(min=1, max=100_000, help="Rows per statement (and per commit).")
+    ] = 1000,
+) -> None:
+    """Delete what has expired: idempotency keys, ended sessions, spent refresh tokens, throttle
+    counters. Safe to run from cron every few minutes, on several hosts at once."""
+    from app.core.time import utcnow
+    from app.privacy.retention import purge_expired
+
+    settings = get_settings()
+    done = _run(lambda _s, db: purge_expired(db, settings=settings, now=utcnow(), batch=batch))
+    typer.echo("purged " + ", ".join(f"{name} {count}" for name, count in done.items()))
+
+
 @cli.command("export-openapi")
 def export_openapi(
     output: Annotated[Path, typer.Option()] = REPO_ROOT / "openapi" / "openapi.json",

@@ -49,8 +49,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = metrics
     app.state.throttle = throttle
     install_error_handlers(app)
-    app.add_middleware(IdempotencyMiddleware)  # innermost: stores the exact answer
-    app.add_middleware(AccessAuditMiddleware)  # sees the answer before it leaves
+    # Innermost first. The audit step writes its access-log rows, then the idempotency step
+    # stores the answer and commits: data, access log and stored answer in one transaction.
+    app.add_middleware(AccessAuditMiddleware)
+    app.add_middleware(IdempotencyMiddleware)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -59,7 +61,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
             expose_headers=["X-Request-ID", "Retry-After"],
         )
-    app.add_middleware(RequestContextMiddleware, metrics=metrics)  # outermost
+    app.add_middleware(
+        RequestContextMiddleware,
+        metrics=metrics,
+        trusted_proxies=settings.trusted_proxies(),
+        hsts_seconds=settings.hsts_max_age(),
+        db_retry_after=settings.db_retry_after_seconds,
+    )  # outermost
     app.include_router(ops_router)
     app.include_router(api_router)
     return app

@@ -13,6 +13,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import Role
+from app.auth.models import auth_session_table
 from app.boosters.models import (
     booster_event_table,
     booster_request_table,
@@ -20,6 +21,7 @@ from app.boosters.models import (
     follow_up_table,
     rtw_completion_table,
 )
+from app.care.models import care_link_table, invitation_table
 from app.checkins.models import checkin_table
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
 from app.privacy.models import access_log_table, consent_table
@@ -55,7 +57,7 @@ def register(api: Api, therapist: Actor, name: str) -> Actor:
             "/v1/invitations", json={"email": email}, headers=therapist.headers | _key()
         )
     )
-    created = _ok(
+    _ok(
         api.client.post(
             "/v1/auth/register",
             json={
@@ -66,11 +68,15 @@ def register(api: Api, therapist: Actor, name: str) -> Actor:
                 "timezone": "Europe/Oslo",
             },
             headers=_key(),
-        )
+        ),
+        202,
     )
     tokens = api.login(email, PASSWORD)
+    me = _ok(
+        api.client.get("/v1/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    )
     return Actor(
-        uuid.UUID(created["id"]),
+        uuid.UUID(me["id"]),
         email,
         PASSWORD,
         Role.patient,
@@ -175,6 +181,15 @@ KIND_QUERIES: dict[str, Callable[[uuid.UUID], Any]] = {
     "rtw_plan": lambda p: _patient_rows(rtw_plan_table, p),
     "rtw_plan_versions": lambda p: _patient_rows(rtw_plan_version_table, p),
     "work_diary": lambda p: _patient_rows(work_diary_table, p),
+    "care_links": lambda p: _patient_rows(care_link_table, p),
+    "sessions": lambda p: (
+        select(func.count())
+        .select_from(auth_session_table)
+        .where(auth_session_table.c.user_id == p)
+    ),
+    "invitations": lambda p: (
+        select(func.count()).select_from(invitation_table).where(invitation_table.c.used_by == p)
+    ),
     "access_log": lambda p: _patient_rows(access_log_table, p),
 }
 

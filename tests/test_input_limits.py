@@ -130,6 +130,40 @@ def test_nul_characters_are_refused_everywhere(api: Api) -> None:
     assert api.client.get("/v1/me/consents", headers=patient.headers).json()["history"] == []
 
 
+def test_the_text_percent_zero_zero_is_not_a_nul(api: Api) -> None:
+    """Issue 11 item 15: "100%00 sure" is a valid note; only the NUL character itself is refused
+    (raw, JSON-escaped, or percent-encoded where percent-encoding means something)."""
+    patient = api.patient()
+
+    def note(json_text: bytes) -> int:
+        response = api.client.put(
+            "/v1/me/consents",
+            content=b'{"employer_contact": true, "employer_contact_note": "' + json_text + b'"}',
+            headers=patient.headers | {"Content-Type": "application/json"},
+        )
+        return response.status_code
+
+    backslash = b"\\\\"  # JSON for one backslash: two backslash bytes
+    nul_escape = b"\\u0000"  # JSON for the NUL character: backslash, u, 0000
+    assert note(b"100%00 sure") == 200
+    assert note(b"a " + backslash + b"u0000 b") == 200  # a backslash, then the text u0000
+    assert note(b"a " + backslash + nul_escape + b" b") == 422  # a backslash, then a NUL
+    assert note(b"a " + nul_escape + b" b") == 422
+    assert note(b"a \x00 b") == 422  # the raw byte
+    notes = {
+        h["employer_contact_note"]
+        for h in api.client.get("/v1/me/consents", headers=patient.headers).json()["history"]
+    }
+    assert notes == {"100%00 sure", "a \\u0000 b"}
+    # In a form body %00 is the NUL itself, so the login form still refuses it.
+    form = api.client.post(
+        "/v1/auth/token",
+        content=b"username=100%00&password=whatever",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert form.status_code == 422
+
+
 def test_forged_cursors_are_422_on_every_keyset_list(api: Api) -> None:
     """A cursor with a time lacking its offset failed in the UTC column type (a 500)."""
     from app.core.pagination import encode_cursor

@@ -50,7 +50,7 @@ def test_no_secret_reaches_a_log_line(api: Api, captured: io.StringIO) -> None:
             "timezone": "Europe/Oslo",
         },
     )
-    assert registered.status_code == 201
+    assert registered.status_code == 202
     tokens = api.login(email, password)
     headers = {"Authorization": f"Bearer {tokens['access_token']}"}
     api.client.get("/v1/me", headers=headers)

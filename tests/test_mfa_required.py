@@ -90,12 +90,19 @@ def test_sessions_opened_before_the_switch_are_held_back_too(api: Api, strict: A
     assert _held_back(strict, therapist.headers)
 
 
-def test_other_password_only_sessions_stay_held_back_after_enrolment(strict: Api) -> None:
+def test_enrolment_ends_the_other_password_only_sessions(strict: Api) -> None:
+    """Issue 11 item 8: a session opened with the password alone (perhaps by whoever stole it)
+    must not outlive the enrolment; the enrolling session and ones that passed a code stay."""
     therapist = strict.therapist()
     other = strict.login(therapist.email, therapist.password)
     enrol(strict, therapist)
     assert not _held_back(strict, therapist.headers)
-    assert _held_back(strict, bearer(other["access_token"]))
+    ended = strict.client.get("/v1/me", headers=bearer(other["access_token"]))
+    assert ended.status_code == 401
+    refreshed = strict.client.post(
+        "/v1/auth/refresh", json={"refresh_token": other["refresh_token"]}
+    )
+    assert refreshed.status_code == 401
 
 
 def test_disabling_the_factor_holds_the_sessions_back_again(strict: Api) -> None:

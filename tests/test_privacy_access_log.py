@@ -37,10 +37,12 @@ def test_therapist_profile_read_is_logged_once(api: Api) -> None:
     assert entry["kind"] == "profile"
     assert entry["records"] == 1
 
-    def request_ids(session: Any) -> Any:
-        return session.scalars(text("SELECT request_id FROM access_log"))
+    async def request_ids(session: Any) -> Any:
+        rows = await session.execute(text("SELECT request_id, client_request_id FROM access_log"))
+        return [tuple(row) for row in rows]
 
-    assert list(api.db(request_ids)) == ["read-0001"]
+    # Our own id, the one the answer carried; the client's only beside it (issue 11 item 12).
+    assert api.db(request_ids) == [(response.headers["x-request-id"], "read-0001")]
 
 
 def test_own_reads_and_refused_reads_are_not_logged(api: Api) -> None:
@@ -198,3 +200,35 @@ def test_reads_outside_patient_paths_are_logged_per_patient_named(api: Api) -> N
     assert _log(api, first)["count"] == before + 1
     assert (latest["kind"], latest["records"]) == ("assignments", 1)
     assert _log(api, second)["count"] == 1
+
+
+def test_a_readers_later_rename_does_not_rewrite_the_log(api: Api) -> None:
+    """Issue 11 item 12: the log keeps the name the reader had when they read."""
+    therapist = api.therapist(name="Dr Berg")
+    patient = api.patient(therapist)
+    api.client.get(f"/v1/patients/{patient.id}", headers=therapist.headers)
+    renamed = api.client.patch("/v1/me", json={"display_name": "Dr Dal"}, headers=therapist.headers)
+    assert renamed.status_code == 200
+    api.client.get(f"/v1/patients/{patient.id}", headers=therapist.headers)
+    names = [entry["reader_name"] for entry in _log(api, patient)["data"]]
+    assert names == ["Dr Dal", "Dr Berg"]  # newest first
+
+
+def test_a_worklist_filter_that_matches_nobody_is_still_logged(api: Api) -> None:
+    """Issue 11 item 13: `?flag=` looks at every linked patient's data; an empty answer says
+    something about each of them, so each gets a row (0 records)."""
+    therapist = api.therapist()
+    first, second = api.patient(therapist), api.patient(therapist)
+    stranger = api.patient(api.therapist())
+    listed = api.client.get(
+        "/v1/patients", params={"flag": "booster_open"}, headers=therapist.headers
+    )
+    assert listed.status_code == 200
+    assert listed.json()["count"] == 0
+    for patient in (first, second):
+        rows = _log(api, patient)["data"]
+        assert [(r["kind"], r["records"]) for r in rows] == [("worklist", 0)]
+    assert _log(api, stranger)["count"] == 0
+    # Without a filter only the patients on the page are logged, once each.
+    api.client.get("/v1/patients", headers=therapist.headers)
+    assert [r["records"] for r in _log(api, first)["data"]] == [1, 0]

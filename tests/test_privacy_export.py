@@ -26,6 +26,9 @@ EXPECTED = {
     "rtw_plan": 1,
     "rtw_plan_versions": 2,
     "work_diary": 2,
+    "care_links": 1,
+    "sessions": 1,  # the login after registering
+    "invitations": 1,  # made out to her address, used to register
 }
 # The therapist's reads above: the assignment, booster rule and RTW completion answers and the
 # profile (more if more therapist routes get logged; the count is checked against SQL below).
@@ -71,6 +74,9 @@ def test_export_holds_every_record_and_no_one_elses(api: Api) -> None:
         "rtw_plan": int(document["rtw_plan"]["current"] is not None),
         "rtw_plan_versions": len(document["rtw_plan"]["versions"]),
         "work_diary": len(document["work_diary"]),
+        "care_links": len(document["care_links"]),
+        "sessions": len(document["sessions"]),
+        "invitations": len(document["invitations"]),
         "access_log": len(document["access_log"]),
     }
     assert sections == counts
@@ -107,6 +113,7 @@ def test_export_holds_every_record_and_no_one_elses(api: Api) -> None:
 def test_a_new_patient_exports_an_empty_account(api: Api) -> None:
     patient = api.patient()
     document = _export(api, patient.headers)
+    assert document["counts"].pop("sessions") == 1  # the factory's login
     assert set(document["counts"].values()) == {0}
     assert document["rtw_plan"] == {"current": None, "versions": []}
     assert document["booster_rule"] is None

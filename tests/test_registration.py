@@ -10,6 +10,11 @@ import time_machine
 
 from tests.factories import Actor, Api
 
+ACCEPTED = {
+    "status": "accepted",
+    "detail": "If this email has no account yet, it has one now: log in with it.",
+}
+
 
 def _invite(api: Api, therapist: Actor, **body: Any) -> dict[str, Any]:
     response = api.client.post("/v1/invitations", json=body, headers=therapist.headers)
@@ -36,15 +41,16 @@ def test_register_links_patient_to_the_inviting_therapist(api: Api) -> None:
     invitation = _invite(api, therapist)
     assert invitation["status"] == "pending"
     response = _register(api, invitation["code"].lower().replace("-", " "))
-    assert response.status_code == 201, response.text
-    user = response.json()
+    assert response.status_code == 202, response.text
+    assert response.json() == ACCEPTED
+    tokens = api.login("New.Patient@home.example.com", "my long secret phrase")
+    me = api.client.get("/v1/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    user = me.json()
     assert user["role"] == "patient"
     assert user["email"] == "new.patient@home.example.com"
     profile = api.client.get(f"/v1/patients/{user['id']}", headers=therapist.headers)
     assert profile.status_code == 200
     assert profile.json()["display_name"] == "Nora"
-    tokens = api.login("New.Patient@home.example.com", "my long secret phrase")
-    assert tokens["access_token"]
     listed = api.client.get("/v1/invitations", headers=therapist.headers).json()
     assert [item["status"] for item in listed["data"]] == ["used"]
     assert "code" not in listed["data"][0]
@@ -52,7 +58,7 @@ def test_register_links_patient_to_the_inviting_therapist(api: Api) -> None:
 
 def test_used_code_cannot_be_used_twice(api: Api) -> None:
     invitation = _invite(api, api.therapist())
-    assert _register(api, invitation["code"]).status_code == 201
+    assert _register(api, invitation["code"]).status_code == 202
     again = _register(api, invitation["code"], email="someone.else@home.example.com")
     assert again.status_code == 400
     assert again.json()["code"] == "invalid_invitation"
@@ -86,13 +92,45 @@ def test_email_bound_code_needs_that_email(api: Api) -> None:
     assert wrong.status_code == 400
     assert wrong.json()["code"] == "invalid_invitation"
     right = _register(api, invitation["code"], email="kari@home.example.com")
-    assert right.status_code == 201
+    assert right.status_code == 202
 
 
-def test_duplicate_email_is_409_and_leaves_the_code_unused(api: Api) -> None:
+def test_a_taken_email_answers_exactly_like_a_free_one_and_keeps_the_code(api: Api) -> None:
+    """Issue 11 item 9: registration must not tell anyone which emails have an account."""
     therapist = api.therapist()
     existing = api.patient()
-    invitation = _invite(api, therapist)
+    free, taken = _invite(api, therapist), _invite(api, therapist)
+    created = _register(api, free["code"], email="fresh.person@home.example.com")
+    probed = _register(api, taken["code"], email=existing.email.upper())
+    assert probed.status_code == created.status_code == 202
+    assert probed.json() == created.json() == ACCEPTED
+    assert set(probed.headers) - {"x-request-id", "content-length"} == set(created.headers) - {
+        "x-request-id",
+        "content-length",
+    }
+    statuses = {
+        item["id"]: item["status"]
+        for item in api.client.get("/v1/invitations", headers=therapist.headers).json()["data"]
+    }
+    assert statuses == {free["id"]: "used", taken["id"]: "pending"}  # the code stays usable
+    # Nothing happened to the existing account: its password still works, the new one not.
+    api.login(existing.email, existing.password)
+    wrong = api.client.post(
+        "/v1/auth/token",
+        data={"username": existing.email, "password": "my long secret phrase"},
+    )
+    assert wrong.status_code == 401
+    # The weak-password check runs either way, so it cannot tell the two apart either.
+    weak = _register(api, taken["code"], email=existing.email, password="password123")
+    assert weak.status_code == 422
+    assert weak.json()["code"] == "weak_password"
+
+
+def test_a_code_made_out_to_a_taken_email_is_409(api: Api) -> None:
+    """The therapist typed that address: the code's holder learns nothing new from a 409."""
+    therapist = api.therapist()
+    existing = api.patient()
+    invitation = _invite(api, therapist, email=existing.email)
     response = _register(api, invitation["code"], email=existing.email.upper())
     assert response.status_code == 409
     assert response.json()["code"] == "email_taken"
@@ -119,7 +157,7 @@ def test_bad_fields_are_422_and_nothing_is_written(api: Api, field: str, value: 
     response = _register(api, invitation["code"], **{field: value})
     assert response.status_code == 422
     assert response.json()["code"] == "validation_error"
-    assert _register(api, invitation["code"]).status_code == 201
+    assert _register(api, invitation["code"]).status_code == 202
 
 
 def test_unknown_field_is_422(api: Api) -> None:
@@ -182,7 +220,7 @@ def test_common_passwords_are_refused(api: Api, password: str) -> None:
     response = _register(api, invitation["code"], password=password)
     assert response.status_code == 422
     assert response.json()["code"] == "weak_password"
-    assert _register(api, invitation["code"]).status_code == 201
+    assert _register(api, invitation["code"]).status_code == 202
 
 
 def test_password_change_refuses_common_passwords(api: Api) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+import time_machine
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
@@ -124,3 +126,128 @@ def test_counters_hold_no_email(api: Api) -> None:
     stored = api.db(keys)
     assert stored
     assert not any("private.person" in key for key in stored)
+
+
+# --- Issue 11: atomic counts, back-off instead of a wall, trusted proxies ---------------------
+
+BASE = "2026-11-23T08:00:00Z"
+
+
+def _wait(client: TestClient, email: str, password: str) -> tuple[int, int | None]:
+    response = client.post("/v1/auth/token", data={"username": email, "password": password})
+    retry_after = response.headers.get("retry-after")
+    return response.status_code, int(retry_after) if retry_after else None
+
+
+def test_twelve_concurrent_wrong_passwords_get_exactly_five_401s(api: Api) -> None:
+    """Item 6: the check and the count are one atomic step, so concurrency cannot slip extra
+    guesses under the limit (real threads; on PostgreSQL real concurrent transactions)."""
+    patient = api.patient()
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(
+            pool.map(lambda _: _login(api.client, patient.email, "wrong!!!!"), range(12))
+        )
+    assert sorted(statuses) == [401] * 5 + [429] * 7
+
+
+def test_twelve_concurrent_wrong_current_passwords_get_exactly_five_400s(api: Api) -> None:
+    """Item 5 and 6: the password change backs off per account like login, atomically."""
+    patient = api.patient()
+
+    def change(_: int) -> int:
+        response = api.client.post(
+            "/v1/me/password",
+            json={"current_password": "not my password", "new_password": "a brand new phrase"},
+            headers=patient.headers,
+        )
+        if response.status_code == 429:
+            assert response.json()["code"] == "password_throttled"
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(change, range(12)))
+    assert sorted(statuses) == [400] * 5 + [429] * 7
+
+
+def test_each_failure_doubles_the_wait_up_to_fifteen_minutes(api: Api) -> None:
+    """Item 7: never a fixed wall. Five free failures, then 30 s, 60 s, … 900 s at most."""
+    with time_machine.travel(BASE, tick=False) as clock:
+        patient = api.patient()
+        assert [_wait(api.client, patient.email, "wrong!!!!")[0] for _ in range(5)] == [401] * 5
+        waits = []
+        for _ in range(8):
+            status, retry_after = _wait(api.client, patient.email, "wrong!!!!")
+            assert status == 429
+            assert retry_after is not None
+            waits.append(retry_after)
+            clock.shift(retry_after)
+            assert _wait(api.client, patient.email, "wrong!!!!")[0] == 401
+        assert waits == [30, 60, 120, 240, 480, 900, 900, 900]
+
+
+def test_someone_elses_guesses_delay_the_owner_by_seconds_and_a_success_resets(api: Api) -> None:
+    """Item 7: five wrong guesses by a stranger cost the owner one wait of 30 s, no lock-out."""
+    with time_machine.travel(BASE, tick=False) as clock:
+        patient = api.patient()
+        for _ in range(5):
+            assert _wait(api.client, patient.email, "a stranger's guess")[0] == 401
+        status, retry_after = _wait(api.client, patient.email, patient.password)
+        assert (status, retry_after) == (429, 30)
+        clock.shift(30)
+        assert _wait(api.client, patient.email, patient.password)[0] == 200
+        # The success reset the count: the next mistakes are free again.
+        assert [_wait(api.client, patient.email, "typo!!!!!")[0] for _ in range(4)] == [401] * 4
+        assert _wait(api.client, patient.email, patient.password)[0] == 200
+
+
+def test_per_address_only_failures_count(api: Api, settings: Settings) -> None:
+    """Item 7: a clinic behind one address logs in all day; only failures use up its limit."""
+    tight = settings.model_copy(update={"login_failures_per_address": 3})
+    patient = api.patient()
+    with TestClient(create_app(tight)) as client:
+        assert [_login(client, patient.email, patient.password) for _ in range(10)] == [200] * 10
+        for n in range(3):
+            assert _login(client, f"guess{n}@nowhere.example.com", "guess number x") == 401
+        assert _login(client, patient.email, patient.password) == 429
+
+
+def test_forwarded_for_is_believed_only_from_a_trusted_proxy(api: Api, settings: Settings) -> None:
+    """Item 7: behind a configured proxy each client has its own count; anyone else's
+    X-Forwarded-For is ignored, and what a client writes into the header itself never counts."""
+    proxied = settings.model_copy(
+        update={"login_failures_per_address": 2, "forwarded_allow_ips": ["10.0.0.0/8"]}
+    )
+
+    def fail(client: TestClient, forwarded: str) -> int:
+        response = client.post(
+            "/v1/auth/token",
+            data={"username": f"{uuid.uuid4().hex[:8]}@nowhere.example.com", "password": "x" * 12},
+            headers={"X-Forwarded-For": forwarded},
+        )
+        return response.status_code
+
+    with TestClient(create_app(proxied), client=("10.1.2.3", 40000)) as behind_proxy:
+        assert [fail(behind_proxy, "203.0.113.9") for _ in range(2)] == [401, 401]
+        assert fail(behind_proxy, "203.0.113.9") == 429
+        # A client pretending to be someone else: the proxy appends the real address.
+        assert fail(behind_proxy, "198.51.100.7, 203.0.113.9") == 429
+        assert fail(behind_proxy, "198.51.100.7") == 401  # another client
+    with TestClient(create_app(proxied), client=("192.0.2.50", 40000)) as direct:
+        # Not a trusted proxy: its header is ignored, all count against the peer.
+        assert [fail(direct, f"203.0.113.{n}") for n in range(3)] == [401, 401, 429]
+
+
+def test_redis_counts_atomically_and_backs_off_alike(api: Api, redis_settings: Settings) -> None:
+    """Item 6 on the Redis backend: the back-off is one Lua script, the windows `limits`'
+    atomic hit; twelve concurrent wrong passwords still get exactly five 401s."""
+    patient = api.patient()
+    with TestClient(create_app(redis_settings)) as client:
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            statuses = list(
+                pool.map(lambda _: _login(client, patient.email, "wrong!!!"), range(12))
+            )
+        assert sorted(statuses) == [401] * 5 + [429] * 7
+        status, retry_after = _wait(client, patient.email, patient.password)
+        assert status == 429
+        assert retry_after is not None
+        assert 1 <= retry_after <= 30

@@ -82,12 +82,16 @@ async def list_users(
 @router.patch(
     "/admin/users/{user_id}",
     response_model=AdminUserPublic,
-    responses=error_responses(401, 403, 404),
+    responses=error_responses(401, 403, 404, 409),
     tags=["admin"],
 )
 async def update_user(
-    user_id: uuid.UUID, body: AdminUserUpdate, _admin: CurrentAdmin, session: SessionDep
+    user_id: uuid.UUID, body: AdminUserUpdate, admin: CurrentAdmin, session: SessionDep
 ) -> AdminUserPublic:
-    """Disable or re-enable an account; a disabled account's tokens stop working at once."""
-    user = await service.set_disabled(session, user_id=user_id, disabled=body.disabled)
+    """Disable or re-enable an account. Disabling revokes every session for good (re-enabling
+    does not bring them back); 409 `cannot_disable_self` for one's own account, `last_admin`
+    for the last active admin."""
+    user = await service.set_disabled(
+        session, admin_id=admin.id, user_id=user_id, disabled=body.disabled
+    )
     return AdminUserPublic.model_validate(user, from_attributes=True)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.models import Role, User, user_table
 from app.accounts.passwords import ensure_not_guessable
 from app.accounts.schemas import UserCreate, UserUpdate
+from app.auth.sessions import revoke_user_sessions
 from app.core.errors import Conflict, NotFound
 from app.core.pagination import decode_cursor, encode_cursor
 from app.core.security import PasswordHasher
@@ -119,12 +120,34 @@ async def list_users(
     return page, encode_cursor(page[-1].email) if len(rows) > limit else None
 
 
-async def set_disabled(session: AsyncSession, *, user_id: uuid.UUID, disabled: bool) -> User:
-    """Disable (every token stops working at once) or re-enable an account."""
+async def set_disabled(
+    session: AsyncSession, *, admin_id: uuid.UUID, user_id: uuid.UUID, disabled: bool
+) -> User:
+    """Disable an account (its sessions are revoked for good: re-enabling does not revive them)
+    or re-enable it. An admin cannot disable themselves, nor the last active admin."""
     user = await get_user(session, user_id=user_id)
     if disabled and user.disabled_at is None:
+        if user_id == admin_id:
+            raise Conflict("You cannot disable your own account.", code="cannot_disable_self")
+        if user.role == Role.admin.value:
+            await _ensure_another_admin(session, user_id=user_id)
         user.disabled_at = utcnow()
+        await revoke_user_sessions(session, user_id=user_id, reason="account_disabled")
     elif not disabled:
         user.disabled_at = None
     await session.commit()
     return user
+
+
+async def _ensure_another_admin(session: AsyncSession, *, user_id: uuid.UUID) -> None:
+    """409 unless an active admin other than `user_id` remains. The active admins' rows are
+    locked first (PostgreSQL), so two admins disabling each other at once cannot both win;
+    SQLite serialises the two transactions anyway."""
+    active = await session.scalars(
+        select(_u.id)
+        .where(_u.role == Role.admin.value, _u.disabled_at.is_(None))
+        .order_by(_u.id)
+        .with_for_update()
+    )
+    if not any(admin != user_id for admin in active):
+        raise Conflict("The last active admin cannot be disabled.", code="last_admin")

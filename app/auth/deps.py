@@ -38,6 +38,8 @@ class Principal:
     session_id: uuid.UUID
     timezone: str
     locale: str
+    # As the database says now; the access log keeps it as it was at each read.
+    display_name: str = ""
     # True while MESTRING_REQUIRE_MFA holds this staff session back until a second factor.
     mfa_pending: bool = False
 
@@ -54,7 +56,13 @@ async def _signed_in(
     if claims is None:
         raise Unauthorized()
     query = (
-        select(_users.role, _users.timezone, _users.locale, _sessions.mfa_verified_at)
+        select(
+            _users.role,
+            _users.timezone,
+            _users.locale,
+            _users.display_name,
+            _sessions.mfa_verified_at,
+        )
         .join_from(user_table, auth_session_table, _sessions.user_id == _users.id)
         .where(
             _users.id == claims.user_id,
@@ -73,6 +81,7 @@ async def _signed_in(
         session_id=claims.session_id,
         timezone=row.timezone,
         locale=row.locale,
+        display_name=row.display_name,
         mfa_pending=settings.require_mfa and role in MFA_ROLES and row.mfa_verified_at is None,
     )
 

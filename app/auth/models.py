@@ -19,6 +19,10 @@ class AuthSession(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The client's User-Agent at login (bounded), so the patient can tell their devices apart.
+    device_label: str | None = Field(default=None, max_length=120)
+    # The last login or refresh (access tokens are not counted: they live 15 minutes at most).
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_reason: str | None = Field(default=None, max_length=32)
     # Set when the login passed a second factor (or enrolment was confirmed in this session).

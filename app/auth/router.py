@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from app.accounts.schemas import PasswordChange, UserPublic
+from app.accounts.schemas import PasswordChange
 from app.auth import service
 from app.auth.deps import CurrentUser, EnrollingUser, LoginFormDep
+from app.auth.password import change_password as change_password_service
 from app.auth.schemas import LogoutRequest, RefreshRequest, TokenPair
 from app.care import service as care
-from app.care.schemas import RegisterRequest
-from app.core.deps import ClientAddress, HasherDep, SessionDep, SettingsDep, TokensDep
+from app.care.schemas import RegisterRequest, RegistrationAccepted
+from app.core.deps import (
+    ClientAddress,
+    HasherDep,
+    SessionDep,
+    SettingsDep,
+    TokensDep,
+    UserAgent,
+)
 from app.core.schemas import error_responses
 from app.idempotency.deps import IdempotentPublic
-from app.throttle.deps import ThrottleDep
-from app.throttle.service import Rule
+from app.throttle.deps import RegistrationAttempt, ThrottleDep
 
 router = APIRouter(tags=["auth"])
 
@@ -28,11 +35,13 @@ async def token(
     settings: SettingsDep,
     throttle: ThrottleDep,
     client_address: ClientAddress,
+    user_agent: UserAgent,
 ) -> TokenPair:
     """Log in with email and password (OAuth2 password form), plus `otp` when two-step login is on.
 
     Staff with a confirmed factor get 401 `mfa_required` without `otp`, `invalid_otp` for a wrong
-    one (counted as a failed login); only the right password reveals that.
+    one (counted as a failed login); only the right password reveals that. Failed attempts back
+    off per account (429 `login_throttled` with Retry-After) and are limited per address.
     """
     return await service.login(
         session,
@@ -44,6 +53,7 @@ async def token(
         password=form.password,
         otp=form.otp,
         client_address=client_address,
+        user_agent=user_agent,
     )
 
 
@@ -73,45 +83,46 @@ async def logout(
 
 @router.post(
     "/auth/register",
-    status_code=status.HTTP_201_CREATED,
-    dependencies=[IdempotentPublic],
-    response_model=UserPublic,
+    status_code=status.HTTP_202_ACCEPTED,
+    # The address throttle counts first, in its own commit; then the key is claimed.
+    dependencies=[RegistrationAttempt, IdempotentPublic],
+    response_model=RegistrationAccepted,
     responses=error_responses(400, 409, 429),
 )
 async def register(
-    body: RegisterRequest,
+    body: RegisterRequest, session: SessionDep, hasher: HasherDep, settings: SettingsDep
+) -> RegistrationAccepted:
+    """Create a patient account with a therapist's invitation code, then log in.
+
+    The answer is the same 202 whether the email was free (the account is created and the code
+    used) or already had an account (nothing happens and the code stays usable), so it tells no
+    one which emails are registered. Only a code made out to that very email answers 409.
+    """
+    return await care.register_patient(
+        session, hasher=hasher, data=body, secret_key=settings.resolved_secret_key()
+    )
+
+
+@router.post(
+    "/me/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(400, 401, 422, 429),
+)
+async def change_password(
+    body: PasswordChange,
+    user: CurrentUser,
     session: SessionDep,
     hasher: HasherDep,
     settings: SettingsDep,
     throttle: ThrottleDep,
-    client_address: ClientAddress,
-) -> UserPublic:
-    """Create a patient account with a therapist's invitation code."""
-    user = await care.register_patient(
-        session,
-        hasher=hasher,
-        data=body,
-        throttle=throttle,
-        rule=Rule(
-            "register-address",
-            settings.registrations_per_address,
-            settings.registration_window_seconds,
-        ),
-        client_address=client_address,
-    )
-    return UserPublic.model_validate(user, from_attributes=True)
-
-
-@router.post(
-    "/me/password", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(400, 401)
-)
-async def change_password(
-    body: PasswordChange, user: CurrentUser, session: SessionDep, hasher: HasherDep
 ) -> None:
-    """Change the password; every other session is signed out."""
-    await service.change_password(
+    """Change the password; every other session is signed out. Wrong current passwords back off
+    per account (429 `password_throttled`)."""
+    await change_password_service(
         session,
         hasher=hasher,
+        settings=settings,
+        throttle=throttle,
         user_id=user.id,
         session_id=user.session_id,
         current_password=body.current_password,

@@ -10,15 +10,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service as accounts
 from app.accounts.models import user_table
-from app.accounts.passwords import ensure_not_guessable
 from app.auth.models import auth_session_table, refresh_token_table
 from app.auth.schemas import TokenPair
+from app.auth.sessions import (
+    device_label,
+    forget_ended,
+    revoke_session,
+    still_alive,
+)
 from app.core.config import Settings
-from app.core.errors import BadRequest, TooManyRequests, Unauthorized
+from app.core.db import rowcount
+from app.core.errors import TooManyRequests, Unauthorized
 from app.core.security import PasswordHasher, TokenCodec
 from app.core.time import utcnow
 from app.mfa import codes as mfa
-from app.throttle.service import Rule, Throttle
+from app.throttle.service import Throttle, account_backoff, admit, login_address_window
 
 _rt = refresh_token_table.c
 _as = auth_session_table.c
@@ -40,18 +46,22 @@ async def _issue(
     settings: Settings,
     user_id: uuid.UUID,
     session_id: uuid.UUID,
+    session_created_at: datetime,
     refresh_plain: str,
     now: datetime,
 ) -> TokenPair:
-    """Store a refresh token and build the pair (the access token's jti is the refresh row id)."""
+    """Store a refresh token and build the pair (the access token's jti is the refresh row id).
+
+    A refresh token never outlives its session's absolute lifetime."""
     row_id = uuid.uuid4()
+    session_end = session_created_at + timedelta(days=settings.session_max_days)
     await session.execute(
         refresh_token_table.insert().values(
             id=row_id,
             session_id=session_id,
             token_hash=tokens.hash_refresh(refresh_plain),
             created_at=now,
-            expires_at=now + timedelta(days=settings.refresh_token_days),
+            expires_at=min(now + timedelta(days=settings.refresh_token_days), session_end),
         )
     )
     return _pair(tokens, user_id, session_id, row_id, refresh_plain, issued_at=now, now=now)
@@ -74,13 +84,6 @@ def _pair(
     return TokenPair(access_token=access, refresh_token=refresh_plain, expires_in=max(remaining, 0))
 
 
-def _login_rules(settings: Settings) -> tuple[Rule, Rule]:
-    return (
-        Rule("login-account", settings.login_failures_per_account, settings.login_window_seconds),
-        Rule("login-address", settings.login_failures_per_address, settings.login_window_seconds),
-    )
-
-
 async def login(
     session: AsyncSession,
     *,
@@ -92,45 +95,52 @@ async def login(
     password: str,
     otp: str | None,
     client_address: str,
+    user_agent: str | None = None,
 ) -> TokenPair:
     """Check the password (same cost and answer for unknown emails), then any second factor, and
     open a session.
 
-    Failures (a wrong password or a wrong code) are counted per account (known or not, so nothing
-    is enumerated) and per client address; over either limit every attempt gets a 429, even with
-    the right password. A missing code is not counted, and does not clear the count either.
+    Each attempt is counted before the password is checked, in one atomic step per rule: per
+    account (known or not, so nothing is enumerated) with a doubling back-off, and per client
+    address in a fixed window. A success resets the account's back-off and takes the attempt
+    back from the address (only failures count there). A missing code is not counted either.
     """
-    account_rule, address_rule = _login_rules(settings)
+    account_rule = account_backoff(settings, "login")
+    address_rule = login_address_window(settings)
     account_key = accounts.normalize_email(email)
-    for rule, key in ((account_rule, account_key), (address_rule, client_address)):
-        wait = await throttle.retry_after(session, rule, key)
-        if wait is not None:
-            raise TooManyRequests(
-                "Too many failed logins; try again later.", retry_after=wait, code="login_throttled"
-            )
+    refusal = {"code": "login_throttled", "detail": "Too many failed logins; wait and try again."}
+    await admit(throttle, session, address_rule, client_address, **refusal)
+    try:
+        await admit(throttle, session, account_rule, account_key, **refusal)
+    except TooManyRequests:
+        await throttle.undo(session, address_rule, client_address)  # not a checked failure
+        raise
     user = await accounts.find_by_email(session, email=email)
     ok, new_hash = await hasher.verify(password, user.password_hash if user else None)
     if user is None or not ok or user.disabled_at is not None:
-        await throttle.hit(session, account_rule, account_key)
-        await throttle.hit(session, address_rule, client_address)
-        raise _bad_credentials()
+        raise _bad_credentials()  # both attempts stay counted
     now = utcnow()
     second = await mfa.check_login(session, settings=settings, user_id=user.id, code=otp, now=now)
     if second == "missing":
+        await throttle.undo(session, account_rule, account_key)
+        await throttle.undo(session, address_rule, client_address)
         raise Unauthorized("Enter the code from your authenticator app.", code="mfa_required")
     if second == "wrong":
-        await throttle.hit(session, account_rule, account_key)
-        await throttle.hit(session, address_rule, client_address)
         raise Unauthorized("The code is not valid.", code="invalid_otp")
-    await throttle.clear(session, account_rule, account_key)
+    await throttle.reset(session, account_rule, account_key)
+    await throttle.undo(session, address_rule, client_address)
     if new_hash:
         user.password_hash = new_hash
+    max_age = timedelta(days=settings.session_max_days)
+    await forget_ended(session, user_id=user.id, now=now, max_age=max_age)
     session_id = uuid.uuid4()
     await session.execute(
         auth_session_table.insert().values(
             id=session_id,
             user_id=user.id,
             created_at=now,
+            last_used_at=now,
+            device_label=device_label(user_agent),
             mfa_verified_at=now if second == "passed" else None,
         )
     )
@@ -140,6 +150,7 @@ async def login(
         settings=settings,
         user_id=user.id,
         session_id=session_id,
+        session_created_at=now,
         refresh_plain=tokens.new_refresh_token(),
         now=now,
     )
@@ -150,15 +161,18 @@ async def login(
 async def refresh(
     session: AsyncSession, *, tokens: TokenCodec, settings: Settings, refresh_token: str
 ) -> TokenPair:
-    """Rotate a refresh token; a spent one presented after the grace revokes the session."""
+    """Rotate a refresh token; a spent one presented after the grace revokes the session.
+
+    Fails once the session is older than MESTRING_SESSION_MAX_DAYS, however it was refreshed.
+    """
     now = utcnow()
     query = (
-        select(_rt.id, _rt.session_id, _rt.expires_at, _rt.rotated_at, _as.user_id)
+        select(_rt.id, _rt.session_id, _rt.expires_at, _rt.rotated_at, _as.user_id, _as.created_at)
         .join_from(refresh_token_table, auth_session_table, _as.id == _rt.session_id)
         .join(user_table, _u.id == _as.user_id)
         .where(
             _rt.token_hash == tokens.hash_refresh(refresh_token),
-            _as.revoked_at.is_(None),
+            still_alive(now, timedelta(days=settings.session_max_days)),
             _u.disabled_at.is_(None),
         )
     )
@@ -172,15 +186,19 @@ async def refresh(
             .where(_rt.id == row.id, _rt.rotated_at.is_(None))
             .values(rotated_at=now)
         )
-        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+        if rowcount(claimed) == 1:
             pair = await _issue(
                 session,
                 tokens=tokens,
                 settings=settings,
                 user_id=row.user_id,
                 session_id=row.session_id,
+                session_created_at=row.created_at,
                 refresh_plain=child,
                 now=now,
+            )
+            await session.execute(
+                update(auth_session_table).where(_as.id == row.session_id).values(last_used_at=now)
             )
             await session.commit()
             return pair
@@ -232,15 +250,6 @@ async def _replay(
     raise _bad_refresh()
 
 
-async def revoke_session(session: AsyncSession, *, session_id: uuid.UUID, reason: str) -> None:
-    """Mark a session revoked (its access and refresh tokens stop working); caller commits."""
-    await session.execute(
-        update(auth_session_table)
-        .where(_as.id == session_id, _as.revoked_at.is_(None))
-        .values(revoked_at=utcnow(), revoked_reason=reason)
-    )
-
-
 async def logout(
     session: AsyncSession,
     *,
@@ -259,31 +268,4 @@ async def logout(
         )
         if other is not None:
             await revoke_session(session, session_id=other, reason="logout")
-    await session.commit()
-
-
-async def change_password(
-    session: AsyncSession,
-    *,
-    hasher: PasswordHasher,
-    user_id: uuid.UUID,
-    session_id: uuid.UUID,
-    current_password: str,
-    new_password: str,
-) -> None:
-    """Replace the password after checking the current one; every other session is revoked."""
-    user = await accounts.get_user(session, user_id=user_id)
-    ok, _ = await hasher.verify(current_password, user.password_hash)
-    if not ok:
-        # Not a 401: the caller's token is fine, and a 401 would make the app sign them out.
-        raise BadRequest("The current password is wrong.", code="wrong_password")
-    await ensure_not_guessable(
-        new_password, user_inputs=[user.email.split("@")[0], user.display_name, current_password]
-    )
-    user.password_hash = await hasher.hash(new_password)
-    await session.execute(
-        update(auth_session_table)
-        .where(_as.user_id == user_id, _as.id != session_id, _as.revoked_at.is_(None))
-        .values(revoked_at=utcnow(), revoked_reason="password_changed")
-    )
     await session.commit()

@@ -277,10 +277,12 @@ async def update_request(
     data: BoosterRequestUpdate,
 ) -> BoosterRequestPublic:
     """A therapist schedules, declines, completes or cancels a request of a linked patient."""
+    # Access and state in one locking read: no state is named for a request the caller may not
+    # see, and nothing can move the request between this check and the transition.
     current = await session.scalar(
-        select(_r.status).where(
-            _r.id == request_id, _r.patient_id.in_(linked_patient_ids(therapist_id))
-        )
+        select(_r.status)
+        .where(_r.id == request_id, _r.patient_id.in_(linked_patient_ids(therapist_id)))
+        .with_for_update()
     )
     if current is None:
         raise request_not_found()

@@ -24,6 +24,7 @@ async def _linked_patient(
         patient_ids=[patient_id],
         reader_id=therapist.id,
         reader_role=therapist.role,
+        reader_name=therapist.display_name,
     )
     return scope
 

@@ -17,7 +17,7 @@ from app.care.schemas import (
 )
 from app.core.deps import Cursor, Limit, SessionDep, SettingsDep
 from app.core.schemas import ListResponse, error_responses
-from app.idempotency.deps import IdempotencyGuard
+from app.idempotency.deps import IdempotencyGuard, SealedIdempotencyGuard
 
 router = APIRouter(tags=["care"])
 
@@ -31,13 +31,21 @@ router = APIRouter(tags=["care"])
 async def create_invitation(
     body: InvitationCreate,
     therapist: CurrentTherapist,
-    _key: IdempotencyGuard,
+    _key: SealedIdempotencyGuard,
     session: SessionDep,
     settings: SettingsDep,
 ) -> InvitationCreated:
-    """A single-use code for a new patient; the code is shown only in this response."""
+    """A single-use code for a new patient; the code is shown only in this response.
+
+    A retry with the same Idempotency-Key within 5 minutes gets the same answer (kept encrypted
+    until then); later it gets 409 `idempotency_answer_expired` and creates nothing.
+    """
     return await service.create_invitation(
-        session, therapist_id=therapist.id, data=body, default_days=settings.invitation_days
+        session,
+        therapist_id=therapist.id,
+        data=body,
+        default_days=settings.invitation_days,
+        secret_key=settings.resolved_secret_key(),
     )
 
 

@@ -44,6 +44,13 @@ class RegisterRequest(RequestModel):
     locale: Locale = "nb"
 
 
+class RegistrationAccepted(BaseModel):
+    """The one answer to a registration with a valid code, whether the email was free or not."""
+
+    status: Literal["accepted"] = "accepted"
+    detail: str = "If this email has no account yet, it has one now: log in with it."
+
+
 class CareLinkCreate(RequestModel):
     patient_id: uuid.UUID
     therapist_id: uuid.UUID

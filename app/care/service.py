@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service as accounts
 from app.accounts.models import Role, User, user_table
+from app.accounts.passwords import ensure_not_guessable
 from app.care.access import PatientScope, patient_not_found
 from app.care.models import CareLink, Invitation, care_link_table, invitation_table
 from app.care.schemas import (
@@ -21,13 +22,14 @@ from app.care.schemas import (
     InvitationPublic,
     PatientProfile,
     RegisterRequest,
+    RegistrationAccepted,
 )
-from app.core.errors import BadRequest, Conflict, NotFound, TooManyRequests, Unprocessable
+from app.core.db import rowcount
+from app.core.errors import BadRequest, Conflict, NotFound, Unprocessable
 from app.core.pagination import encode_keyset, older_than
-from app.core.security import PasswordHasher, hash_code
+from app.core.security import PasswordHasher, code_digest, hash_code
 from app.core.time import utcnow
 from app.privacy import service as privacy
-from app.throttle.service import Rule, Throttle
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: typed by hand on a phone
 _CODE_LENGTH = 12
@@ -64,14 +66,19 @@ def _public(invitation: Invitation, now: datetime) -> InvitationPublic:
 
 
 async def create_invitation(
-    session: AsyncSession, *, therapist_id: uuid.UUID, data: InvitationCreate, default_days: int
+    session: AsyncSession,
+    *,
+    therapist_id: uuid.UUID,
+    data: InvitationCreate,
+    default_days: int,
+    secret_key: str,
 ) -> InvitationCreated:
-    """A single-use code; only its hash is kept, so this is the one time it is shown."""
+    """A single-use code; only a keyed digest is kept, so this is the one time it is shown."""
     now = utcnow()
     code = _new_code()
     invitation = Invitation(
         therapist_id=therapist_id,
-        code_hash=hash_code(_normalize_code(code)),
+        code_hash=code_digest(secret_key, _normalize_code(code)),
         email=accounts.normalize_email(data.email) if data.email else None,
         created_at=now,
         expires_at=now + timedelta(days=data.expires_in_days or default_days),
@@ -118,40 +125,51 @@ async def revoke_invitation(
     await session.commit()
 
 
+def _code_digests(secret_key: str, code: str) -> list[str]:
+    """What an invitation code may be stored as: the keyed digest, or (codes handed out before
+    keyed digests, until they expire) the plain SHA-256."""
+    normalized = _normalize_code(code)
+    return [code_digest(secret_key, normalized), hash_code(normalized)]
+
+
 async def register_patient(
     session: AsyncSession,
     *,
     hasher: PasswordHasher,
     data: RegisterRequest,
-    throttle: Throttle,
-    rule: Rule,
-    client_address: str,
-) -> User:
+    secret_key: str,
+) -> RegistrationAccepted:
     """Create a patient from an invitation and link them to its therapist, in one transaction.
 
-    Every attempt counts against the client address, so codes cannot be guessed at speed.
+    An email that already has an account gets the same answer as a new one, after the same
+    work (password check and hash), and the code stays unused: the caller learns nothing about
+    who has an account. Only when the code was made out to that very email (the therapist
+    already knows the address) is the taken email a 409.
     """
-    wait = await throttle.retry_after(session, rule, client_address)
-    if wait is not None:
-        raise TooManyRequests(
-            "Too many registrations from here; try again later.",
-            retry_after=wait,
-            code="registration_throttled",
-        )
-    await throttle.hit(session, rule, client_address)
     now = utcnow()
     invalid = BadRequest(
         "The invitation code is unknown, expired or already used.", code="invalid_invitation"
     )
+    email = accounts.normalize_email(data.email)
     invitation = await session.scalar(
-        select(Invitation).where(_inv.code_hash == hash_code(_normalize_code(data.invitation_code)))
+        select(Invitation).where(
+            _inv.code_hash.in_(_code_digests(secret_key, data.invitation_code))
+        )
     )
     if (
         invitation is None
         or _status(invitation, now) != "pending"
-        or (invitation.email and invitation.email != accounts.normalize_email(data.email))
+        or (invitation.email and invitation.email != email)
     ):
         raise invalid
+    if await accounts.email_taken(session, email=email):
+        if invitation.email == email:
+            raise Conflict("An account with this email already exists.", code="email_taken")
+        await ensure_not_guessable(
+            data.password, user_inputs=[email.split("@")[0], data.display_name]
+        )
+        await hasher.hash(data.password)  # the same cost as creating the account
+        return RegistrationAccepted()
     therapist_id = invitation.therapist_id
     user = await accounts.add_user(
         session,
@@ -168,12 +186,12 @@ async def register_patient(
         .where(_inv.id == invitation.id, _inv.used_at.is_(None), _inv.revoked_at.is_(None))
         .values(used_at=now, used_by=user.id)
     )
-    if consumed.rowcount != 1:  # type: ignore[attr-defined]  # a concurrent registration won
+    if rowcount(consumed) != 1:  # a concurrent registration won
         await session.rollback()
         raise invalid
     session.add(CareLink(patient_id=user.id, therapist_id=therapist_id, created_at=now))
     await session.commit()
-    return user
+    return RegistrationAccepted()
 
 
 async def _user_with_role(session: AsyncSession, user_id: uuid.UUID, role: Role) -> User:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from functools import lru_cache
@@ -59,6 +60,14 @@ class Settings(BaseSettings):
     booster_cooldown_days: int = Field(default=14, ge=0, le=365)
     booster_enabled: bool = True
     migrations_dir: Path = REPO_ROOT / "migrations"
+    # Hardening (issue 11): client addresses behind proxies, back-off, sessions, headers, pool.
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    login_backoff_seconds: int = Field(default=30, ge=1, le=3600)
+    login_backoff_max_seconds: int = Field(default=900, ge=1, le=86400)
+    session_max_days: int = Field(default=30, ge=1, le=365)
+    hsts_seconds: int | None = Field(default=None, ge=0)
+    db_pool_timeout_seconds: float = Field(default=10, gt=0, le=300)
+    db_retry_after_seconds: int = Field(default=5, ge=1, le=300)
 
     # --- Operations (issue 20): secrets from files, /metrics access, production checks. ---
     # MESTRING_<NAME>_FILE names a file holding the value of a secret setting (Docker and
@@ -143,6 +152,26 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip().startswith("["):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("forwarded_allow_ips", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip().startswith("["):
+            value = [item.strip() for item in value.split(",") if item.strip()]
+        if isinstance(value, list):
+            for item in value:
+                ipaddress.ip_network(str(item), strict=False)  # a ValueError names the bad one
+        return value
+
+    def trusted_proxies(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The proxies whose X-Forwarded-For is believed (MESTRING_FORWARDED_ALLOW_IPS)."""
+        return tuple(ipaddress.ip_network(item, strict=False) for item in self.forwarded_allow_ips)
+
+    def hsts_max_age(self) -> int:
+        """Strict-Transport-Security max-age: the setting, else a year in production, else off."""
+        if self.hsts_seconds is not None:
+            return self.hsts_seconds
+        return 31_536_000 if self.env == "production" else 0
 
     @model_validator(mode="after")
     def _secret_key_rules(self) -> Settings:

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from app.core.config import Settings
-from app.core.db import create_engine, session_factory
+from app.core.db import AppSession, create_engine, session_factory
+from app.core.middleware import client_address_of
 from app.core.pagination import MAX_LIMIT
 from app.core.security import PasswordHasher, TokenCodec
 
@@ -21,14 +22,18 @@ class Services:
 
     settings: Settings
     engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    sessions: async_sessionmaker[AppSession]
     hasher: PasswordHasher
     tokens: TokenCodec
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
         """Create the engine and helpers for `settings` (nothing connects yet)."""
-        engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+        engine = create_engine(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            pool_timeout=settings.db_pool_timeout_seconds,
+        )
         return cls(
             settings=settings,
             engine=engine,
@@ -46,12 +51,12 @@ async def _services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(_services)]
 
 
-async def _session(services: ServicesDep) -> AsyncIterator[AsyncSession]:
+async def _session(services: ServicesDep) -> AsyncIterator[AppSession]:
     async with services.sessions() as session:
         yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(_session)]
+SessionDep = Annotated[AppSession, Depends(_session)]
 
 
 async def _settings(services: ServicesDep) -> Settings:
@@ -77,8 +82,17 @@ Cursor = Annotated[
 
 
 async def _client_address(request: Request) -> str:
-    # Behind a proxy, uvicorn's --proxy-headers puts the forwarded address here.
-    return request.client.host if request.client else "unknown"
+    # Worked out once per request by RequestContextMiddleware (peer, or X-Forwarded-For when
+    # the peer is a trusted proxy); throttling and the request log use the same value.
+    return client_address_of(request.scope)
 
 
 ClientAddress = Annotated[str, Depends(_client_address)]
+
+
+async def _user_agent(request: Request) -> str | None:
+    return request.headers.get("user-agent")
+
+
+# The raw User-Agent (services bound and clean it before storing anything).
+UserAgent = Annotated[str | None, Depends(_user_agent)]

@@ -126,14 +126,31 @@ class TokenCodec:
 
 
 def hash_code(code: str) -> str:
-    """Digest of a one-time code (invitations); the code itself is never stored."""
+    """The unkeyed digest one-time codes were stored as before keyed digests (still matched, so
+    codes handed out earlier keep working until they expire)."""
     return hashlib.sha256(code.encode()).hexdigest()
+
+
+@lru_cache(maxsize=32)
+def derived_key(secret_key: str, *, purpose: str) -> bytes:
+    """32 bytes for one purpose, derived from the app secret with HKDF-SHA256."""
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=f"mestring:{purpose}".encode()
+    ).derive(secret_key.encode())
+
+
+def keyed_digest(secret_key: str, purpose: str, data: bytes) -> str:
+    """HMAC-SHA256 in hex under a key derived for `purpose`: worthless without the secret key,
+    so a database backup cannot be used to guess what went in."""
+    return hmac.new(derived_key(secret_key, purpose=purpose), data, hashlib.sha256).hexdigest()
+
+
+def code_digest(secret_key: str, code: str) -> str:
+    """What the database keeps of a one-time code (invitation, recovery code)."""
+    return keyed_digest(secret_key, "one-time-code", code.encode())
 
 
 @lru_cache(maxsize=8)
 def fernet_for(secret_key: str, *, purpose: str) -> Fernet:
     """Authenticated encryption for one purpose, keyed by HKDF-SHA256 from the app secret."""
-    key = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=f"mestring:{purpose}".encode()
-    ).derive(secret_key.encode())
-    return Fernet(base64.urlsafe_b64encode(key))
+    return Fernet(base64.urlsafe_b64encode(derived_key(secret_key, purpose=purpose)))

@@ -27,8 +27,9 @@ async def my_today(patient: CurrentPatient, session: SessionDep) -> TodayPublic:
 
 @router.get(
     "/patients",
-    # The worklist reads many patients' data: one access-log row per patient on the page.
-    dependencies=[audit_patient_reads(kind="worklist")],
+    # The worklist reads many patients' data: one access-log row per patient on the page, and
+    # with a flag filter one per linked patient (the filter looked at every one of them).
+    dependencies=[audit_patient_reads(kind="worklist", filters=("flag",))],
     response_model=ListResponse[PatientSummary],
     responses=error_responses(401, 403, 422),
 )

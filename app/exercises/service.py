@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import user_table
-from app.care.access import PatientScope, linked_patient_ids
+from app.care.access import PatientScope, linked_patient_ids, patient_not_found
 from app.core.errors import Conflict, NotFound, Unprocessable
 from app.core.time import local_today, utcnow
 from app.exercises.adherence import Dose, Plan, dose_on
@@ -103,10 +103,19 @@ async def create_assignment(
     # Locking the patient's row serialises assignment writes per patient on PostgreSQL, so two
     # concurrent prescriptions cannot both pass the overlap check (SQLite's BEGIN IMMEDIATE
     # already serialises writers).
+    # The link is checked again with the lock, before any state: a patient who stopped being
+    # the caller's meanwhile is a 404, never an overlap 409 that names their assignments.
     timezone = await session.scalar(
-        select(_u.timezone).where(_u.id == scope.patient_id).with_for_update()
+        select(_u.timezone)
+        .where(
+            _u.id == scope.patient_id,
+            _u.id.in_(linked_patient_ids(scope.therapist_id)),
+        )
+        .with_for_update()
     )
-    today = local_today(timezone or "UTC")
+    if timezone is None:
+        raise patient_not_found()
+    today = local_today(timezone)
     not_before(
         data.starts_on, today - timedelta(days=BACKDATE_DAYS), "starts_on_too_early", "starts_on"
     )

@@ -1,18 +1,20 @@
-"""Stores the answer of a request that claimed an Idempotency-Key, before it is sent."""
+"""Writes the answer of a request that claimed an Idempotency-Key, then commits, then sends."""
 
 from __future__ import annotations
 
-import uuid
-
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.idempotency.deps import STATE_ROW, STATE_SESSION
-from app.idempotency.service import record_answer, release
+from app.idempotency.deps import STATE_PENDING, PendingKey
+from app.idempotency.service import record_answer
 
 
 class IdempotencyMiddleware:
-    """Pure ASGI: holds a successful answer for a claimed key, stores it, then sends it."""
+    """Pure ASGI: holds the answer of a claimed key back until it is stored with the data.
+
+    The request's commits were held since the claim; a 2xx answer is written onto the key row
+    and the one transaction (data, access log, key and answer) is committed before a byte is
+    sent. Any other answer rolls all of it back, the claim included, so the client may retry.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -24,22 +26,25 @@ class IdempotencyMiddleware:
         held: list[Message] = []
 
         async def hold(message: Message) -> None:
-            row_id: uuid.UUID | None = scope.get("state", {}).get(STATE_ROW)
-            if row_id is None:
+            pending: PendingKey | None = scope.get("state", {}).get(STATE_PENDING)
+            if pending is None:
                 await send(message)
                 return
             held.append(message)
             if message["type"] == "http.response.body" and not message.get("more_body"):
                 status = int(held[0]["status"])
-                session: AsyncSession = scope["state"][STATE_SESSION]
                 if 200 <= status < 300:
                     body = b"".join(m.get("body", b"") for m in held[1:])
                     await record_answer(
-                        session, row_id=row_id, status_code=status, body=body.decode()
+                        pending.session,
+                        row_id=pending.row_id,
+                        status_code=status,
+                        body=body.decode(),
+                        box=pending.box,
                     )
+                    await pending.session.finish_hold(commit=True)
                 else:
-                    # A failed request leaves no key behind, so the client may retry it.
-                    await release(session, row_id=row_id)
+                    await pending.session.finish_hold(commit=False)
                 for item in held:
                     await send(item)
 

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from app.core.security import fernet_for, hash_code
+from app.core.security import code_digest, fernet_for, hash_code
 from app.mfa.models import mfa_factor_table, mfa_recovery_code_table
 
 STEP_SECONDS = 30
@@ -45,9 +45,14 @@ def new_recovery_code() -> str:
     return f"{raw[:5]}-{raw[5:]}"
 
 
-def recovery_hash(code: str) -> str:
-    """What the database keeps of a recovery code."""
-    return hash_code(normalize(code))
+def recovery_hash(settings: Settings, code: str) -> str:
+    """What the database keeps of a recovery code: a digest keyed by the secret key."""
+    return code_digest(settings.resolved_secret_key(), normalize(code))
+
+
+def _recovery_hashes(settings: Settings, code: str) -> list[str]:
+    """The keyed digest, and the plain SHA-256 codes issued before keyed digests were kept as."""
+    return [recovery_hash(settings, code), hash_code(normalize(code))]
 
 
 async def spend_totp(
@@ -89,7 +94,7 @@ async def spend_totp(
 
 
 async def spend_recovery_code(
-    session: AsyncSession, *, user_id: uuid.UUID, code: str, now: datetime
+    session: AsyncSession, *, settings: Settings, user_id: uuid.UUID, code: str, now: datetime
 ) -> bool:
     """True when `code` is one of the user's unused recovery codes; marks it used."""
     if len(normalize(code)) != _RECOVERY_LENGTH:
@@ -98,7 +103,7 @@ async def spend_recovery_code(
         update(mfa_recovery_code_table)
         .where(
             _rc.user_id == user_id,
-            _rc.code_hash == recovery_hash(code),
+            _rc.code_hash.in_(_recovery_hashes(settings, code)),
             _rc.used_at.is_(None),
         )
         .values(used_at=now)
@@ -126,7 +131,9 @@ async def spend_any(
         now=now,
     ):
         return True
-    return await spend_recovery_code(session, user_id=user_id, code=code, now=now)
+    return await spend_recovery_code(
+        session, settings=settings, user_id=user_id, code=code, now=now
+    )
 
 
 async def confirmed_secret(session: AsyncSession, *, user_id: uuid.UUID) -> str | None:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, status
 from app.auth.deps import EnrollingStaff
 from app.core.deps import HasherDep, SessionDep, SettingsDep
 from app.core.schemas import error_responses
-from app.idempotency.deps import IdempotencyGuard
+from app.idempotency.deps import UnstoredIdempotencyKey
 from app.mfa import service
 from app.mfa.schemas import MfaDisable, MfaStatus, RecoveryCodes, TotpConfirm, TotpEnrolment
 from app.throttle.deps import ThrottleDep
@@ -30,9 +30,13 @@ async def read_status(
     responses=error_responses(401, 403, 409),
 )
 async def start_totp(
-    user: EnrollingStaff, _key: IdempotencyGuard, session: SessionDep, settings: SettingsDep
+    user: EnrollingStaff, _key: UnstoredIdempotencyKey, session: SessionDep, settings: SettingsDep
 ) -> TotpEnrolment:
-    """Start (or restart) setting up an authenticator app; confirm with a first code."""
+    """Start (or restart) setting up an authenticator app; confirm with a first code.
+
+    The answer holds the secret, so it is never stored for an Idempotency-Key: a retry starts
+    over with a new secret (replacing the unconfirmed one), and after confirmation answers 409.
+    """
     return await service.start_enrolment(session, settings=settings, user_id=user.id)
 
 

@@ -11,15 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts import service as accounts
 from app.accounts.models import Role, user_table
 from app.auth.models import auth_session_table
+from app.auth.sessions import revoke_user_sessions
 from app.core.config import Settings
 from app.core.db import dialect_insert
-from app.core.errors import BadRequest, Conflict, TooManyRequests
+from app.core.errors import BadRequest, Conflict
 from app.core.security import PasswordHasher
 from app.core.time import utcnow
 from app.mfa import codes
 from app.mfa.models import MFA_ROLES, mfa_factor_table, mfa_recovery_code_table
 from app.mfa.schemas import MfaStatus, RecoveryCodes, TotpEnrolment
-from app.throttle.service import Rule, Throttle
+from app.throttle.service import Throttle, account_backoff, admit
 
 ISSUER = "Mestring"
 
@@ -105,13 +106,17 @@ async def confirm_enrolment(
     await session.execute(
         insert(mfa_recovery_code_table),
         [
-            {"id": uuid.uuid4(), "user_id": user_id, "code_hash": codes.recovery_hash(c)}
+            {"id": uuid.uuid4(), "user_id": user_id, "code_hash": codes.recovery_hash(settings, c)}
             for c in plain
         ],
     )
-    # This session has now shown the second factor.
+    # This session has now shown the second factor; the others, which never did, end here (a
+    # session opened by someone who knew only the password must not outlive the enrolment).
     await session.execute(
         update(auth_session_table).where(_as.id == session_id).values(mfa_verified_at=now)
+    )
+    await revoke_user_sessions(
+        session, user_id=user_id, reason="mfa_enrolled", keep=session_id, only_without_mfa=True
     )
     await session.commit()
     return RecoveryCodes(recovery_codes=plain)
@@ -156,18 +161,17 @@ async def disable(
 
     Failures are counted like failed logins (per account), so a stolen session cannot guess.
     """
-    rule = Rule("mfa-disable", settings.login_failures_per_account, settings.login_window_seconds)
+    rule = account_backoff(settings, "mfa-disable")
     key = str(user_id)
-    wait = await throttle.retry_after(session, rule, key)
-    if wait is not None:
-        raise TooManyRequests("Too many failed attempts.", retry_after=wait, code="mfa_throttled")
     secret = await codes.confirmed_secret(session, user_id=user_id)
     if secret is None:
         raise Conflict("Two-step login is not on.", code="mfa_not_enabled")
+    await admit(
+        throttle, session, rule, key, code="mfa_throttled", detail="Too many failed attempts."
+    )
     user = await accounts.get_user(session, user_id=user_id)
     ok, _ = await hasher.verify(password, user.password_hash)
     if not ok:
-        await throttle.hit(session, rule, key)
         raise BadRequest("The password is wrong.", code="wrong_password")
     if not await codes.spend_any(
         session,
@@ -177,7 +181,6 @@ async def disable(
         code=code,
         now=utcnow(),
     ):
-        await throttle.hit(session, rule, key)
         raise _invalid_otp()
     await session.execute(delete(mfa_recovery_code_table).where(_rc.user_id == user_id))
     await session.execute(delete(mfa_factor_table).where(_f.user_id == user_id))
@@ -185,4 +188,4 @@ async def disable(
         update(auth_session_table).where(_as.user_id == user_id).values(mfa_verified_at=None)
     )
     await session.commit()
-    await throttle.clear(session, rule, key)
+    await throttle.reset(session, rule, key)

@@ -19,11 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.care.access import linked_patient_ids
+from app.core.middleware import STATE_CLIENT_REQUEST_ID
 from app.privacy.service import AccessRecord, append_access
 
 _STATE_KEY = "patient_access"
 _SESSION_KEY = "patient_access_session"
 _FROM_BODY_KEY = "patient_access_from_body"
+_EVERY_LINKED_KEY = "patient_access_every_linked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +34,7 @@ class PendingAccess:
     patient_id: uuid.UUID
     reader_id: uuid.UUID
     reader_role: str
+    reader_name: str
     kind: str | None
     records: int | None = None
 
@@ -42,13 +46,16 @@ def note_access(
     patient_ids: list[uuid.UUID],
     reader_id: uuid.UUID,
     reader_role: str,
+    reader_name: str,
     kind: str | None = None,
 ) -> None:
     """Ask for these reads to be logged, in this session, if the request succeeds."""
     state = request.scope.setdefault("state", {})
     state[_SESSION_KEY] = session
     pending: list[PendingAccess] = state.setdefault(_STATE_KEY, [])
-    pending.extend(PendingAccess(pid, reader_id, reader_role, kind) for pid in patient_ids)
+    pending.extend(
+        PendingAccess(pid, reader_id, reader_role, reader_name, kind) for pid in patient_ids
+    )
 
 
 def note_access_from_answer(
@@ -57,16 +64,22 @@ def note_access_from_answer(
     session: AsyncSession,
     reader_id: uuid.UUID,
     reader_role: str,
+    reader_name: str,
     kind: str | None = None,
+    every_linked: bool = False,
 ) -> None:
-    """Log one row per patient whose `patient_id` appears in the successful answer."""
+    """Log one row per patient whose `patient_id` appears in the successful answer; with
+    `every_linked`, also a row (0 records) for each other patient the reader is linked to,
+    whose data the request looked at without showing it (a filter that left them out)."""
     state = request.scope.setdefault("state", {})
     state[_SESSION_KEY] = session
-    state[_FROM_BODY_KEY] = (reader_id, reader_role, kind)
+    state[_FROM_BODY_KEY] = (reader_id, reader_role, reader_name, kind)
+    if every_linked:
+        state[_EVERY_LINKED_KEY] = True
 
 
 def _from_answer(scope: Scope, body: bytes) -> list[PendingAccess]:
-    reader_id, reader_role, named_kind = scope["state"][_FROM_BODY_KEY]
+    reader_id, reader_role, reader_name, named_kind = scope["state"][_FROM_BODY_KEY]
     try:
         document: Any = json.loads(body) if body else None
     except ValueError:
@@ -82,7 +95,23 @@ def _from_answer(scope: Scope, body: bytes) -> list[PendingAccess]:
         (part for part in reversed(_route_path(scope).split("/")) if part and "{" not in part),
         "unknown",
     )
-    return [PendingAccess(pid, reader_id, reader_role, kind, n) for pid, n in counts.items()]
+    return [
+        PendingAccess(pid, reader_id, reader_role, reader_name, kind, n)
+        for pid, n in counts.items()
+    ]
+
+
+async def _looked_at(
+    session: AsyncSession, state: dict[str, Any], shown: set[uuid.UUID]
+) -> list[PendingAccess]:
+    """The reader's linked patients not in the answer, each logged with 0 records."""
+    reader_id, reader_role, reader_name, kind = state[_FROM_BODY_KEY]
+    linked: list[Any] = list(await session.scalars(linked_patient_ids(reader_id)))
+    return [
+        PendingAccess(pid, reader_id, reader_role, reader_name, kind, 0)
+        for pid in linked
+        if pid not in shown
+    ]
 
 
 def _route_path(scope: Scope) -> str:
@@ -139,25 +168,32 @@ class AccessAuditMiddleware:
         status = held[0].get("status", 500)
         if 200 <= status < 300:
             body = b"".join(m.get("body", b"") for m in held if m["type"] == "http.response.body")
-            if _FROM_BODY_KEY in scope.get("state", {}):
+            state = scope.get("state", {})
+            session: AsyncSession = state[_SESSION_KEY]
+            if _FROM_BODY_KEY in state:
                 pending = [*pending, *_from_answer(scope, body)]
+            if state.get(_EVERY_LINKED_KEY):
+                shown = {item.patient_id for item in pending}
+                pending = [*pending, *await _looked_at(session, state, shown)]
             many = len(pending) > 1
             entries = [
                 AccessRecord(
                     patient_id=item.patient_id,
                     reader_id=item.reader_id,
                     reader_role=item.reader_role,
+                    reader_name=item.reader_name,
                     kind=item.kind or _kind_from_route(scope),
                     records=item.records if item.records is not None else _records(body, many),
                 )
                 for item in pending
             ]
-            state = scope.get("state", {})
-            session: AsyncSession = state[_SESSION_KEY]
             # Raises on failure: the request middleware then answers a 500 and nothing leaks.
             connection = await session.connection()
             await append_access(
-                connection, entries=entries, request_id=str(state.get("request_id", ""))
+                connection,
+                entries=entries,
+                request_id=str(state.get("request_id", "")),
+                client_request_id=state.get(STATE_CLIENT_REQUEST_ID),
             )
             await session.commit()
         for message in held:

@@ -10,13 +10,15 @@ triggers (PostgreSQL and SQLite) let rows go only as that cascade, so nothing he
 from it directly.
 
 Not covered by a cascade, handled here in the same transaction:
-- `idempotency_keys.owner` is the user id as text (no foreign key): those rows go, and so do
-  other callers' keys whose stored answer names the patient's id or email (the registration's
-  answer, a therapist's new assignment or invitation).
-- `invitations.used_by` is SET NULL: the invitation is the therapist's record and stays, but
-  an address it was sent to is the patient's, so `email` is cleared where it is theirs.
+- `idempotency_keys.owner` is the user id as text, or for the registration a keyed digest of
+  the email (no foreign key): those rows go, and so do other callers' keys whose stored answer
+  names the patient's id or email (a therapist's new assignment). Sealed answers (an
+  invitation's code) cannot be searched; they are blanked within minutes anyway.
+- `invitations` made out to the patient's email go; the one they registered with and that
+  named no one is the therapist's record and stays (`used_by` is SET NULL).
 - `access_log.reader_id` has no cascade; it only names staff, and only patients erase.
-- `rate_counters` hold hashed keys that expire by themselves.
+- Throttling counts keyed by the patient's email or id (the per-account back-offs) go; in
+  Redis they go at once, before the commit. Per-address counts name no one.
 
 What stays is one `erasure_receipts` row: when, the role, a keyed pseudonym of the id (see
 `erasure_pseudonym`) and the rows deleted per table. No name, email or free text.
@@ -28,22 +30,21 @@ import hashlib
 import hmac
 import uuid
 
-from sqlalchemy import ColumnElement, Table, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import user_table
 from app.care.models import invitation_table
 from app.core.config import Settings
-from app.core.errors import BadRequest, NotFound, TooManyRequests, Unauthorized
+from app.core.db import rowcount
+from app.core.errors import BadRequest, Unauthorized
 from app.core.security import PasswordHasher
 from app.core.time import utcnow
 from app.idempotency.models import idempotency_key_table
+from app.idempotency.service import anonymous_owner
 from app.models import metadata
 from app.privacy.models import erasure_receipt_table
-from app.throttle.service import Rule, Throttle
-
-# Failed password attempts allowed per account before erasure answers 429 for the window.
-ERASE_RULE = Rule("erase-account", limit=5, window=15 * 60)
+from app.throttle.service import Throttle, account_backoff, account_entries, admit
 
 _u = user_table.c
 _ik = idempotency_key_table.c
@@ -97,27 +98,32 @@ async def _check_password(
     *,
     hasher: PasswordHasher,
     throttle: Throttle,
+    settings: Settings,
     user_id: uuid.UUID,
     password: str,
 ) -> tuple[str, str]:
-    """(role, email) once the password matches; failures are counted and throttled."""
+    """(role, email) once the password matches; failures back off per account like logins."""
+    rule = account_backoff(settings, "erase")
     key = str(user_id)
-    wait = await throttle.retry_after(session, ERASE_RULE, key)
-    if wait is not None:
-        raise TooManyRequests(
-            "Too many wrong passwords; try again later.", retry_after=wait, code="erase_throttled"
-        )
+    await admit(
+        throttle,
+        session,
+        rule,
+        key,
+        code="erase_throttled",
+        detail="Too many wrong passwords; wait a little and try again.",
+    )
     row = (
         await session.execute(select(_u.password_hash, _u.role, _u.email).where(_u.id == user_id))
     ).first()
     if row is None:
-        raise NotFound("User not found.", code="user_not_found")
+        # Erased by a request that committed while this one waited: the session is gone too.
+        raise Unauthorized()
     ok, _ = await hasher.verify(password, row.password_hash)
     if not ok:
-        await throttle.hit(session, ERASE_RULE, key)
         # Not a 401: the token is fine, and a 401 would make the app sign the patient out.
         raise BadRequest("The password is wrong.", code="wrong_password")
-    await throttle.clear(session, ERASE_RULE, key)
+    await throttle.reset(session, rule, key)
     return str(row.role), str(row.email)
 
 
@@ -132,7 +138,12 @@ async def erase_account(
 ) -> None:
     """Check the password, then delete the account and every row about it in one transaction."""
     role, email = await _check_password(
-        session, hasher=hasher, throttle=throttle, user_id=user_id, password=password
+        session,
+        hasher=hasher,
+        throttle=throttle,
+        settings=settings,
+        user_id=user_id,
+        password=password,
     )
     # Hold the account row to the end, so a second erasure sent at once waits and then finds
     # nothing to erase (no second receipt); SQLite's IMMEDIATE transactions serialise anyway.
@@ -140,19 +151,20 @@ async def erase_account(
     if held is None:
         raise Unauthorized()
     deleted = await _counts(session, user_id)
+    secret_key = settings.resolved_secret_key()
     keys = await session.execute(
         delete(idempotency_key_table).where(
             or_(
-                _ik.owner == str(user_id),
+                _ik.owner.in_([str(user_id), anonymous_owner(secret_key, email)]),
                 _ik.response_body.contains(str(user_id), autoescape=True),
                 func.lower(_ik.response_body).contains(email.lower(), autoescape=True),
             )
         )
     )
-    deleted["idempotency_keys"] = int(keys.rowcount)  # type: ignore[attr-defined]
-    await session.execute(
-        update(invitation_table).where(_inv.used_by == user_id).values(email=None)
-    )
+    deleted["idempotency_keys"] = rowcount(keys)
+    invited = await session.execute(delete(invitation_table).where(_inv.email == email.lower()))
+    deleted["invitations"] = rowcount(invited)
+    await throttle.forget(session, account_entries(settings, email=email, user_id=str(user_id)))
     await session.execute(
         insert(erasure_receipt_table).values(
             id=uuid.uuid4(),

@@ -30,9 +30,9 @@ from app.checkins.models import checkin_table, questionnaire_version_table
 from app.core.errors import NotFound
 from app.core.time import utcnow
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
-from app.privacy.models import access_log_table, consent_table
+from app.privacy import export_account as account
+from app.privacy.models import consent_table
 from app.privacy.schemas import (
-    AccessLogPublic,
     ExportDocument,
     ExportProfile,
     ExportRtwPlan,
@@ -41,6 +41,35 @@ from app.privacy.schemas import (
 from app.work.models import rtw_plan_table, rtw_plan_version_table, work_diary_table
 
 SCHEMA_VERSION: Final = 1
+# Where each table that holds rows about a patient shows up: the kind (a key of `counts`, or
+# "profile") that carries its rows. tests/test_privacy_coverage.py walks the schema and fails
+# for a table about a user that is in neither this map nor NOT_EXPORTED.
+EXPORTED_TABLES: Final = {
+    "users": "profile",
+    "consents": "consents",
+    "exercise_assignments": "assignments",
+    "assignment_doses": "assignment_doses",
+    "exercise_logs": "exercise_logs",
+    "checkins": "checkins",
+    "booster_requests": "booster_requests",
+    "booster_request_events": "booster_request_events",
+    "booster_rule_overrides": "booster_rule",
+    "follow_ups": "follow_ups",
+    "rtw_completions": "rtw_completion",
+    "rtw_plans": "rtw_plan",
+    "rtw_plan_versions": "rtw_plan_versions",
+    "work_diary_entries": "work_diary",
+    "care_links": "care_links",
+    "auth_sessions": "sessions",
+    "invitations": "invitations",
+    "access_log": "access_log",
+}
+# Tables that refer to a user but hold nothing of a patient's to hand over, and why.
+NOT_EXPORTED: Final = {
+    "refresh_tokens": "token material (hashes); the sessions they belong to are exported",
+    "mfa_factors": "second factors are for staff only; a patient never has one",
+    "mfa_recovery_codes": "second factors are for staff only; a patient never has one",
+}
 # Never exported: the patient id is the document's own, the body hash is a retry fingerprint.
 _LEFT_OUT = frozenset({"patient_id", "body_hash"})
 
@@ -126,31 +155,14 @@ async def _booster_requests(
     return requests, len(events)
 
 
-async def _access_log(session: AsyncSession, patient_id: uuid.UUID) -> list[AccessLogPublic]:
-    log, u = access_log_table.c, user_table.c
-    rows = await session.execute(
-        select(
-            log.id,
-            log.reader_id,
-            u.display_name.label("reader_name"),
-            log.reader_role,
-            log.kind,
-            log.records,
-            log.created_at,
-        )
-        .join_from(access_log_table, user_table, u.id == log.reader_id)
-        .where(log.patient_id == patient_id)
-        .order_by(log.created_at, log.id)
-    )
-    return [AccessLogPublic.model_validate(row, from_attributes=True) for row in rows]
-
-
 async def _one(session: AsyncSession, table: Table, patient_id: uuid.UUID) -> Record | None:
     found = await _records(session, _own(table, patient_id))
     return found[0] if found else None
 
 
-async def export_patient(session: AsyncSession, *, patient_id: uuid.UUID) -> ExportDocument:
+async def export_patient(
+    session: AsyncSession, *, patient_id: uuid.UUID, session_max_days: int
+) -> ExportDocument:
     """The whole account as one document, with the number of stored rows of every kind."""
     exported_at = utcnow()
     profile = await _profile(session, patient_id)
@@ -182,7 +194,10 @@ async def export_patient(session: AsyncSession, *, patient_id: uuid.UUID) -> Exp
     diary = await _records(
         session, _own(work_diary_table, patient_id, work_diary_table.c.local_date)
     )
-    access = await _access_log(session, patient_id)
+    links = await account.care_links(session, patient_id)
+    logins = await account.sessions(session, patient_id, max_days=session_max_days)
+    invited = await account.invitations(session, patient_id, profile.email)
+    access = await account.access_log(session, patient_id)
     counts = {
         "consents": len(consents),
         "assignments": len(assignments),
@@ -197,6 +212,9 @@ async def export_patient(session: AsyncSession, *, patient_id: uuid.UUID) -> Exp
         "rtw_plan": int(plan is not None),
         "rtw_plan_versions": len(versions),
         "work_diary": len(diary),
+        "care_links": len(links),
+        "sessions": len(logins),
+        "invitations": len(invited),
         "access_log": len(access),
     }
     return ExportDocument(
@@ -213,6 +231,9 @@ async def export_patient(session: AsyncSession, *, patient_id: uuid.UUID) -> Exp
         rtw_completion=completion,
         rtw_plan=ExportRtwPlan(current=plan, versions=versions),
         work_diary=diary,
+        care_links=links,
+        sessions=logins,
+        invitations=invited,
         access_log=access,
         counts=counts,
     )

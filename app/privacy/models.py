@@ -24,9 +24,13 @@ class AccessLogEntry(SQLModel, table=True):
     patient_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
     reader_id: uuid.UUID = Field(foreign_key="users.id")  # staff accounts are disabled, not deleted
     reader_role: str = Field(max_length=16)
+    # The reader's display name as it was at the time of reading (renames do not rewrite it).
+    reader_name: str = Field(max_length=100)
     kind: str = Field(max_length=64)
     records: int
+    # Our own request id; the client's X-Request-ID, when it sent a sane one, beside it.
     request_id: str = Field(max_length=64)
+    client_request_id: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

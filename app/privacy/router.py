@@ -52,9 +52,13 @@ async def read_access_log(
 
 
 @router.get("/me/export", response_model=ExportDocument, responses=error_responses(401, 403))
-async def export_me(patient: CurrentPatient, session: SessionDep) -> ExportDocument:
+async def export_me(
+    patient: CurrentPatient, session: SessionDep, settings: SettingsDep
+) -> ExportDocument:
     """Every record about me, as one JSON document with a schema version and counts per kind."""
-    return await export_patient(session, patient_id=patient.id)
+    return await export_patient(
+        session, patient_id=patient.id, session_max_days=settings.session_max_days
+    )
 
 
 @router.delete(

@@ -89,5 +89,14 @@ class ExportDocument(BaseModel):
     rtw_completion: Record | None
     rtw_plan: ExportRtwPlan
     work_diary: list[Record]
+    care_links: list[Record] = Field(
+        description="Which therapist followed the patient, `from` when `to` when (null: now)."
+    )
+    sessions: list[Record] = Field(
+        description="Logins: device label, created, last used, ended (never token material)."
+    )
+    invitations: list[Record] = Field(
+        description="Invitations made out to the patient's email or used to register."
+    )
     access_log: list[AccessLogPublic]
     counts: dict[str, int]

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from app.accounts.models import user_table
 from app.core.pagination import encode_keyset, older_than
 from app.core.time import utcnow
 from app.privacy.models import access_log_table, consent_table
@@ -17,7 +16,6 @@ from app.privacy.schemas import AccessLogPublic, ConsentHistory, ConsentPublic, 
 
 _log = access_log_table.c
 _con = consent_table.c
-_u = user_table.c
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,14 +25,22 @@ class AccessRecord:
     patient_id: uuid.UUID
     reader_id: uuid.UUID
     reader_role: str
+    reader_name: str
     kind: str
     records: int
 
 
 async def append_access(
-    connection: AsyncConnection, *, entries: Sequence[AccessRecord], request_id: str
+    connection: AsyncConnection,
+    *,
+    entries: Sequence[AccessRecord],
+    request_id: str,
+    client_request_id: str | None = None,
 ) -> None:
-    """Append access-log rows (one statement); there is deliberately no update or delete."""
+    """Append access-log rows (one statement); there is deliberately no update or delete.
+
+    The reader's name is stored as it is now, so a later rename does not rewrite history;
+    `request_id` is ours, the client's X-Request-ID only sits beside it."""
     if not entries:
         return
     now = utcnow()
@@ -46,9 +52,11 @@ async def append_access(
                 "patient_id": entry.patient_id,
                 "reader_id": entry.reader_id,
                 "reader_role": entry.reader_role,
+                "reader_name": entry.reader_name,
                 "kind": entry.kind,
                 "records": entry.records,
                 "request_id": request_id,
+                "client_request_id": client_request_id,
                 "created_at": now,
             }
             for entry in entries
@@ -60,19 +68,15 @@ async def list_access(
     session: AsyncSession, *, patient_id: uuid.UUID, limit: int, cursor: str | None
 ) -> tuple[list[AccessLogPublic], str | None]:
     """The patient's access log, newest first, keyset-paginated."""
-    query = (
-        select(
-            _log.id,
-            _log.reader_id,
-            _u.display_name,
-            _log.reader_role,
-            _log.kind,
-            _log.records,
-            _log.created_at,
-        )
-        .join_from(access_log_table, user_table, _u.id == _log.reader_id)
-        .where(_log.patient_id == patient_id)
-    )
+    query = select(
+        _log.id,
+        _log.reader_id,
+        _log.reader_name,
+        _log.reader_role,
+        _log.kind,
+        _log.records,
+        _log.created_at,
+    ).where(_log.patient_id == patient_id)
     if cursor:
         query = query.where(older_than(_log.created_at, _log.id, cursor))
     rows = (
@@ -84,7 +88,7 @@ async def list_access(
         AccessLogPublic(
             id=row.id,
             reader_id=row.reader_id,
-            reader_name=row.display_name,
+            reader_name=row.reader_name,
             reader_role=row.reader_role,
             kind=row.kind,
             records=row.records,

@@ -1,4 +1,4 @@
-"""Fixed-window counters in the database (used when no Redis is configured)."""
+"""Throttling state in the database (used when no Redis is configured)."""
 
 from __future__ import annotations
 
@@ -19,4 +19,17 @@ class RateCounter(SQLModel, table=True):
     expires_at: int = Field(sa_type=BigInteger, index=True)
 
 
+class ThrottleBackoff(SQLModel, table=True):
+    """Failures in a row of one account at one door (login, password change, …) and until when
+    the next attempt must wait (epoch seconds); forgotten at `expires_at`."""
+
+    __tablename__ = "throttle_backoffs"
+
+    key: str = Field(max_length=200, primary_key=True)
+    failures: int
+    blocked_until: int = Field(sa_type=BigInteger)
+    expires_at: int = Field(sa_type=BigInteger, index=True)
+
+
 rate_counter_table = table_of(RateCounter)
+throttle_backoff_table = table_of(ThrottleBackoff)

@@ -1,129 +1,94 @@
-"""Shared throttling counters: in the database by default, in Redis when configured.
+"""Shared throttling: in the database by default, in Redis when configured.
 
-Both keep fixed windows: a key is blocked once it has `limit` hits in the current window, for
-the rest of that window. Every worker on every host sees the same counts.
+Every check and its count are one atomic step (`attempt`), so concurrent requests can never
+all slip under a limit. Callers count an attempt before doing the expensive check, then
+`undo` it when it turns out not to count (rules that count only failures) or `reset` the
+back-off after a success. See README "Throttling" for the scheme as a whole.
 """
 
 from __future__ import annotations
 
-import hashlib
-import time
-from dataclasses import dataclass
 from typing import Protocol
 
-import redis.asyncio
-from limits import RateLimitItemPerSecond
-from limits.aio.storage import RedisStorage
-from limits.aio.strategies import FixedWindowRateLimiter
-from sqlalchemy import and_, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import dialect_insert
-from app.throttle.models import rate_counter_table
+from app.core.config import Settings
+from app.core.errors import TooManyRequests
+from app.throttle.database import DatabaseThrottle
+from app.throttle.redis_backend import RedisThrottle
+from app.throttle.rules import Backoff, Rule, Window
 
-_rc = rate_counter_table.c
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """`limit` hits per `window` seconds."""
-
-    name: str
-    limit: int
-    window: int
-
-    def counter_key(self, key: str) -> str:
-        """Fixed-length and free of personal data (keys are emails and addresses)."""
-        return f"{self.name}:{hashlib.sha256(key.encode()).hexdigest()}"
+__all__ = ["Backoff", "Rule", "Throttle", "Window", "build_throttle"]
 
 
 class Throttle(Protocol):
-    async def retry_after(self, session: AsyncSession, rule: Rule, key: str) -> int | None:
-        """Seconds to wait when `key` is over the rule's limit, else None."""
+    async def attempt(self, session: AsyncSession, rule: Rule, key: str) -> int | None:
+        """Count one attempt (committed at once); seconds to wait when it is refused."""
 
-    async def hit(self, session: AsyncSession, rule: Rule, key: str) -> None:
-        """Count one hit (committed at once, whatever the request does next)."""
+    async def undo(self, session: AsyncSession, rule: Rule, key: str) -> None:
+        """Take back one counted attempt."""
 
-    async def clear(self, session: AsyncSession, rule: Rule, key: str) -> None:
-        """Forget the key's hits (e.g. after a successful login)."""
+    async def reset(self, session: AsyncSession, rule: Rule, key: str) -> None:
+        """Forget the key's count (after a success)."""
+
+    async def forget(self, session: AsyncSession, entries: list[tuple[Rule, str]]) -> None:
+        """Delete these keys' counts (erasure); database rows go with the caller's commit."""
 
     async def close(self) -> None:
         """Release connections."""
 
 
-class DatabaseThrottle:
-    """Counters in `rate_counters`, written through the request's own session."""
-
-    async def retry_after(self, session: AsyncSession, rule: Rule, key: str) -> int | None:
-        now = int(time.time())
-        start = now - now % rule.window
-        hits = await session.scalar(
-            select(_rc.hits).where(_rc.key == rule.counter_key(key), _rc.window_start == start)
-        )
-        if hits is not None and hits >= rule.limit:
-            return start + rule.window - now
-        return None
-
-    async def hit(self, session: AsyncSession, rule: Rule, key: str) -> None:
-        now = int(time.time())
-        start = now - now % rule.window
-        full_key = rule.counter_key(key)
-        statement = dialect_insert(session, rate_counter_table).values(
-            key=full_key, window_start=start, hits=1, expires_at=start + rule.window
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=[_rc.key, _rc.window_start], set_={"hits": _rc.hits + 1}
-        )
-        await session.execute(statement)
-        await session.execute(
-            delete(rate_counter_table).where(and_(_rc.key == full_key, _rc.expires_at <= now))
-        )
-        await session.commit()
-
-    async def clear(self, session: AsyncSession, rule: Rule, key: str) -> None:
-        await session.execute(delete(rate_counter_table).where(_rc.key == rule.counter_key(key)))
-        await session.commit()
-
-    async def close(self) -> None:
-        return None
-
-
-class RedisThrottle:
-    """Counters in Redis through the `limits` library (fixed windows, same semantics)."""
-
-    def __init__(self, url: str) -> None:
-        plain = url.removeprefix("async+")
-        # Our own pool, so that shutting the app down closes its connections.
-        self._pool = redis.asyncio.ConnectionPool.from_url(plain)
-        storage = RedisStorage(
-            f"async+{plain}",
-            implementation="redispy",
-            key_prefix="mestring",
-            connection_pool=self._pool,  # type: ignore[arg-type]
-        )
-        self._limiter = FixedWindowRateLimiter(storage)
-
-    @staticmethod
-    def _item(rule: Rule) -> RateLimitItemPerSecond:
-        return RateLimitItemPerSecond(rule.limit, rule.window, namespace=rule.name)
-
-    async def retry_after(self, session: AsyncSession, rule: Rule, key: str) -> int | None:
-        item = self._item(rule)
-        if await self._limiter.test(item, rule.counter_key(key)):
-            return None
-        stats = await self._limiter.get_window_stats(item, rule.counter_key(key))
-        return max(1, int(stats.reset_time - time.time()) + 1)
-
-    async def hit(self, session: AsyncSession, rule: Rule, key: str) -> None:
-        await self._limiter.hit(self._item(rule), rule.counter_key(key))
-
-    async def clear(self, session: AsyncSession, rule: Rule, key: str) -> None:
-        await self._limiter.clear(self._item(rule), rule.counter_key(key))
-
-    async def close(self) -> None:
-        await self._pool.aclose()
-
-
 def build_throttle(redis_url: str | None) -> Throttle:
     """Redis when configured, else the database."""
     return RedisThrottle(redis_url) if redis_url else DatabaseThrottle()
+
+
+async def admit(
+    throttle: Throttle, session: AsyncSession, rule: Rule, key: str, *, code: str, detail: str
+) -> None:
+    """Count an attempt, or raise 429 `code` with Retry-After when it must wait."""
+    wait = await throttle.attempt(session, rule, key)
+    if wait is not None:
+        raise TooManyRequests(detail, retry_after=wait, code=code)
+
+
+def account_backoff(settings: Settings, door: str) -> Backoff:
+    """The per-account back-off of one door (login, password change, erasure, MFA off)."""
+    return Backoff(
+        f"{door}-account",
+        free=settings.login_failures_per_account,
+        base=settings.login_backoff_seconds,
+        cap=max(settings.login_backoff_max_seconds, settings.login_backoff_seconds),
+    )
+
+
+# The doors a password is checked at, each with its own per-account back-off, and whether it is
+# keyed by the email typed (login: the account may not exist) or by the user id.
+ACCOUNT_DOORS: dict[str, str] = {
+    "login": "email",
+    "password": "user_id",
+    "erase": "user_id",
+    "mfa-disable": "user_id",
+}
+
+
+def account_entries(settings: Settings, *, email: str, user_id: str) -> list[tuple[Rule, str]]:
+    """Every per-account count an account can have (what erasure forgets)."""
+    keys = {"email": email.strip().lower(), "user_id": user_id}
+    return [(account_backoff(settings, door), keys[by]) for door, by in ACCOUNT_DOORS.items()]
+
+
+def login_address_window(settings: Settings) -> Window:
+    """Failed logins allowed per client address per window."""
+    return Window(
+        "login-address", settings.login_failures_per_address, settings.login_window_seconds
+    )
+
+
+def registration_window(settings: Settings) -> Window:
+    """Registration attempts allowed per client address per window."""
+    return Window(
+        "register-address",
+        settings.registrations_per_address,
+        settings.registration_window_seconds,
+    )
