@@ -10,10 +10,11 @@ from app.boosters.models import (
     RtwCompletion,
 )
 from app.care.models import CareLink, Invitation
-from app.checkins.models import Checkin, QuestionnaireVersion
+from app.checkins.models import Checkin
 from app.core.db import metadata
 from app.exercises.models import AssignmentDose, ExerciseAssignment, ExerciseLog
 from app.idempotency.models import IdempotencyKey
+from app.instruments.models import QuestionnaireVersion
 from app.mfa.models import MfaFactor, MfaRecoveryCode
 from app.privacy.models import AccessLogEntry, Consent, ErasureReceipt
 from app.throttle.models import RateCounter

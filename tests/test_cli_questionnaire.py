@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 from typer.testing import CliRunner
 
-from app.checkins.models import questionnaire_version_table
 from app.cli import cli
 from app.core.config import get_settings
 from app.core.db import async_url
 from app.core.migrate import upgrade
+from app.instruments.models import questionnaire_version_table
 from app.main import create_app
 from tests.checkin_helpers import answers
 from tests.conftest import SECRET, make_settings
@@ -55,12 +55,14 @@ def env(empty_database: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     get_settings.cache_clear()
 
 
-def versions(url: str) -> list[tuple[int, int]]:
+def versions(url: str, key: str = "rtw-se") -> list[tuple[int, int]]:
     async def read() -> list[tuple[int, int]]:
         engine = create_async_engine(async_url(url))
         q = questionnaire_version_table.c
         async with engine.connect() as connection:
-            rows = await connection.execute(select(q.version, q.definition).order_by(q.version))
+            rows = await connection.execute(
+                select(q.version, q.definition).where(q.key == key).order_by(q.version)
+            )
             result = [(row.version, len(row.definition["items"])) for row in rows]
         await engine.dispose()
         return result
@@ -151,3 +153,35 @@ def test_a_new_version_is_used_at_once_and_old_answers_keep_theirs(
                 (1, 4.0),
                 (2, 3.727273),
             ]
+
+
+def _phq9_file(tmp_path: Path, change: Any = None) -> Path:
+    shipped = Path(__file__).resolve().parents[1] / "app/instruments/definitions/phq9.json"
+    data = json.loads(shipped.read_text(encoding="utf-8"))
+    for item in data["items"]:
+        item["text"] = {"nb": f"Klinikkens tekst {item['id']}", "en": f"Clinic text {item['id']}"}
+    data["metadata"] = {"illustrative": False, "licence": "Official wording, loaded by the clinic"}
+    if change is not None:
+        change(data)
+    file = tmp_path / "phq9.json"
+    file.write_text(json.dumps(data), encoding="utf-8")
+    return file
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["alerts"].clear(), "keeps its alert rules"),
+        (lambda d: d["bands"][1].update(min=6), "keeps its bands"),
+        (lambda d: d["items"][8].update(id="suicide_item"), "has the items"),
+        (lambda d: d.update(key="phq-9"), "key"),
+    ],
+)
+def test_a_phq9_file_that_changes_its_scoring_is_refused(
+    env: str, tmp_path: Path, change: Any, message: str
+) -> None:
+    result = CliRunner().invoke(cli, ["load-questionnaire", str(_phq9_file(tmp_path, change))])
+    assert result.exit_code == 1
+    assert "not a valid questionnaire definition" in result.output
+    assert message in result.output
+    assert versions(env, "phq9") == [(1, 9)]

@@ -103,10 +103,11 @@ ROUTES: list[Row] = [
     Row("PATCH", "/v1/booster-requests/{request_id}", frozenset({T}), {}),
     Row("GET", "/v1/me/follow-ups", frozenset({P})),
     Row("POST", "/v1/me/follow-ups/{follow_up_id}/answer", frozenset({P}), {}),
+    Row("GET", "/v1/questionnaires/{measure}", ANY),
 ]
 
 # Values for path parameters other than {patient_id} (which the tests choose themselves).
-PATH_VALUES = {"local_date": date.today().isoformat()}
+PATH_VALUES = {"local_date": date.today().isoformat(), "measure": "phq9"}
 
 
 def _url(row: Row, patient_id: uuid.UUID | None = None) -> str:

@@ -14,12 +14,13 @@ from app.boosters.rule import RuleParams
 from app.boosters.rule_service import evaluate_after_checkin
 from app.care.access import PatientScope
 from app.checkins.definition import AnswersMismatch, band_of, score_answers
-from app.checkins.models import checkin_table, questionnaire_version_table
+from app.checkins.models import checkin_table
 from app.checkins.questionnaire import current_version
 from app.checkins.schemas import CheckinPublic, CheckinSaved, CheckinWrite
 from app.core.db import dialect_insert
 from app.core.errors import Unprocessable
 from app.core.time import days_before, local_today, utcnow
+from app.instruments.models import questionnaire_version_table
 
 _c = checkin_table.c
 BACKFILL_DAYS = 2

@@ -26,10 +26,11 @@ from app.boosters.models import (
     follow_up_table,
     rtw_completion_table,
 )
-from app.checkins.models import checkin_table, questionnaire_version_table
+from app.checkins.models import checkin_table
 from app.core.errors import NotFound
 from app.core.time import utcnow
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
+from app.instruments.models import questionnaire_version_table
 from app.privacy.models import access_log_table, consent_table
 from app.privacy.schemas import (
     AccessLogPublic,
