@@ -15,6 +15,7 @@ from app.core.db import metadata
 from app.exercises.models import AssignmentDose, ExerciseAssignment, ExerciseLog
 from app.idempotency.models import IdempotencyKey
 from app.instruments.models import QuestionnaireVersion
+from app.measures.models import MeasureResponse, MeasureSchedule, RiskAlert
 from app.mfa.models import MfaFactor, MfaRecoveryCode
 from app.privacy.models import AccessLogEntry, Consent, ErasureReceipt
 from app.throttle.models import RateCounter
@@ -36,11 +37,14 @@ __all__ = [
     "FollowUp",
     "IdempotencyKey",
     "Invitation",
+    "MeasureResponse",
+    "MeasureSchedule",
     "MfaFactor",
     "MfaRecoveryCode",
     "QuestionnaireVersion",
     "RateCounter",
     "RefreshToken",
+    "RiskAlert",
     "RtwCompletion",
     "RtwPlan",
     "RtwPlanVersion",

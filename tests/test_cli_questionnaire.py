@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -166,6 +167,43 @@ def _phq9_file(tmp_path: Path, change: Any = None) -> Path:
     file = tmp_path / "phq9.json"
     file.write_text(json.dumps(data), encoding="utf-8")
     return file
+
+
+def test_a_clinic_loads_official_phq9_wording_as_version_2(env: str, tmp_path: Path) -> None:
+    app = create_app(make_settings(env))
+    with TestClient(app) as client:
+        api = Api(client)
+        with time_machine.travel(datetime(2027, 6, 2, 9, tzinfo=UTC), tick=False):
+            patient = api.patient(locale="en")
+            payload = {"answers": {f"phq9_{i}": 1 for i in range(1, 10)}}
+            before = client.post(
+                "/v1/me/measures/phq9/responses",
+                json={**payload, "id": str(uuid.uuid4()), "answered_at": "2027-06-02T08:00:00Z"},
+                headers=patient.headers,
+            )
+            assert before.json()["questionnaire_version"] == 1
+            result = CliRunner().invoke(cli, ["load-questionnaire", str(_phq9_file(tmp_path))])
+            assert result.exit_code == 0, result.output
+            assert "loaded phq9 version 2 (9 items" in result.output
+            current = client.get("/v1/questionnaires/phq9", headers=patient.headers).json()
+            assert (current["version"], current["illustrative"]) == (2, False)
+            assert current["items"][8]["text"] == "Clinic text phq9_9"
+            after = client.post(
+                "/v1/me/measures/phq9/responses",
+                json={**payload, "id": str(uuid.uuid4()), "answered_at": "2027-06-02T08:30:00Z"},
+                headers=patient.headers,
+            ).json()
+            # Same ids, same scoring: the same answers give the same score, band and alert.
+            assert (after["questionnaire_version"], after["score"], after["band"]) == (
+                2,
+                9.0,
+                "mild",
+            )
+            assert after["risk_alert"] is not None
+            history = client.get("/v1/me/measures/phq9/responses", headers=patient.headers)
+            assert [r["questionnaire_version"] for r in history.json()["data"]] == [2, 1]
+    assert versions(env, "phq9") == [(1, 9), (2, 9)]
+    assert versions(env, "rtw-se") == [(1, 11)]
 
 
 @pytest.mark.parametrize(

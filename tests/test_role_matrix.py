@@ -103,7 +103,18 @@ ROUTES: list[Row] = [
     Row("PATCH", "/v1/booster-requests/{request_id}", frozenset({T}), {}),
     Row("GET", "/v1/me/follow-ups", frozenset({P})),
     Row("POST", "/v1/me/follow-ups/{follow_up_id}/answer", frozenset({P}), {}),
+    Row("PUT", "/v1/admin/users/{user_id}/on-call", frozenset({A}), {}),
     Row("GET", "/v1/questionnaires/{measure}", ANY),
+    Row("GET", "/v1/patients/{patient_id}/measure-schedule", frozenset({T})),
+    Row("PUT", "/v1/patients/{patient_id}/measure-schedule", frozenset({T}), {}),
+    Row("GET", "/v1/me/measures/due", frozenset({P})),
+    Row("POST", "/v1/me/measures/{measure}/responses", frozenset({P}), {}),
+    Row("GET", "/v1/me/measures/{measure}/responses", frozenset({P})),
+    Row("GET", "/v1/patients/{patient_id}/measures/{measure}/responses", frozenset({T})),
+    Row("GET", "/v1/patients/{patient_id}/risk-alerts", frozenset({T})),
+    Row("GET", "/v1/risk-alerts", frozenset({T})),
+    Row("GET", "/v1/risk-alerts/on-call", frozenset({T})),
+    Row("POST", "/v1/risk-alerts/{alert_id}/acknowledge", frozenset({T}), {}),
 ]
 
 # Values for path parameters other than {patient_id} (which the tests choose themselves).

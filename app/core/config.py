@@ -8,13 +8,51 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VAR_DIR = REPO_ROOT / "var"
 MIN_SECRET_LENGTH = 32
 _WEAK_SECRETS = {"secret", "changeme", "change-me", "dev", "development", "password"}
+
+
+class CrisisResource(BaseModel):
+    """A number to call in an acute situation, named in both locales."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+    nb: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    en: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+# Norway: the medical emergency number, the emergency primary-care (legevakt) number, and
+# Mental Helse's helpline (open day and night). A deployment elsewhere sets its own.
+NORWEGIAN_CRISIS_RESOURCES = (
+    CrisisResource(
+        number="113",
+        nb="Medisinsk nødtelefon - ring ved fare for liv",
+        en="Medical emergency - call when a life may be in danger",
+    ),
+    CrisisResource(
+        number="116 117",
+        nb="Legevakt",
+        en="Emergency primary care (legevakt)",
+    ),
+    CrisisResource(
+        number="116 123",
+        nb="Mental Helse Hjelpetelefonen - døgnåpen",
+        en="Mental Helse helpline - open day and night",
+    ),
+)
 
 
 class Settings(BaseSettings):
@@ -53,6 +91,12 @@ class Settings(BaseSettings):
     booster_cooldown_days: int = Field(default=14, ge=0, le=365)
     booster_enabled: bool = True
     migrations_dir: Path = REPO_ROOT / "migrations"
+    # Risk alerts (PHQ-9 item 9): hours until an unacknowledged alert is overdue and reaches the
+    # on-call therapists; the numbers the patient is shown at once (a JSON list).
+    risk_ack_hours: int = Field(default=24, ge=1, le=168)
+    crisis_resources: Annotated[list[CrisisResource], Field(min_length=1, max_length=10)] = Field(
+        default_factory=lambda: list(NORWEGIAN_CRISIS_RESOURCES)
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod

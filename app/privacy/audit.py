@@ -33,6 +33,7 @@ class PendingAccess:
     reader_role: str
     kind: str | None
     records: int | None = None
+    reason: str = "care_link"
 
 
 def note_access(
@@ -43,12 +44,15 @@ def note_access(
     reader_id: uuid.UUID,
     reader_role: str,
     kind: str | None = None,
+    reason: str = "care_link",
 ) -> None:
     """Ask for these reads to be logged, in this session, if the request succeeds."""
     state = request.scope.setdefault("state", {})
     state[_SESSION_KEY] = session
     pending: list[PendingAccess] = state.setdefault(_STATE_KEY, [])
-    pending.extend(PendingAccess(pid, reader_id, reader_role, kind) for pid in patient_ids)
+    pending.extend(
+        PendingAccess(pid, reader_id, reader_role, kind, reason=reason) for pid in patient_ids
+    )
 
 
 def note_access_from_answer(
@@ -58,15 +62,16 @@ def note_access_from_answer(
     reader_id: uuid.UUID,
     reader_role: str,
     kind: str | None = None,
+    reason: str = "care_link",
 ) -> None:
     """Log one row per patient whose `patient_id` appears in the successful answer."""
     state = request.scope.setdefault("state", {})
     state[_SESSION_KEY] = session
-    state[_FROM_BODY_KEY] = (reader_id, reader_role, kind)
+    state[_FROM_BODY_KEY] = (reader_id, reader_role, kind, reason)
 
 
 def _from_answer(scope: Scope, body: bytes) -> list[PendingAccess]:
-    reader_id, reader_role, named_kind = scope["state"][_FROM_BODY_KEY]
+    reader_id, reader_role, named_kind, reason = scope["state"][_FROM_BODY_KEY]
     try:
         document: Any = json.loads(body) if body else None
     except ValueError:
@@ -82,7 +87,9 @@ def _from_answer(scope: Scope, body: bytes) -> list[PendingAccess]:
         (part for part in reversed(_route_path(scope).split("/")) if part and "{" not in part),
         "unknown",
     )
-    return [PendingAccess(pid, reader_id, reader_role, kind, n) for pid, n in counts.items()]
+    return [
+        PendingAccess(pid, reader_id, reader_role, kind, n, reason) for pid, n in counts.items()
+    ]
 
 
 def _route_path(scope: Scope) -> str:
@@ -149,6 +156,7 @@ class AccessAuditMiddleware:
                     reader_role=item.reader_role,
                     kind=item.kind or _kind_from_route(scope),
                     records=item.records if item.records is not None else _records(body, many),
+                    reason=item.reason,
                 )
                 for item in pending
             ]

@@ -11,13 +11,18 @@ from app.core.deps import SessionDep
 from app.privacy.audit import note_access_from_answer
 
 
-def audit_patient_reads(kind: str | None = None) -> Any:
+def audit_patient_reads(kind: str | None = None, reason: str = "care_link") -> Any:
     """A route-level dependency logging every patient named in the answer (as `kind`, or the
-    route's last literal path segment)."""
+    route's last literal path segment), with the ground the reader had (`reason`)."""
 
     async def dependency(request: Request, user: CurrentUser, session: SessionDep) -> None:
         note_access_from_answer(
-            request, session=session, reader_id=user.id, reader_role=user.role, kind=kind
+            request,
+            session=session,
+            reader_id=user.id,
+            reader_role=user.role,
+            kind=kind,
+            reason=reason,
         )
 
     return Depends(dependency)

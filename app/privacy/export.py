@@ -31,6 +31,7 @@ from app.core.errors import NotFound
 from app.core.time import utcnow
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
 from app.instruments.models import questionnaire_version_table
+from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
 from app.privacy.models import access_log_table, consent_table
 from app.privacy.schemas import (
     AccessLogPublic,
@@ -127,6 +128,29 @@ async def _booster_requests(
     return requests, len(events)
 
 
+async def _measure_responses(session: AsyncSession, patient_id: uuid.UUID) -> list[Record]:
+    r, q = measure_response_table.c, questionnaire_version_table.c
+    return await _records(
+        session,
+        select(*_columns(measure_response_table), q.version.label("questionnaire_version"))
+        .join_from(measure_response_table, questionnaire_version_table, q.id == r.questionnaire_id)
+        .where(r.patient_id == patient_id)
+        .order_by(r.answered_at, r.id),
+    )
+
+
+async def _risk_alerts(session: AsyncSession, patient_id: uuid.UUID) -> list[Record]:
+    # The therapist's note stays the clinic's: the patient sees that and when an alert was
+    # acknowledged, and what was done, as in the app (issue 15).
+    a = risk_alert_table.c
+    return await _records(
+        session,
+        select(*_columns(risk_alert_table, without={"note"}))
+        .where(a.patient_id == patient_id)
+        .order_by(a.created_at, a.id),
+    )
+
+
 async def _access_log(session: AsyncSession, patient_id: uuid.UUID) -> list[AccessLogPublic]:
     log, u = access_log_table.c, user_table.c
     rows = await session.execute(
@@ -136,6 +160,7 @@ async def _access_log(session: AsyncSession, patient_id: uuid.UUID) -> list[Acce
             u.display_name.label("reader_name"),
             log.reader_role,
             log.kind,
+            log.reason,
             log.records,
             log.created_at,
         )
@@ -183,6 +208,12 @@ async def export_patient(session: AsyncSession, *, patient_id: uuid.UUID) -> Exp
     diary = await _records(
         session, _own(work_diary_table, patient_id, work_diary_table.c.local_date)
     )
+    schedules = await _records(
+        session,
+        _own(measure_schedule_table, patient_id, measure_schedule_table.c.measure),
+    )
+    responses = await _measure_responses(session, patient_id)
+    alerts = await _risk_alerts(session, patient_id)
     access = await _access_log(session, patient_id)
     counts = {
         "consents": len(consents),
@@ -198,6 +229,9 @@ async def export_patient(session: AsyncSession, *, patient_id: uuid.UUID) -> Exp
         "rtw_plan": int(plan is not None),
         "rtw_plan_versions": len(versions),
         "work_diary": len(diary),
+        "measure_schedules": len(schedules),
+        "measure_responses": len(responses),
+        "risk_alerts": len(alerts),
         "access_log": len(access),
     }
     return ExportDocument(
@@ -214,6 +248,9 @@ async def export_patient(session: AsyncSession, *, patient_id: uuid.UUID) -> Exp
         rtw_completion=completion,
         rtw_plan=ExportRtwPlan(current=plan, versions=versions),
         work_diary=diary,
+        measure_schedules=schedules,
+        measure_responses=responses,
+        risk_alerts=alerts,
         access_log=access,
         counts=counts,
     )

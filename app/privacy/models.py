@@ -25,6 +25,10 @@ class AccessLogEntry(SQLModel, table=True):
     reader_id: uuid.UUID = Field(foreign_key="users.id")  # staff accounts are disabled, not deleted
     reader_role: str = Field(max_length=16)
     kind: str = Field(max_length=64)
+    # Why the reader could see the patient: `care_link`, or `risk_escalation` (on call).
+    reason: str = Field(
+        default="care_link", max_length=32, sa_column_kwargs={"server_default": "care_link"}
+    )
     records: int
     request_id: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -29,6 +29,7 @@ class AccessRecord:
     reader_role: str
     kind: str
     records: int
+    reason: str = "care_link"
 
 
 async def append_access(
@@ -48,6 +49,7 @@ async def append_access(
                 "reader_role": entry.reader_role,
                 "kind": entry.kind,
                 "records": entry.records,
+                "reason": entry.reason,
                 "request_id": request_id,
                 "created_at": now,
             }
@@ -67,6 +69,7 @@ async def list_access(
             _u.display_name,
             _log.reader_role,
             _log.kind,
+            _log.reason,
             _log.records,
             _log.created_at,
         )
@@ -87,6 +90,7 @@ async def list_access(
             reader_name=row.display_name,
             reader_role=row.reader_role,
             kind=row.kind,
+            reason=row.reason,
             records=row.records,
             created_at=row.created_at,
         )
