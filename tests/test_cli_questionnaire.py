@@ -201,7 +201,9 @@ def test_a_clinic_loads_official_phq9_wording_as_version_2(env: str, tmp_path: P
             )
             assert after["risk_alert"] is not None
             history = client.get("/v1/me/measures/phq9/responses", headers=patient.headers)
-            assert [r["questionnaire_version"] for r in history.json()["data"]] == [2, 1]
+            assert [
+                (r["questionnaire_version"], r["illustrative"]) for r in history.json()["data"]
+            ] == [(2, False), (1, True)]
     assert versions(env, "phq9") == [(1, 9), (2, 9)]
     assert versions(env, "rtw-se") == [(1, 11)]
 

@@ -141,6 +141,8 @@ def test_an_answer_without_a_schedule_is_kept(api: Api) -> None:
         False,
     )
     assert (saved["support"], saved["risk_alert"], saved["change_from_first"]) == (None, None, 0)
+    # Version 1 carries our own labels: the score is computed, but not a validated measurement.
+    assert (saved["questionnaire_version"], saved["illustrative"]) == (1, True)
 
 
 @time_machine.travel(NOW, tick=False)

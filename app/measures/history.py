@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.care.access import PatientScope
 from app.core.pagination import encode_keyset, older_than
-from app.instruments.models import questionnaire_version_table
 from app.instruments.profiles import MeasureKey
+from app.instruments.store import version_by_id
 from app.measures.models import measure_response_table, risk_alert_table
 from app.measures.recovery import reliable_change
 from app.measures.responses import RESPONSE_COLUMNS, response_fields
@@ -19,7 +19,6 @@ from app.measures.schemas import MeasureHistory, MeasureResponsePublic, MeasureT
 
 _r = measure_response_table.c
 _ra = risk_alert_table.c
-_q = questionnaire_version_table.c
 
 
 async def history(
@@ -32,11 +31,7 @@ async def history(
 ) -> MeasureHistory:
     """Responses newest first (keyset-paged) with the change from the first, and the trend
     (3 statements: the page, the first and latest response, the page's alerts)."""
-    query = (
-        select(*RESPONSE_COLUMNS, _q.version)
-        .join_from(measure_response_table, questionnaire_version_table)
-        .where(_r.patient_id == patient_id, _r.measure == measure)
-    )
+    query = select(*RESPONSE_COLUMNS).where(_r.patient_id == patient_id, _r.measure == measure)
     if cursor:
         query = query.where(older_than(_r.answered_at, _r.id, cursor))
     rows = (
@@ -68,9 +63,19 @@ async def history(
         )
         for alert in found:
             alerts.setdefault(alert.response_id, alert)
+    # Versions are immutable and cached: a statement only the first time a version is met.
+    versions = {
+        version_id: await version_by_id(session, version_id=version_id)
+        for version_id in {row.questionnaire_id for row in page}
+    }
     data = [
         MeasureResponsePublic(
-            **response_fields(row, version=row.version, first=ends.first, alert=alerts.get(row.id))
+            **response_fields(
+                row,
+                version=versions[row.questionnaire_id],
+                first=ends.first,
+                alert=alerts.get(row.id),
+            )
         )
         for row in page
     ]

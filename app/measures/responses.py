@@ -25,10 +25,9 @@ from app.core.config import CrisisResource
 from app.core.db import dialect_insert
 from app.core.errors import Conflict, Unprocessable
 from app.core.time import to_local_date, utcnow
-from app.instruments.models import questionnaire_version_table
 from app.instruments.profiles import MeasureKey
 from app.instruments.scoring import AnswersMismatch, score
-from app.instruments.store import current_version
+from app.instruments.store import LoadedVersion, current_version, version_by_id
 from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
 from app.measures.schemas import (
     AlertBrief,
@@ -41,12 +40,12 @@ from app.measures.windows import is_late, occurrence
 _r = measure_response_table.c
 _s = measure_schedule_table.c
 _ra = risk_alert_table.c
-_q = questionnaire_version_table.c
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_ANSWER_AGE = timedelta(days=90)
 RESPONSE_COLUMNS = (
     _r.id,
     _r.measure,
+    _r.questionnaire_id,
     _r.answered_at,
     _r.local_date,
     _r.answers,
@@ -117,12 +116,13 @@ def brief(alert: Any | None) -> AlertBrief | None:
 
 
 def response_fields(
-    row: Any, *, version: int, first: float | None, alert: Any | None
+    row: Any, *, version: LoadedVersion, first: float | None, alert: Any | None
 ) -> dict[str, Any]:
     return {
         "id": row.id,
         "measure": row.measure,
-        "questionnaire_version": version,
+        "questionnaire_version": version.version,
+        "illustrative": version.definition.metadata.illustrative,
         "answered_at": row.answered_at,
         "local_date": row.local_date,
         "answers": row.answers,
@@ -150,9 +150,7 @@ async def _replay(session: AsyncSession, retry: _Retry) -> MeasureResponseSaved 
     """The stored response when this is a faithful retry; 409 when the id is taken otherwise."""
     row = (
         await session.execute(
-            select(*RESPONSE_COLUMNS, _r.patient_id, _r.body_hash, _q.version)
-            .join_from(measure_response_table, questionnaire_version_table)
-            .where(_r.id == retry.response_id)
+            select(*RESPONSE_COLUMNS, _r.patient_id, _r.body_hash).where(_r.id == retry.response_id)
         )
     ).first()
     if row is None:
@@ -168,8 +166,9 @@ async def _replay(session: AsyncSession, retry: _Retry) -> MeasureResponseSaved 
         )
     ).first()
     first = await _first_score(session, retry.patient_id, row.measure)
+    version = await version_by_id(session, version_id=row.questionnaire_id)
     return MeasureResponseSaved(
-        **response_fields(row, version=row.version, first=first, alert=alert),
+        **response_fields(row, version=version, first=first, alert=alert),
         support=support(retry.resources, locale=retry.locale) if alert is not None else None,
     )
 
@@ -275,7 +274,7 @@ async def record_response(
     if context.first_at is not None and context.first_at > data.answered_at:
         earliest = None  # this answer (sent late from the phone) is the first one
     saved = MeasureResponseSaved(
-        **response_fields(inserted, version=version.version, first=earliest, alert=alert),
+        **response_fields(inserted, version=version, first=earliest, alert=alert),
         support=support(resources, locale=locale) if alert is not None else None,
     )
     return saved, True

@@ -101,6 +101,10 @@ class MeasureResponsePublic(BaseModel):
     id: uuid.UUID
     measure: MeasureKey
     questionnaire_version: int
+    illustrative: bool = Field(
+        description="Answered on a version with our own placeholder wording, not the official "
+        "one: the score follows the published scoring but is not a validated measurement."
+    )
     answered_at: datetime
     local_date: date
     answers: dict[str, int]
