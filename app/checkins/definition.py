@@ -9,18 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from app.instruments.definition import LOCALES, InstrumentDefinition, ItemId, LocalizedText
+from app.instruments.definition import InstrumentDefinition, ItemId
 from app.instruments.scoring import AnswersMismatch, score
 
 __all__ = [
     "HIGH_CUTOFF",
-    "LOCALES",
     "LOW_CUTOFF",
     "RTW_SE_KEY",
     "AnswersMismatch",
     "Band",
     "ItemId",
-    "LocalizedText",
     "QuestionnaireDefinition",
     "band_of",
     "score_answers",

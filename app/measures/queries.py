@@ -77,6 +77,7 @@ class LatestMeasure:
     answered_at: datetime
     first_score: float
     change_from_first: float
+    questionnaire_id: uuid.UUID  # its version says whether the wording was illustrative
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,7 @@ async def _first_and_latest(
             _r.score,
             _r.band,
             _r.answered_at,
+            _r.questionnaire_id,
             func.row_number()
             .over(partition_by=partition, order_by=(_r.answered_at.desc(), _r.id.desc()))
             .label("newest"),
@@ -141,14 +143,19 @@ async def _first_and_latest(
         select(ranked).where(or_(ranked.c.newest == 1, ranked.c.oldest == 1))
     )
     first: dict[tuple[uuid.UUID, str], float] = {}
-    last: dict[tuple[uuid.UUID, str], tuple[float, str | None, datetime]] = {}
+    last: dict[tuple[uuid.UUID, str], tuple[float, str | None, datetime, uuid.UUID]] = {}
     for row in rows:
         if row.oldest == 1:
             first[(row.patient_id, row.measure)] = row.score
         if row.newest == 1:
-            last[(row.patient_id, row.measure)] = (row.score, row.band, row.answered_at)
+            last[(row.patient_id, row.measure)] = (
+                row.score,
+                row.band,
+                row.answered_at,
+                row.questionnaire_id,
+            )
     result: dict[uuid.UUID, dict[str, LatestMeasure]] = {pid: {} for pid in ids}
-    for (pid, measure), (score, band, answered_at) in last.items():
+    for (pid, measure), (score, band, answered_at, version_id) in last.items():
         start = first[(pid, measure)]
         result[pid][measure] = LatestMeasure(
             measure=measure,
@@ -157,6 +164,7 @@ async def _first_and_latest(
             answered_at=answered_at,
             first_score=start,
             change_from_first=round(score - start, 6),
+            questionnaire_id=version_id,
         )
     return result
 
