@@ -9,6 +9,8 @@ from app.care.router import router as care_router
 from app.checkins.router import router as checkins_router
 from app.dashboard.router import router as dashboard_router
 from app.exercises.router import router as exercises_router
+from app.instruments.router import router as instruments_router
+from app.measures.router import router as measures_router
 from app.mfa.router import router as mfa_router
 from app.privacy.router import router as privacy_router
 from app.work.router import router as work_router
@@ -24,3 +26,6 @@ api_router.include_router(exercises_router)
 api_router.include_router(checkins_router)
 api_router.include_router(boosters_router)
 api_router.include_router(dashboard_router)
+# After checkins: /questionnaires/rtw-se is matched before /questionnaires/{measure}.
+api_router.include_router(instruments_router)
+api_router.include_router(measures_router)

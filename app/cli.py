@@ -192,12 +192,16 @@ def seed_demo(
 def load_questionnaire(
     file: Annotated[Path, typer.Argument(help="A questionnaire definition (JSON).")],
 ) -> None:
-    """Validate FILE and add it as the next version of its questionnaire (old answers stay)."""
-    from app.checkins.definition import QuestionnaireDefinition
-    from app.checkins.questionnaire import add_version
+    """Validate FILE and add it as the next version of its questionnaire (old answers stay).
+
+    Any instrument: rtw-se, phq9, gad7. The file's `key` says which; app/instruments/definitions
+    holds the shipped files to start from (replace the texts, keep the ids and the scoring).
+    """
+    from app.instruments.definition import InstrumentDefinition
+    from app.instruments.store import add_version
 
     try:
-        definition = QuestionnaireDefinition.model_validate_json(file.read_bytes())
+        definition = InstrumentDefinition.model_validate_json(file.read_bytes())
     except OSError as exc:
         typer.echo(f"error: cannot read {file}: {exc.strerror}", err=True)
         raise typer.Exit(1) from exc

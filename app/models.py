@@ -10,10 +10,12 @@ from app.boosters.models import (
     RtwCompletion,
 )
 from app.care.models import CareLink, Invitation
-from app.checkins.models import Checkin, QuestionnaireVersion
+from app.checkins.models import Checkin
 from app.core.db import metadata
 from app.exercises.models import AssignmentDose, ExerciseAssignment, ExerciseLog
 from app.idempotency.models import IdempotencyKey
+from app.instruments.models import QuestionnaireVersion
+from app.measures.models import MeasureResponse, MeasureSchedule, RiskAlert
 from app.mfa.models import MfaFactor, MfaRecoveryCode
 from app.privacy.models import AccessLogEntry, Consent, ErasureReceipt
 from app.throttle.models import RateCounter
@@ -35,11 +37,14 @@ __all__ = [
     "FollowUp",
     "IdempotencyKey",
     "Invitation",
+    "MeasureResponse",
+    "MeasureSchedule",
     "MfaFactor",
     "MfaRecoveryCode",
     "QuestionnaireVersion",
     "RateCounter",
     "RefreshToken",
+    "RiskAlert",
     "RtwCompletion",
     "RtwPlan",
     "RtwPlanVersion",

@@ -16,6 +16,7 @@ from app.checkins.demo import seed_checkins
 from app.core.config import get_settings
 from app.core.security import PasswordHasher
 from app.exercises.demo import seed_homework
+from app.measures.demo import seed_measures
 from app.work.demo import seed_work
 
 
@@ -65,5 +66,11 @@ async def seed_demo(session: AsyncSession, *, hasher: PasswordHasher) -> list[De
         patient_id=patient.id,
         timezone=patient.timezone,
         defaults=default_params(get_settings()),
+    )
+    await seed_measures(
+        session,
+        patient_id=patient.id,
+        therapist_id=users[Role.therapist].id,
+        timezone=patient.timezone,
     )
     return list(DEMO_ACCOUNTS)

@@ -32,6 +32,7 @@ POSTGRES_URL = os.environ.get(
 SECRET = "test-signing-key-that-is-long-and-random-enough-0123456789-abcdefghijklmnop"
 # Tables filled by migrations with reference data; truncation between tests keeps them.
 REFERENCE_TABLES: set[str] = {"alembic_version", "questionnaire_versions"}
+CASCADE_ONLY_TABLES: set[str] = {"access_log", "risk_alerts", "measure_responses"}
 
 
 def _dsn(url: str) -> str:
@@ -119,10 +120,10 @@ async def _truncate(engine: AsyncEngine) -> None:
             quoted = ", ".join(f'"{name}"' for name in tables)
             await connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
         else:
-            # The access log only lets rows go with their patient (append-only triggers), so
-            # it is emptied by the cascade from users rather than directly.
+            # The access log and risk alerts only let rows go with their patient (triggers), so
+            # they (and the responses alerts hang on) are emptied by the cascade from users.
             for name in reversed(tables):
-                if name != "access_log":
+                if name not in CASCADE_ONLY_TABLES:
                     await connection.execute(text(f'DELETE FROM "{name}"'))
 
 

@@ -24,10 +24,12 @@ from app.boosters.models import (
 from app.care.models import care_link_table, invitation_table
 from app.checkins.models import checkin_table
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
+from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
 from app.privacy.models import access_log_table, consent_table
 from app.work.models import rtw_plan_table, rtw_plan_version_table, work_diary_table
 from tests.checkin_helpers import answers
 from tests.factories import PASSWORD, Actor, Api
+from tests.measure_helpers import body as measure_body
 
 NOW = "2026-11-16T10:00:00Z"  # Monday; 11:00 in Oslo
 TODAY, YESTERDAY, WEEK_AGO = "2026-11-16", "2026-11-15", "2026-11-09"
@@ -149,6 +151,29 @@ def seed_everything(api: Api, therapist: Actor, patient: Actor) -> None:
         _ok(client.put(f"/v1/me/work-diary/{day}", json={"worked_hours": hours}, headers=mine))
     for value in (True, False):
         _ok(client.put("/v1/me/consents", json={"employer_contact": value}, headers=mine))
+    schedule = {"schedules": [{"measure": "phq9", "every_days": 14, "starts_on": WEEK_AGO}]}
+    _ok(client.put(f"{base}/measure-schedule", json=schedule, headers=theirs))
+    _ok(
+        client.post(
+            "/v1/me/measures/gad7/responses",
+            json=measure_body("gad7", 7, NOW),
+            headers=mine | _key(),
+        )
+    )
+    flagged = _ok(
+        client.post(
+            "/v1/me/measures/phq9/responses",
+            json=measure_body("phq9", 13, NOW, item9=1),
+            headers=mine | _key(),
+        )
+    )
+    _ok(
+        client.post(
+            f"/v1/risk-alerts/{flagged['risk_alert']['id']}/acknowledge",
+            json={"action_taken": "called_patient", "note": "Therapist's own words"},
+            headers=theirs,
+        )
+    )
     _ok(client.get(base, headers=theirs))  # one access-log row
 
 
@@ -181,6 +206,9 @@ KIND_QUERIES: dict[str, Callable[[uuid.UUID], Any]] = {
     "rtw_plan": lambda p: _patient_rows(rtw_plan_table, p),
     "rtw_plan_versions": lambda p: _patient_rows(rtw_plan_version_table, p),
     "work_diary": lambda p: _patient_rows(work_diary_table, p),
+    "measure_schedules": lambda p: _patient_rows(measure_schedule_table, p),
+    "measure_responses": lambda p: _patient_rows(measure_response_table, p),
+    "risk_alerts": lambda p: _patient_rows(risk_alert_table, p),
     "care_links": lambda p: _patient_rows(care_link_table, p),
     "sessions": lambda p: (
         select(func.count())

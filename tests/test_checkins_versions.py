@@ -17,9 +17,10 @@ import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.checkins.definition import Metadata
-from app.checkins.questionnaire import add_version, current_version
+from app.checkins.questionnaire import current_version
 from app.core.migrate import upgrade
+from app.instruments.definition import Metadata
+from app.instruments.store import add_version
 from app.main import create_app
 from tests.checkin_helpers import answers, seed_scores
 from tests.conftest import make_settings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,11 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 from typer.testing import CliRunner
 
-from app.checkins.models import questionnaire_version_table
 from app.cli import cli
 from app.core.config import get_settings
 from app.core.db import async_url
 from app.core.migrate import upgrade
+from app.instruments.models import questionnaire_version_table
 from app.main import create_app
 from tests.checkin_helpers import answers
 from tests.conftest import SECRET, make_settings
@@ -55,12 +56,14 @@ def env(empty_database: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     get_settings.cache_clear()
 
 
-def versions(url: str) -> list[tuple[int, int]]:
+def versions(url: str, key: str = "rtw-se") -> list[tuple[int, int]]:
     async def read() -> list[tuple[int, int]]:
         engine = create_async_engine(async_url(url))
         q = questionnaire_version_table.c
         async with engine.connect() as connection:
-            rows = await connection.execute(select(q.version, q.definition).order_by(q.version))
+            rows = await connection.execute(
+                select(q.version, q.definition).where(q.key == key).order_by(q.version)
+            )
             result = [(row.version, len(row.definition["items"])) for row in rows]
         await engine.dispose()
         return result
@@ -151,3 +154,74 @@ def test_a_new_version_is_used_at_once_and_old_answers_keep_theirs(
                 (1, 4.0),
                 (2, 3.727273),
             ]
+
+
+def _phq9_file(tmp_path: Path, change: Any = None) -> Path:
+    shipped = Path(__file__).resolve().parents[1] / "app/instruments/definitions/phq9.json"
+    data = json.loads(shipped.read_text(encoding="utf-8"))
+    for item in data["items"]:
+        item["text"] = {"nb": f"Klinikkens tekst {item['id']}", "en": f"Clinic text {item['id']}"}
+    data["metadata"] = {"illustrative": False, "licence": "Official wording, loaded by the clinic"}
+    if change is not None:
+        change(data)
+    file = tmp_path / "phq9.json"
+    file.write_text(json.dumps(data), encoding="utf-8")
+    return file
+
+
+def test_a_clinic_loads_official_phq9_wording_as_version_2(env: str, tmp_path: Path) -> None:
+    app = create_app(make_settings(env))
+    with TestClient(app) as client:
+        api = Api(client)
+        with time_machine.travel(datetime(2027, 6, 2, 9, tzinfo=UTC), tick=False):
+            patient = api.patient(locale="en")
+            payload = {"answers": {f"phq9_{i}": 1 for i in range(1, 10)}}
+            before = client.post(
+                "/v1/me/measures/phq9/responses",
+                json={**payload, "id": str(uuid.uuid4()), "answered_at": "2027-06-02T08:00:00Z"},
+                headers=patient.headers,
+            )
+            assert before.json()["questionnaire_version"] == 1
+            result = CliRunner().invoke(cli, ["load-questionnaire", str(_phq9_file(tmp_path))])
+            assert result.exit_code == 0, result.output
+            assert "loaded phq9 version 2 (9 items" in result.output
+            current = client.get("/v1/questionnaires/phq9", headers=patient.headers).json()
+            assert (current["version"], current["illustrative"]) == (2, False)
+            assert current["items"][8]["text"] == "Clinic text phq9_9"
+            after = client.post(
+                "/v1/me/measures/phq9/responses",
+                json={**payload, "id": str(uuid.uuid4()), "answered_at": "2027-06-02T08:30:00Z"},
+                headers=patient.headers,
+            ).json()
+            # Same ids, same scoring: the same answers give the same score, band and alert.
+            assert (after["questionnaire_version"], after["score"], after["band"]) == (
+                2,
+                9.0,
+                "mild",
+            )
+            assert after["risk_alert"] is not None
+            history = client.get("/v1/me/measures/phq9/responses", headers=patient.headers)
+            assert [
+                (r["questionnaire_version"], r["illustrative"]) for r in history.json()["data"]
+            ] == [(2, False), (1, True)]
+    assert versions(env, "phq9") == [(1, 9), (2, 9)]
+    assert versions(env, "rtw-se") == [(1, 11)]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["alerts"].clear(), "keeps its alert rules"),
+        (lambda d: d["bands"][1].update(min=6), "keeps its bands"),
+        (lambda d: d["items"][8].update(id="suicide_item"), "has the items"),
+        (lambda d: d.update(key="phq-9"), "key"),
+    ],
+)
+def test_a_phq9_file_that_changes_its_scoring_is_refused(
+    env: str, tmp_path: Path, change: Any, message: str
+) -> None:
+    result = CliRunner().invoke(cli, ["load-questionnaire", str(_phq9_file(tmp_path, change))])
+    assert result.exit_code == 1
+    assert "not a valid questionnaire definition" in result.output
+    assert message in result.output
+    assert versions(env, "phq9") == [(1, 9)]

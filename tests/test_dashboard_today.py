@@ -81,6 +81,7 @@ def test_a_new_patient_on_a_day_off(api: Api) -> None:
         "diary": {"work_day": False, "done": False},
         "follow_ups_due": [],
         "booster_requests": {"open": 0, "scheduled": 0},
+        "measures_due": [],
     }
 
 
@@ -123,6 +124,6 @@ def test_today_runs_the_same_statements_whatever_the_history(api: Api) -> None:
         with counted(api) as statements:
             assert api.client.get("/v1/me/today", headers=who.headers).status_code == 200
         sizes.append(len(statements))
-    # auth 1, assignments 2, check-ins 2, diary 2, follow-ups 1, boosters 1
+    # auth 1, assignments 2, check-ins 2, diary 2, follow-ups 1, boosters 1, measures due 1
     assert sizes[0] == sizes[1]
-    assert sizes[0] == 9
+    assert sizes[0] == 10

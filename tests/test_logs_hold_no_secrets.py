@@ -155,7 +155,25 @@ def test_no_health_data_reaches_a_log_line(api: Api, captured: io.StringIO) -> N
     for method, url, body in writes:
         response = api.client.request(method, url, json=body, headers=patient.headers)
         assert response.status_code < 500, response.text
+    phq9 = {f"phq9_{i}": 2 for i in range(1, 10)}
+    answered = api.client.post(
+        "/v1/me/measures/phq9/responses",
+        json={
+            "id": str(uuid.uuid4()),
+            "answers": phq9,
+            "answered_at": datetime.now(UTC).isoformat(),
+        },
+        headers=patient.headers,
+    )
+    assert answered.status_code == 201, answered.text
+    acknowledged = api.client.post(
+        f"/v1/risk-alerts/{answered.json()['risk_alert']['id']}/acknowledge",
+        json={"action_taken": "other", "note": text},
+        headers=therapist.headers,
+    )
+    assert acknowledged.status_code == 200, acknowledged.text
     for url in (
+        f"/v1/patients/{patient.id}/measures/phq9/responses",
         f"/v1/patients/{patient.id}/checkins",
         f"/v1/patients/{patient.id}/work-diary",
         f"/v1/patients/{patient.id}/exercise-logs",

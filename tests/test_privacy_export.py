@@ -26,13 +26,23 @@ EXPECTED = {
     "rtw_plan": 1,
     "rtw_plan_versions": 2,
     "work_diary": 2,
+    "measure_schedules": 1,
+    "measure_responses": 2,  # a GAD-7, and a PHQ-9 with item 9 above 0
+    "risk_alerts": 1,
     "care_links": 1,
     "sessions": 1,  # the login after registering
     "invitations": 1,  # made out to her address, used to register
 }
 # The therapist's reads above: the assignment, booster rule and RTW completion answers and the
 # profile (more if more therapist routes get logged; the count is checked against SQL below).
-LOGGED_KINDS = {"assignments", "booster-rule", "rtw-completion", "profile"}
+LOGGED_KINDS = {
+    "assignments",
+    "booster-rule",
+    "rtw-completion",
+    "profile",
+    "measure-schedule",
+    "risk-alerts",
+}
 
 
 def _export(api: Api, headers: dict[str, str]) -> dict[str, Any]:
@@ -74,6 +84,9 @@ def test_export_holds_every_record_and_no_one_elses(api: Api) -> None:
         "rtw_plan": int(document["rtw_plan"]["current"] is not None),
         "rtw_plan_versions": len(document["rtw_plan"]["versions"]),
         "work_diary": len(document["work_diary"]),
+        "measure_schedules": len(document["measure_schedules"]),
+        "measure_responses": len(document["measure_responses"]),
+        "risk_alerts": len(document["risk_alerts"]),
         "care_links": len(document["care_links"]),
         "sessions": len(document["sessions"]),
         "invitations": len(document["invitations"]),
@@ -96,6 +109,18 @@ def test_export_holds_every_record_and_no_one_elses(api: Api) -> None:
     assert sorted(c["employer_contact"] for c in document["consents"]) == [False, True]
     assert document["access_log"][0]["reader_id"] == str(therapist.id)
     assert document["booster_rule"]["low_threshold"] == 3.5
+    assert sorted((r["measure"], r["score"]) for r in document["measure_responses"]) == [
+        ("gad7", 7.0),
+        ("phq9", 13.0),
+    ]
+    alert = document["risk_alerts"][0]
+    assert (alert["item_id"], alert["answer"], alert["action_taken"]) == (
+        "phq9_9",
+        1,
+        "called_patient",
+    )
+    assert "note" not in alert  # the therapist's note stays the clinic's
+    assert "Therapist's own words" not in json.dumps(document)
 
     text = json.dumps(document)
     for foreign in (str(ola.id), ola.id.hex, ola.email, "Ola Annen"):

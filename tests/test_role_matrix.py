@@ -104,10 +104,22 @@ ROUTES: list[Row] = [
     Row("GET", "/v1/me/follow-ups", frozenset({P})),
     Row("POST", "/v1/me/follow-ups/{follow_up_id}/answer", frozenset({P}), {}),
     Row("POST", "/v1/patients/{patient_id}/follow-ups/{follow_up_id}/answer", frozenset({T}), {}),
+    Row("PUT", "/v1/admin/users/{user_id}/on-call", frozenset({A}), {}),
+    Row("GET", "/v1/questionnaires/{measure}", ANY),
+    Row("GET", "/v1/patients/{patient_id}/measure-schedule", frozenset({T})),
+    Row("PUT", "/v1/patients/{patient_id}/measure-schedule", frozenset({T}), {}),
+    Row("GET", "/v1/me/measures/due", frozenset({P})),
+    Row("POST", "/v1/me/measures/{measure}/responses", frozenset({P}), {}),
+    Row("GET", "/v1/me/measures/{measure}/responses", frozenset({P})),
+    Row("GET", "/v1/patients/{patient_id}/measures/{measure}/responses", frozenset({T})),
+    Row("GET", "/v1/patients/{patient_id}/risk-alerts", frozenset({T})),
+    Row("GET", "/v1/risk-alerts", frozenset({T})),
+    Row("GET", "/v1/risk-alerts/on-call", frozenset({T})),
+    Row("POST", "/v1/risk-alerts/{alert_id}/acknowledge", frozenset({T}), {}),
 ]
 
 # Values for path parameters other than {patient_id} (which the tests choose themselves).
-PATH_VALUES = {"local_date": date.today().isoformat()}
+PATH_VALUES = {"local_date": date.today().isoformat(), "measure": "phq9"}
 
 
 def _url(row: Row, patient_id: uuid.UUID | None = None) -> str:

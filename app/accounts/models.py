@@ -42,6 +42,8 @@ class User(UserBase, table=True):
     role: str = Field(max_length=16, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     disabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Therapists on call see every overdue risk alert of the clinic (set by an admin).
+    on_call: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 user_table = table_of(User)

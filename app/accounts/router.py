@@ -12,6 +12,7 @@ from app.accounts.models import Role
 from app.accounts.schemas import (
     AdminUserPublic,
     AdminUserUpdate,
+    OnCallUpdate,
     UserCreate,
     UserPublic,
     UserUpdate,
@@ -94,4 +95,19 @@ async def update_user(
     user = await service.set_disabled(
         session, admin_id=admin.id, user_id=user_id, disabled=body.disabled
     )
+    return AdminUserPublic.model_validate(user, from_attributes=True)
+
+
+@router.put(
+    "/admin/users/{user_id}/on-call",
+    response_model=AdminUserPublic,
+    responses=error_responses(401, 403, 404),
+    tags=["admin"],
+)
+async def set_on_call(
+    user_id: uuid.UUID, body: OnCallUpdate, _admin: CurrentAdmin, session: SessionDep
+) -> AdminUserPublic:
+    """Put a therapist on call or take them off: on call, they see every risk alert of the
+    clinic that no one acknowledged in time (and only those), each read logged."""
+    user = await service.set_on_call(session, user_id=user_id, on_call=body.on_call)
     return AdminUserPublic.model_validate(user, from_attributes=True)

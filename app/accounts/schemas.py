@@ -50,7 +50,14 @@ class AdminUserPublic(UserPublic):
     """What the clinic admin sees of an account (no clinical data)."""
 
     disabled_at: datetime | None
+    on_call: bool = Field(description="A therapist who sees every overdue risk alert.")
 
 
 class AdminUserUpdate(RequestModel):
     disabled: bool
+
+
+class OnCallUpdate(RequestModel):
+    """Whether this therapist is on call: they then see every overdue risk alert of the clinic."""
+
+    on_call: bool

@@ -12,7 +12,7 @@ from app.accounts.models import Role, User, user_table
 from app.accounts.passwords import ensure_not_guessable
 from app.accounts.schemas import UserCreate, UserUpdate
 from app.auth.sessions import revoke_user_sessions
-from app.core.errors import Conflict, NotFound
+from app.core.errors import Conflict, NotFound, Unprocessable
 from app.core.pagination import decode_cursor, encode_cursor
 from app.core.security import PasswordHasher
 from app.core.time import utcnow
@@ -151,3 +151,13 @@ async def _ensure_another_admin(session: AsyncSession, *, user_id: uuid.UUID) ->
     )
     if not any(admin != user_id for admin in active):
         raise Conflict("The last active admin cannot be disabled.", code="last_admin")
+
+
+async def set_on_call(session: AsyncSession, *, user_id: uuid.UUID, on_call: bool) -> User:
+    """Put a therapist on call (they see every overdue risk alert of the clinic), or take off."""
+    user = await get_user(session, user_id=user_id)
+    if user.role != Role.therapist.value:
+        raise Unprocessable("Only therapists can be on call.", code="on_call_therapists_only")
+    user.on_call = on_call
+    await session.commit()
+    return user

@@ -4,28 +4,46 @@ Therapist routes under /v1/patients/{patient_id} take the `LinkedPatient` depend
 (app/care/deps.py), which calls `ensure_linked` and hands the service a `PatientScope`; lists
 across patients filter on `linked_patient_ids`. What may not be seen is a 404, exactly like
 what does not exist.
+
+The one exception to the care link: a risk alert nobody acknowledged in time is *escalated*,
+and every therapist marked `on_call` may then see that alert (and only the patient's escalated
+alerts), with the read logged under the reason `risk_escalation` (`ensure_alert_reader`,
+`escalated_alerts`).
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts.models import user_table
 from app.care.models import care_link_table
-from app.core.errors import NotFound
+from app.core.errors import Forbidden, NotFound
+from app.measures.models import risk_alert_table
 
 _cl = care_link_table.c
+_ra = risk_alert_table.c
+_u = user_table.c
+
+AccessReason = Literal["care_link", "risk_escalation"]
 
 
 @dataclass(frozen=True, slots=True)
 class PatientScope:
-    """Proof that `therapist_id` may read `patient_id` now; only `ensure_linked` makes one."""
+    """Proof that `therapist_id` may read `patient_id` now; only this module makes one.
+
+    `reason` is the ground: an active care link, or (for escalated risk alerts only) being
+    on call.
+    """
 
     therapist_id: uuid.UUID
     patient_id: uuid.UUID
+    reason: AccessReason = "care_link"
 
 
 def patient_not_found() -> NotFound:
@@ -52,3 +70,78 @@ async def ensure_linked(
     if found is None:
         raise patient_not_found()
     return PatientScope(therapist_id=therapist_id, patient_id=patient_id)
+
+
+def escalated_alerts(overdue_before: datetime) -> ColumnElement[bool]:
+    """Risk alerts every on-call therapist may see: unacknowledged, opened before the limit."""
+    return and_(_ra.acknowledged_at.is_(None), _ra.created_at < overdue_before)
+
+
+async def ensure_on_call(session: AsyncSession, *, therapist_id: uuid.UUID) -> None:
+    """403 unless an admin has marked this therapist as on call."""
+    if not await session.scalar(select(_u.on_call).where(_u.id == therapist_id)):
+        raise Forbidden("Only therapists on call see escalated risk alerts.", code="not_on_call")
+
+
+async def ensure_alert_reader(
+    session: AsyncSession,
+    *,
+    therapist_id: uuid.UUID,
+    patient_id: uuid.UUID,
+    overdue_before: datetime,
+) -> PatientScope:
+    """The scope for this patient's risk alerts: by care link, else by escalation (on call,
+    with an overdue alert of theirs), else the patient 404 (one statement)."""
+    linked = exists().where(
+        _cl.patient_id == patient_id, _cl.therapist_id == therapist_id, _cl.ended_at.is_(None)
+    )
+    on_call = exists().where(_u.id == therapist_id, _u.on_call.is_(True))
+    overdue = exists().where(_ra.patient_id == patient_id, escalated_alerts(overdue_before))
+    row = (
+        await session.execute(
+            select(linked.label("linked"), and_(on_call, overdue).label("escalated"))
+        )
+    ).one()
+    if row.linked:
+        return PatientScope(therapist_id=therapist_id, patient_id=patient_id)
+    if row.escalated:
+        return PatientScope(
+            therapist_id=therapist_id, patient_id=patient_id, reason="risk_escalation"
+        )
+    raise patient_not_found()
+
+
+def alert_not_found() -> NotFound:
+    """The single 404 for a risk alert the caller may not see or that does not exist."""
+    return NotFound("Risk alert not found.", code="risk_alert_not_found")
+
+
+async def ensure_alert_access(
+    session: AsyncSession,
+    *,
+    therapist_id: uuid.UUID,
+    alert_id: uuid.UUID,
+    overdue_before: datetime,
+) -> PatientScope:
+    """The scope for acting on one alert: its patient's care link, or being on call while the
+    alert is escalated; otherwise the alert 404 (one statement)."""
+    linked = exists().where(
+        _cl.patient_id == _ra.patient_id, _cl.therapist_id == therapist_id, _cl.ended_at.is_(None)
+    )
+    on_call = exists().where(_u.id == therapist_id, _u.on_call.is_(True))
+    row = (
+        await session.execute(
+            select(
+                _ra.patient_id,
+                linked.label("linked"),
+                and_(on_call, escalated_alerts(overdue_before)).label("escalated"),
+            ).where(_ra.id == alert_id)
+        )
+    ).first()
+    if row is not None and row.linked:
+        return PatientScope(therapist_id=therapist_id, patient_id=row.patient_id)
+    if row is not None and row.escalated:
+        return PatientScope(
+            therapist_id=therapist_id, patient_id=row.patient_id, reason="risk_escalation"
+        )
+    raise alert_not_found()

@@ -1,4 +1,4 @@
-"""Questionnaire versions (the RTW-SE instrument as data) and daily check-ins."""
+"""Daily check-ins (the RTW-SE questionnaire versions live in app/instruments/models.py)."""
 
 from __future__ import annotations
 
@@ -11,19 +11,6 @@ from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime, table_of
 from app.core.time import utcnow
-
-
-class QuestionnaireVersion(SQLModel, table=True):
-    """One immutable version of a questionnaire; the highest version of a key is current."""
-
-    __tablename__ = "questionnaire_versions"
-    __table_args__ = (UniqueConstraint("key", "version"),)
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    key: str = Field(max_length=32)
-    version: int
-    definition: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Checkin(SQLModel, table=True):
@@ -52,5 +39,4 @@ class Checkin(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-questionnaire_version_table = table_of(QuestionnaireVersion)
 checkin_table = table_of(Checkin)

@@ -15,11 +15,12 @@ from app.boosters.rule_service import evaluate_after_checkin
 from app.care.access import PatientScope
 from app.checkins.definition import AnswersMismatch, band_of, score_answers
 from app.checkins.models import checkin_table
-from app.checkins.questionnaire import LoadedVersion, current_version, version_by_id
+from app.checkins.questionnaire import current_version
 from app.checkins.schemas import CheckinPublic, CheckinSaved, CheckinWrite
 from app.core.db import dialect_insert
 from app.core.errors import Unprocessable
 from app.core.time import days_before, local_today, utcnow
+from app.instruments.store import LoadedVersion, version_by_id
 
 _c = checkin_table.c
 BACKFILL_DAYS = 2

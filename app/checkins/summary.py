@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.models import user_table
 from app.care.access import PatientScope
 from app.checkins.definition import band_of
-from app.checkins.models import checkin_table, questionnaire_version_table
+from app.checkins.models import checkin_table
 from app.checkins.questionnaire import current_version
 from app.checkins.schemas import CheckinSummary
 from app.checkins.service import patient_timezone
 from app.core.time import local_today
+from app.instruments.models import questionnaire_version_table
 
 _c = checkin_table.c
 _q = questionnaire_version_table.c

@@ -9,7 +9,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, IPvAnyNetwork, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    IPvAnyNetwork,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.exc import ArgumentError
 
@@ -19,6 +28,37 @@ MIN_SECRET_LENGTH = 32
 _WEAK_SECRETS = {"secret", "changeme", "change-me", "dev", "development", "password"}
 # Settings that may come from a file named by MESTRING_<NAME>_FILE.
 SECRET_FILE_SETTINGS = ("secret_key", "database_url", "redis_url", "metrics_token")
+
+
+class CrisisResource(BaseModel):
+    """A number to call in an acute situation, named in both locales."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+    nb: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    en: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+# Norway: the medical emergency number, the emergency primary-care (legevakt) number, and
+# Mental Helse's helpline (open day and night). A deployment elsewhere sets its own.
+NORWEGIAN_CRISIS_RESOURCES = (
+    CrisisResource(
+        number="113",
+        nb="Medisinsk nødtelefon - ring ved fare for liv",
+        en="Medical emergency - call when a life may be in danger",
+    ),
+    CrisisResource(
+        number="116 117",
+        nb="Legevakt",
+        en="Emergency primary care (legevakt)",
+    ),
+    CrisisResource(
+        number="116 123",
+        nb="Mental Helse Hjelpetelefonen - døgnåpen",
+        en="Mental Helse helpline - open day and night",
+    ),
+)
 
 
 class Settings(BaseSettings):
@@ -145,6 +185,13 @@ class Settings(BaseSettings):
         return [value for value in values if value]
 
     # --- end of the operations block ---
+
+    # --- Risk alerts (issue 15): hours until an unacknowledged PHQ-9 item-9 alert is overdue
+    # and reaches the on-call therapists; the numbers the patient is shown at once (JSON list).
+    risk_ack_hours: int = Field(default=24, ge=1, le=168)
+    crisis_resources: Annotated[list[CrisisResource], Field(min_length=1, max_length=10)] = Field(
+        default_factory=lambda: list(NORWEGIAN_CRISIS_RESOURCES)
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -12,6 +12,7 @@ from app.boosters.schemas import FollowUpPublic
 from app.care.schemas import PatientProfile
 from app.checkins.definition import Band
 from app.exercises.schemas import TodayAssignment
+from app.measures.schemas import MeasureDue
 
 Flag = Literal[
     "no_checkin_7d",
@@ -61,6 +62,9 @@ class TodayPublic(BaseModel):
     diary: DiaryToday
     follow_ups_due: list[FollowUpPublic]
     booster_requests: BoosterCounts
+    measures_due: list[MeasureDue] = Field(
+        description="Scheduled symptom measures (PHQ-9, GAD-7) not answered yet this time."
+    )
 
 
 class WeekGradeBrief(BaseModel):

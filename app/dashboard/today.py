@@ -12,11 +12,12 @@ from app.checkins.summary import checkin_stats_for_patients
 from app.core.time import local_today
 from app.dashboard.schemas import BoosterCounts, DiaryToday, TodayPublic
 from app.exercises.adherence_service import today_assignments
+from app.measures.queries import due_measures
 from app.work.diary import diary_done_on
 
 
 async def today(session: AsyncSession, *, patient_id: uuid.UUID, timezone: str) -> TodayPublic:
-    """What is due today for the patient, and what is already done (8 statements)."""
+    """What is due today for the patient, and what is already done (9 statements)."""
     day = local_today(timezone)
     assignments = await today_assignments(session, patient_id=patient_id, timezone=timezone)
     stats = await checkin_stats_for_patients(session, today_by_patient={patient_id: day})
@@ -25,6 +26,7 @@ async def today(session: AsyncSession, *, patient_id: uuid.UUID, timezone: str) 
     ]
     follow_ups = await due_follow_ups(session, today_by_patient={patient_id: day})
     boosters = await open_booster_counts(session, patient_ids=[patient_id])
+    measures = await due_measures(session, today_by_patient={patient_id: day})
     worry_times = sorted(
         a.worry_time
         for a in assignments
@@ -38,4 +40,5 @@ async def today(session: AsyncSession, *, patient_id: uuid.UUID, timezone: str) 
         diary=DiaryToday(work_day=diary.work_day, done=diary.done),
         follow_ups_due=follow_ups[patient_id],
         booster_requests=BoosterCounts(**boosters[patient_id]),
+        measures_due=measures[patient_id],
     )

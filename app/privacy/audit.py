@@ -37,6 +37,7 @@ class PendingAccess:
     reader_name: str
     kind: str | None
     records: int | None = None
+    reason: str = "care_link"
 
 
 def note_access(
@@ -48,13 +49,15 @@ def note_access(
     reader_role: str,
     reader_name: str,
     kind: str | None = None,
+    reason: str = "care_link",
 ) -> None:
     """Ask for these reads to be logged, in this session, if the request succeeds."""
     state = request.scope.setdefault("state", {})
     state[_SESSION_KEY] = session
     pending: list[PendingAccess] = state.setdefault(_STATE_KEY, [])
     pending.extend(
-        PendingAccess(pid, reader_id, reader_role, reader_name, kind) for pid in patient_ids
+        PendingAccess(pid, reader_id, reader_role, reader_name, kind, reason=reason)
+        for pid in patient_ids
     )
 
 
@@ -67,19 +70,20 @@ def note_access_from_answer(
     reader_name: str,
     kind: str | None = None,
     every_linked: bool = False,
+    reason: str = "care_link",
 ) -> None:
     """Log one row per patient whose `patient_id` appears in the successful answer; with
     `every_linked`, also a row (0 records) for each other patient the reader is linked to,
     whose data the request looked at without showing it (a filter that left them out)."""
     state = request.scope.setdefault("state", {})
     state[_SESSION_KEY] = session
-    state[_FROM_BODY_KEY] = (reader_id, reader_role, reader_name, kind)
+    state[_FROM_BODY_KEY] = (reader_id, reader_role, reader_name, kind, reason)
     if every_linked:
         state[_EVERY_LINKED_KEY] = True
 
 
 def _from_answer(scope: Scope, body: bytes) -> list[PendingAccess]:
-    reader_id, reader_role, reader_name, named_kind = scope["state"][_FROM_BODY_KEY]
+    reader_id, reader_role, reader_name, named_kind, reason = scope["state"][_FROM_BODY_KEY]
     try:
         document: Any = json.loads(body) if body else None
     except ValueError:
@@ -96,7 +100,7 @@ def _from_answer(scope: Scope, body: bytes) -> list[PendingAccess]:
         "unknown",
     )
     return [
-        PendingAccess(pid, reader_id, reader_role, reader_name, kind, n)
+        PendingAccess(pid, reader_id, reader_role, reader_name, kind, n, reason)
         for pid, n in counts.items()
     ]
 
@@ -105,10 +109,10 @@ async def _looked_at(
     session: AsyncSession, state: dict[str, Any], shown: set[uuid.UUID]
 ) -> list[PendingAccess]:
     """The reader's linked patients not in the answer, each logged with 0 records."""
-    reader_id, reader_role, reader_name, kind = state[_FROM_BODY_KEY]
+    reader_id, reader_role, reader_name, kind, reason = state[_FROM_BODY_KEY]
     linked: list[Any] = list(await session.scalars(linked_patient_ids(reader_id)))
     return [
-        PendingAccess(pid, reader_id, reader_role, reader_name, kind, 0)
+        PendingAccess(pid, reader_id, reader_role, reader_name, kind, 0, reason)
         for pid in linked
         if pid not in shown
     ]
@@ -184,6 +188,7 @@ class AccessAuditMiddleware:
                     reader_name=item.reader_name,
                     kind=item.kind or _kind_from_route(scope),
                     records=item.records if item.records is not None else _records(body, many),
+                    reason=item.reason,
                 )
                 for item in pending
             ]

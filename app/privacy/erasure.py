@@ -3,7 +3,8 @@
 The users row is deleted and ON DELETE CASCADE takes every row whose foreign keys lead to it:
 sessions (so every token stops working) and their refresh tokens, care links, assignments and
 doses, exercise logs, check-ins, booster requests and their events, rule overrides,
-follow-ups, the RTW completion, plan and versions, diary, consents and the access log. Which
+follow-ups, the RTW completion, plan and versions, diary, measure schedules and responses,
+risk alerts, consents and the access log. Which
 tables those are is read from the metadata, so a table added later with a cascading key to
 users is erased and counted without a change here. The access log is append-only: its
 triggers (PostgreSQL and SQLite) let rows go only as that cascade, so nothing here deletes
@@ -21,7 +22,9 @@ Not covered by a cascade, handled here in the same transaction:
   Redis they go at once, before the commit. Per-address counts name no one.
 
 What stays is one `erasure_receipts` row: when, the role, a keyed pseudonym of the id (see
-`erasure_pseudonym`) and the rows deleted per table. No name, email or free text.
+`erasure_pseudonym`) and the rows deleted per table. No name, email or free text. Risk alerts
+are never deleted otherwise (triggers refuse it); after erasure they survive only as the
+`risk_alerts` count in the receipt.
 """
 
 from __future__ import annotations

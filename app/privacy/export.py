@@ -26,10 +26,12 @@ from app.boosters.models import (
     follow_up_table,
     rtw_completion_table,
 )
-from app.checkins.models import checkin_table, questionnaire_version_table
+from app.checkins.models import checkin_table
 from app.core.errors import NotFound
 from app.core.time import utcnow
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
+from app.instruments.models import questionnaire_version_table
+from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
 from app.privacy import export_account as account
 from app.privacy.models import consent_table
 from app.privacy.schemas import (
@@ -59,6 +61,9 @@ EXPORTED_TABLES: Final = {
     "rtw_plans": "rtw_plan",
     "rtw_plan_versions": "rtw_plan_versions",
     "work_diary_entries": "work_diary",
+    "measure_schedules": "measure_schedules",
+    "measure_responses": "measure_responses",
+    "risk_alerts": "risk_alerts",
     "care_links": "care_links",
     "auth_sessions": "sessions",
     "invitations": "invitations",
@@ -155,6 +160,29 @@ async def _booster_requests(
     return requests, len(events)
 
 
+async def _measure_responses(session: AsyncSession, patient_id: uuid.UUID) -> list[Record]:
+    r, q = measure_response_table.c, questionnaire_version_table.c
+    return await _records(
+        session,
+        select(*_columns(measure_response_table), q.version.label("questionnaire_version"))
+        .join_from(measure_response_table, questionnaire_version_table, q.id == r.questionnaire_id)
+        .where(r.patient_id == patient_id)
+        .order_by(r.answered_at, r.id),
+    )
+
+
+async def _risk_alerts(session: AsyncSession, patient_id: uuid.UUID) -> list[Record]:
+    # The therapist's note stays the clinic's: the patient sees that and when an alert was
+    # acknowledged, and what was done, as in the app (issue 15).
+    a = risk_alert_table.c
+    return await _records(
+        session,
+        select(*_columns(risk_alert_table, without={"note"}))
+        .where(a.patient_id == patient_id)
+        .order_by(a.created_at, a.id),
+    )
+
+
 async def _one(session: AsyncSession, table: Table, patient_id: uuid.UUID) -> Record | None:
     found = await _records(session, _own(table, patient_id))
     return found[0] if found else None
@@ -194,6 +222,12 @@ async def export_patient(
     diary = await _records(
         session, _own(work_diary_table, patient_id, work_diary_table.c.local_date)
     )
+    schedules = await _records(
+        session,
+        _own(measure_schedule_table, patient_id, measure_schedule_table.c.measure),
+    )
+    responses = await _measure_responses(session, patient_id)
+    alerts = await _risk_alerts(session, patient_id)
     links = await account.care_links(session, patient_id)
     logins = await account.sessions(session, patient_id, max_days=session_max_days)
     invited = await account.invitations(session, patient_id, profile.email)
@@ -212,6 +246,9 @@ async def export_patient(
         "rtw_plan": int(plan is not None),
         "rtw_plan_versions": len(versions),
         "work_diary": len(diary),
+        "measure_schedules": len(schedules),
+        "measure_responses": len(responses),
+        "risk_alerts": len(alerts),
         "care_links": len(links),
         "sessions": len(logins),
         "invitations": len(invited),
@@ -231,6 +268,9 @@ async def export_patient(
         rtw_completion=completion,
         rtw_plan=ExportRtwPlan(current=plan, versions=versions),
         work_diary=diary,
+        measure_schedules=schedules,
+        measure_responses=responses,
+        risk_alerts=alerts,
         care_links=links,
         sessions=logins,
         invitations=invited,

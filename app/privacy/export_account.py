@@ -102,6 +102,7 @@ async def access_log(session: AsyncSession, patient_id: uuid.UUID) -> list[Acces
             log.reader_name,
             log.reader_role,
             log.kind,
+            log.reason,
             log.records,
             log.created_at,
         )

@@ -27,6 +27,10 @@ class AccessLogEntry(SQLModel, table=True):
     # The reader's display name as it was at the time of reading (renames do not rewrite it).
     reader_name: str = Field(max_length=100)
     kind: str = Field(max_length=64)
+    # Why the reader could see the patient: `care_link`, or `risk_escalation` (on call).
+    reason: str = Field(
+        default="care_link", max_length=32, sa_column_kwargs={"server_default": "care_link"}
+    )
     records: int
     # Our own request id; the client's X-Request-ID, when it sent a sane one, beside it.
     request_id: str = Field(max_length=64)

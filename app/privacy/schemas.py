@@ -37,6 +37,10 @@ class AccessLogPublic(BaseModel):
     reader_name: str
     reader_role: str
     kind: str
+    reason: Literal["care_link", "risk_escalation"] = Field(
+        description="`care_link`: the reader treats me; `risk_escalation`: an on-call therapist "
+        "who saw a risk alert of mine that no one had acknowledged in time."
+    )
     records: int
     created_at: datetime
 
@@ -89,6 +93,13 @@ class ExportDocument(BaseModel):
     rtw_completion: Record | None
     rtw_plan: ExportRtwPlan
     work_diary: list[Record]
+    measure_schedules: list[Record]
+    measure_responses: list[Record] = Field(
+        description="PHQ-9 and GAD-7 answers, each with the `questionnaire_version` answered."
+    )
+    risk_alerts: list[Record] = Field(
+        description="Alerts my answers opened, with when and how each was acknowledged."
+    )
     care_links: list[Record] = Field(
         description="Which therapist followed the patient, `from` when `to` when (null: now)."
     )

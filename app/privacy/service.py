@@ -28,6 +28,7 @@ class AccessRecord:
     reader_name: str
     kind: str
     records: int
+    reason: str = "care_link"
 
 
 async def append_access(
@@ -55,6 +56,7 @@ async def append_access(
                 "reader_name": entry.reader_name,
                 "kind": entry.kind,
                 "records": entry.records,
+                "reason": entry.reason,
                 "request_id": request_id,
                 "client_request_id": client_request_id,
                 "created_at": now,
@@ -74,6 +76,7 @@ async def list_access(
         _log.reader_name,
         _log.reader_role,
         _log.kind,
+        _log.reason,
         _log.records,
         _log.created_at,
     ).where(_log.patient_id == patient_id)
@@ -91,6 +94,7 @@ async def list_access(
             reader_name=row.reader_name,
             reader_role=row.reader_role,
             kind=row.kind,
+            reason=row.reason,
             records=row.records,
             created_at=row.created_at,
         )

@@ -1,0 +1,196 @@
+"""Set-based reads of measures for many patients at once, in a fixed number of statements.
+
+`due_measures` feeds the patient's today (one statement); `measures_for_patients` is what the
+therapist's worklist will call (three statements for any number of patients and any length of
+history): unacknowledged and overdue risk alerts, due and overdue measures, and per measure the
+latest response with its change from the first. docs/notes/issue-15.md says how the worklist
+uses them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
+from app.measures.schemas import MeasureDue
+from app.measures.windows import due_status
+
+_s = measure_schedule_table.c
+_r = measure_response_table.c
+_ra = risk_alert_table.c
+
+
+async def due_measures(
+    session: AsyncSession, *, today_by_patient: Mapping[uuid.UUID, date]
+) -> dict[uuid.UUID, list[MeasureDue]]:
+    """Per patient, the scheduled measures whose current occurrence is open (one statement).
+
+    `today_by_patient` maps each patient to their local today (dates differ by time zone).
+    """
+    due: dict[uuid.UUID, list[MeasureDue]] = {pid: [] for pid in today_by_patient}
+    if not today_by_patient:
+        return due
+    last_on = (
+        select(func.max(_r.local_date))
+        .where(_r.patient_id == _s.patient_id, _r.measure == _s.measure)
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        select(_s.patient_id, _s.measure, _s.every_days, _s.starts_on, last_on.label("last_on"))
+        .where(_s.patient_id.in_(list(today_by_patient)))
+        .order_by(_s.patient_id, _s.measure)
+    )
+    for row in rows:
+        found = due_status(
+            starts_on=row.starts_on,
+            every_days=row.every_days,
+            today=today_by_patient[row.patient_id],
+            last_answered_on=row.last_on,
+        )
+        if found is not None:
+            occurrence, status = found
+            due[row.patient_id].append(
+                MeasureDue(
+                    measure=row.measure,
+                    due_on=occurrence.due_on,
+                    answer_by=occurrence.answer_by,
+                    status=status,
+                    every_days=row.every_days,
+                )
+            )
+    return due
+
+
+@dataclass(frozen=True, slots=True)
+class LatestMeasure:
+    """A patient's latest response to one measure, against their first."""
+
+    measure: str
+    score: float
+    band: str | None
+    answered_at: datetime
+    first_score: float
+    change_from_first: float
+    questionnaire_id: uuid.UUID  # its version says whether the wording was illustrative
+
+
+@dataclass(frozen=True, slots=True)
+class PatientMeasures:
+    """What the worklist needs to know about one patient's measures and risk alerts."""
+
+    unacknowledged_alerts: int = 0
+    overdue_alerts: int = 0
+    oldest_unacknowledged_at: datetime | None = None
+    due: tuple[MeasureDue, ...] = ()
+    latest: dict[str, LatestMeasure] = field(default_factory=dict)
+
+    @property
+    def risk(self) -> bool:
+        """An alert no therapist has acknowledged yet: the worklist's top flag."""
+        return self.unacknowledged_alerts > 0
+
+    @property
+    def measure_overdue(self) -> bool:
+        """A scheduled measure whose answer window passed without an answer."""
+        return any(item.status == "overdue" for item in self.due)
+
+
+async def _alert_counts(
+    session: AsyncSession, ids: list[uuid.UUID], overdue_before: datetime
+) -> dict[uuid.UUID, tuple[int, int, datetime]]:
+    rows = await session.execute(
+        select(
+            _ra.patient_id,
+            func.count(),
+            func.sum(case((_ra.created_at < overdue_before, 1), else_=0)),
+            func.min(_ra.created_at),
+        )
+        .where(_ra.patient_id.in_(ids), _ra.acknowledged_at.is_(None))
+        .group_by(_ra.patient_id)
+    )
+    return {pid: (int(total), int(overdue or 0), oldest) for pid, total, overdue, oldest in rows}
+
+
+async def _first_and_latest(
+    session: AsyncSession, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, LatestMeasure]]:
+    partition = (_r.patient_id, _r.measure)
+    ranked = (
+        select(
+            _r.patient_id,
+            _r.measure,
+            _r.score,
+            _r.band,
+            _r.answered_at,
+            _r.questionnaire_id,
+            func.row_number()
+            .over(partition_by=partition, order_by=(_r.answered_at.desc(), _r.id.desc()))
+            .label("newest"),
+            func.row_number()
+            .over(partition_by=partition, order_by=(_r.answered_at, _r.id))
+            .label("oldest"),
+        )
+        .where(_r.patient_id.in_(ids))
+        .subquery()
+    )
+    rows = await session.execute(
+        select(ranked).where(or_(ranked.c.newest == 1, ranked.c.oldest == 1))
+    )
+    first: dict[tuple[uuid.UUID, str], float] = {}
+    last: dict[tuple[uuid.UUID, str], tuple[float, str | None, datetime, uuid.UUID]] = {}
+    for row in rows:
+        if row.oldest == 1:
+            first[(row.patient_id, row.measure)] = row.score
+        if row.newest == 1:
+            last[(row.patient_id, row.measure)] = (
+                row.score,
+                row.band,
+                row.answered_at,
+                row.questionnaire_id,
+            )
+    result: dict[uuid.UUID, dict[str, LatestMeasure]] = {pid: {} for pid in ids}
+    for (pid, measure), (score, band, answered_at, version_id) in last.items():
+        start = first[(pid, measure)]
+        result[pid][measure] = LatestMeasure(
+            measure=measure,
+            score=score,
+            band=band,
+            answered_at=answered_at,
+            first_score=start,
+            change_from_first=round(score - start, 6),
+            questionnaire_id=version_id,
+        )
+    return result
+
+
+async def measures_for_patients(
+    session: AsyncSession,
+    *,
+    today_by_patient: Mapping[uuid.UUID, date],
+    overdue_before: datetime,
+) -> dict[uuid.UUID, PatientMeasures]:
+    """For many patients in three statements: risk alerts (unacknowledged; overdue when opened
+    before `overdue_before`), due and overdue measures, latest response per measure."""
+    ids = list(today_by_patient)
+    if not ids:
+        return {}
+    alerts = await _alert_counts(session, ids, overdue_before)
+    due = await due_measures(session, today_by_patient=today_by_patient)
+    latest = await _first_and_latest(session, ids)
+    summaries = {}
+    for pid in ids:
+        total, overdue, oldest = alerts.get(pid, (0, 0, None))
+        summaries[pid] = PatientMeasures(
+            unacknowledged_alerts=total,
+            overdue_alerts=overdue,
+            oldest_unacknowledged_at=oldest,
+            due=tuple(due[pid]),
+            latest=latest[pid],
+        )
+    return summaries
