@@ -15,23 +15,19 @@ answer 200 and the follow-ups end up as the rules say.
 
 from __future__ import annotations
 
-import asyncio
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-import asyncpg
 import pytest
 import time_machine
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 
 from app.core.config import Settings
 from app.main import create_app
 from tests.factories import Actor, Api
+from tests.race_helpers import held, waits
 
 NOW = datetime(2027, 3, 10, 10, 0, tzinfo=UTC)
 PLAN = {
@@ -47,35 +43,6 @@ def second_client(settings: Settings) -> Iterator[TestClient]:
     """Another instance of the app on the same database (its own engine and event loop)."""
     with TestClient(create_app(settings)) as client:
         yield client
-
-
-def _waiting_on_a_lock(database_url: str) -> int:
-    async def count() -> int:
-        connection = await asyncpg.connect(database_url.replace("+asyncpg", ""))
-        try:
-            found = await connection.fetchval(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-        finally:
-            await connection.close()
-        return int(found)
-
-    return asyncio.run(count())
-
-
-def _held(client: TestClient, marker: str) -> tuple[threading.Event, threading.Event]:
-    """Hold the client's first statement starting with `marker` until released."""
-    reached, release = threading.Event(), threading.Event()
-    engine = client.app.state.services.engine.sync_engine  # type: ignore[attr-defined]
-
-    def hold(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith(marker) and not reached.is_set():
-            reached.set()
-            release.wait(timeout=20)
-
-    event.listen(engine, "before_cursor_execute", hold)
-    return reached, release
 
 
 def _plan(client: TestClient, therapist: Actor, patient: Actor) -> Any:
@@ -104,28 +71,17 @@ def test_the_second_writer_waits_for_the_first_and_both_succeed(
     with time_machine.travel(NOW, tick=True):
         therapist = api.therapist()
         patient = api.patient(therapist)
-        reached, release = _held(second_client, marker)
+        reached, release = held(second_client, marker)
         with ThreadPoolExecutor(2) as pool:
-            held: Future[Any] = pool.submit(first, second_client, therapist, patient)
+            holding: Future[Any] = pool.submit(first, second_client, therapist, patient)
             try:
                 assert reached.wait(timeout=10), "the first request never reached its write"
                 racing: Future[Any] = pool.submit(second, api.client, therapist, patient)
-                waited = False
-                deadline = time.monotonic() + 10
-                while time.monotonic() < deadline and not racing.done():
-                    if settings.database_url.startswith("postgresql"):
-                        waited = _waiting_on_a_lock(settings.database_url) > 0
-                    else:  # SQLite: one writer at a time; the second is still queued
-                        time.sleep(0.5)
-                        waited = not racing.done()
-                    if waited:
-                        break
-                    time.sleep(0.05)
-                assert waited, "the second request did not wait for the first"
+                assert waits(settings, racing), "the second request did not wait for the first"
                 assert not racing.done()
             finally:
                 release.set()
-            results = [held.result(timeout=30), racing.result(timeout=30)]
+            results = [holding.result(timeout=30), racing.result(timeout=30)]
         assert [r.status_code for r in results] == [200, 200], [r.text for r in results]
         # Whatever the order, the therapist's recorded return wins over the plan's 0 % stage.
         read = api.client.get(

@@ -1,11 +1,12 @@
 """Answering a measure: offline-safe, with the risk alert in the same transaction.
 
-The write: the current version's definition scores the answers; one statement reads the
-schedule and the first response (for the occurrence, lateness and the change); `INSERT … ON
-CONFLICT (id) DO NOTHING RETURNING` stores it, and an alert rule that fires (PHQ-9 item 9
-above 0) inserts the risk alert before the one commit. When nothing was inserted the id exists
-already: the same body from the same patient answers 200 with the stored response (and the
-crisis numbers again, if it opened an alert); anything else is one 409.
+The write: the current version's definition scores the answers; the patient's row is locked
+(the lock order of app/accounts/locks.py); one statement reads the schedule and the first
+response (for the occurrence, lateness and the change); `INSERT … ON CONFLICT (id) DO NOTHING
+RETURNING` stores it, and an alert rule that fires (PHQ-9 item 9 above 0) inserts the risk
+alert before the one commit. When nothing was inserted the id exists already: the same body
+from the same patient answers 200 with the stored response (and the crisis numbers again, if
+it opened an alert); anything else is one 409.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts.locks import lock_patient
 from app.core.config import CrisisResource
 from app.core.db import dialect_insert
 from app.core.errors import Conflict, Unprocessable
@@ -200,6 +202,10 @@ async def record_response(
     except AnswersMismatch as exc:
         raise Unprocessable(str(exc), code="answers_mismatch") from exc
     local_date = to_local_date(data.answered_at, timezone)
+    # The answer and its alert are two of the patient's tables: the patient's row first, as for
+    # every such write (app/accounts/locks.py); the schedule and the first answer read below
+    # then include any answer that was being stored at the same time.
+    await lock_patient(session, patient_id=patient_id)
     first = (
         select(_r.score, _r.answered_at)
         .where(_r.patient_id == patient_id, _r.measure == measure)

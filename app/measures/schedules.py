@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts.locks import lock_patient
 from app.care.access import PatientScope
 from app.core.db import dialect_insert
 from app.core.time import local_today, utcnow
@@ -38,6 +39,9 @@ async def replace_schedule(
     session: AsyncSession, *, scope: PatientScope, data: ScheduleWrite
 ) -> ScheduleList:
     """Make the patient's schedule exactly `data` (measures left out stop being due)."""
+    # The patient's row first (app/accounts/locks.py): two replacements listing the measures in
+    # different orders would otherwise lock the rows in different orders and deadlock.
+    await lock_patient(session, patient_id=scope.patient_id)
     now = utcnow()
     keep = [entry.measure for entry in data.schedules]
     await session.execute(
