@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import UTC, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,10 +40,28 @@ def _urgency(row: PatientSummary) -> str:
     return "".join("0" if flag in row.flags else "1" for flag in FLAGS)
 
 
+def _risk_rank(row: PatientSummary) -> str:
+    """Among rows with `risk`: an overdue alert first, then the oldest alert first ("" else)."""
+    alerts = row.risk_alerts
+    if alerts.oldest_at is None:
+        return ""
+    oldest = alerts.oldest_at
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    return ("0" if alerts.overdue else "1") + f"{oldest.astimezone(UTC):%Y%m%d%H%M%S%f}"
+
+
 _KEYS: dict[str, Callable[[PatientSummary], SortKey]] = {
-    # the most urgent flag first (then the next one, ...), then by name; every key ends with
-    # the id so it is unique
-    "flags": lambda r: (_urgency(r), _name(r), str(r.patient_id)),
+    # `risk` above everything (overdue alert, then oldest alert first), then the most urgent
+    # of the other flags (then the next one, ...), then by name; every key ends with the id so
+    # it is unique
+    "flags": lambda r: (
+        _urgency(r)[0],
+        _risk_rank(r),
+        _urgency(r)[1:],
+        _name(r),
+        str(r.patient_id),
+    ),
     "name": lambda r: (_name(r), str(r.patient_id)),
     # longest without a check-in first ("" = never, before every date)
     "last_checkin": lambda r: (
@@ -51,7 +70,7 @@ _KEYS: dict[str, Callable[[PatientSummary], SortKey]] = {
         str(r.patient_id),
     ),
 }
-_KEY_SIZES = {"flags": 3, "name": 2, "last_checkin": 3}
+_KEY_SIZES = {"flags": 5, "name": 2, "last_checkin": 3}
 
 
 def _after(cursor: str, sort: WorklistSort) -> SortKey:
@@ -79,14 +98,16 @@ async def worklist(
     limit: int,
     cursor: str | None,
     rule_defaults: RuleParams,
+    risk_ack: timedelta,
 ) -> tuple[list[PatientSummary], str | None]:
-    """One page of the therapist's patients with their summaries (11 statements per page)."""
+    """One page of the therapist's patients with their summaries (14 statements per page)."""
     key = _KEYS[sort]
     after = _after(cursor, sort) if cursor else None
     rows = await summaries_for_patients(
         session,
         patients=await _linked(session, therapist_id=therapist_id),
         rule_defaults=rule_defaults,
+        risk_ack=risk_ack,
     )
     if flag is not None:
         rows = [r for r in rows if flag in r.flags]
@@ -99,10 +120,12 @@ async def worklist(
 
 
 async def patient_detail(
-    session: AsyncSession, *, scope: PatientScope, rule_defaults: RuleParams
+    session: AsyncSession, *, scope: PatientScope, rule_defaults: RuleParams, risk_ack: timedelta
 ) -> PatientDetail:
     """A linked patient's profile with the summary their worklist row shows."""
     profile = await care.patient_profile(session, scope=scope)
     who = Who(profile.id, profile.display_name, profile.timezone, profile.linked_since)
-    (summary,) = await summaries_for_patients(session, patients=[who], rule_defaults=rule_defaults)
+    (summary,) = await summaries_for_patients(
+        session, patients=[who], rule_defaults=rule_defaults, risk_ack=risk_ack
+    )
     return PatientDetail(**profile.model_dump(), summary=summary)
