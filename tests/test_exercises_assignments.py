@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import anyio
 import httpx2
 import pytest
+import time_machine
 
 from tests.factories import Api
 
-TODAY = date.today()
+# A fixed clock: a date taken at import time drifts from the server's "today" near midnight.
+NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
+TODAY = NOW.date()
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 def base(**overrides: Any) -> dict[str, Any]:
