@@ -331,3 +331,26 @@ def test_the_log_write_is_two_statements_or_three_with_an_assignment(api: Api) -
         event.remove(engine, "before_cursor_execute", record)
     # The caller's auth lookup, (the assignment check,) one INSERT ... RETURNING.
     assert (unlinked, len(statements)) == (2, 3)
+
+
+def test_a_page_boundary_between_two_logs_of_the_same_moment_loses_none(api: Api) -> None:
+    # Issue 21: three logs started at the same instant, read one per page. The cursor holds
+    # (started_at, id) and the order ties on id, so every page moves on by exactly one row;
+    # without the id tie-break the second page would be empty (or repeat the first).
+    patient = api.patient()
+    moment = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0).isoformat()
+    ids = []
+    for _ in range(3):
+        body = body_of("detached_mindfulness", started_at=moment)
+        assert post(api, patient, body).status_code == 201
+        ids.append(body["id"])
+    seen: list[str] = []
+    params: dict[str, Any] = {"limit": 1}
+    for _ in range(4):
+        page = api.client.get("/v1/me/exercise-logs", params=params, headers=patient.headers)
+        assert page.status_code == 200, page.text
+        seen += [item["id"] for item in page.json()["data"]]
+        if page.json()["next_cursor"] is None:
+            break
+        params["cursor"] = page.json()["next_cursor"]
+    assert seen == sorted(ids, reverse=True)
