@@ -7,8 +7,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import anyio
-import httpx2
 import pytest
 import time_machine
 from sqlalchemy import event, func, select
@@ -206,39 +204,6 @@ def test_a_late_retry_of_a_stored_log_still_gets_it_back(api: Api) -> None:
         late = api.client.post("/v1/me/exercise-logs", json=body, headers=headers)
     assert late.status_code == 200
     assert log_count(api) == 1
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-def test_two_identical_requests_at_once_store_one_row(api: Api) -> None:
-    patient = api.patient(api.therapist())
-    app = api.client.app
-
-    async def race() -> list[int]:
-        transport = httpx2.ASGITransport(app=app)
-        async with httpx2.AsyncClient(transport=transport, base_url="http://test") as client:
-            statuses: list[int] = []
-            for _ in range(5):
-                body = worry_log()
-
-                async def send(body: dict[str, Any] = body) -> None:
-                    response = await client.post(
-                        "/v1/me/exercise-logs", json=body, headers=patient.headers
-                    )
-                    statuses.append(response.status_code)
-
-                async with anyio.create_task_group() as group:
-                    group.start_soon(send)
-                    group.start_soon(send)
-            return statuses
-
-    assert api.client.portal is not None
-    statuses = api.client.portal.call(race)
-    assert sorted(statuses) == [200] * 5 + [201] * 5
-    assert log_count(api) == 5
 
 
 def test_assignment_must_be_the_patients_own_and_of_the_same_kind(api: Api) -> None:

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from app.core.config import Settings
 from app.main import create_app
 from tests.factories import Actor, Api
-from tests.race_helpers import race, refusals, sent
+from tests.race_helpers import race, read_before_write, refusals, sent
 
 NOW = datetime(2027, 7, 2, 10, 0, tzinfo=UTC)
 
@@ -149,3 +149,60 @@ def test_two_answers_to_one_follow_up_at_once_store_one(
             headers=patient.headers,
         )
         assert (other.status_code, other.json()["code"]) == (409, "follow_up_answered")
+
+
+def test_the_same_exercise_log_twice_at_once_stores_one(
+    api: Api, second_client: TestClient, settings: Settings
+) -> None:
+    # Both read before either writes: the first is held just before its insert while the
+    # second stores the log; the first's insert then finds the id taken and answers the
+    # stored log (200), the branch for a retry that lost.
+    patient = api.patient()
+    body = {
+        "id": "0b6c6f8e-2f7e-4b1e-9a51-6f1d1b7c2a10",
+        "exercise_kind": "detached_mindfulness",
+        "started_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "duration_seconds": 300,
+        "detachment_before": 30,
+        "detachment_after": 60,
+    }
+
+    def post(client: TestClient) -> Any:
+        return client.post("/v1/me/exercise-logs", json=body, headers=patient.headers)
+
+    first, second = read_before_write(
+        settings,
+        second_client,
+        "INSERT INTO EXERCISE_LOGS",
+        lambda: post(second_client),
+        lambda: post(api.client),
+    )
+    expected = (200, 201) if _on_postgresql(settings) else (201, 200)
+    assert (first.status_code, second.status_code) == expected, (first.text, second.text)
+    assert first.json() == second.json()
+    listed = api.client.get("/v1/me/exercise-logs", headers=patient.headers).json()
+    assert [entry["id"] for entry in listed["data"]] == [body["id"]]
+
+
+def test_two_identical_prescriptions_at_once_make_one_assignment(
+    api: Api, second_client: TestClient, settings: Settings
+) -> None:
+    # The first is held after it locked the patient and found no overlap, before its insert;
+    # the second waits for the lock, then finds the first's assignment: 409.
+    therapist = api.therapist()
+    patient = api.patient(therapist)
+    url = f"/v1/patients/{patient.id}/assignments"
+    body = {
+        "exercise_kind": "attention_training",
+        "times_per_day": 2,
+        "starts_on": datetime.now(UTC).date().isoformat(),
+    }
+    first, second = race(
+        settings,
+        second_client,
+        "INSERT INTO EXERCISE_ASSIGNMENTS",
+        lambda: second_client.post(url, json=body, headers=therapist.headers),
+        lambda: api.client.post(url, json=body, headers=therapist.headers),
+    )
+    assert (first.status_code, second.status_code) == (201, 409), (first.text, second.text)
+    assert api.client.get(url, headers=therapist.headers).json()["count"] == 1
