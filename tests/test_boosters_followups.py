@@ -373,3 +373,74 @@ def test_a_therapist_cannot_answer_before_the_follow_up_is_due(api: Api) -> None
             contacted_by="message",
         )
         assert (hidden.status_code, hidden.json()["code"]) == (404, "follow_up_not_found")
+
+
+def test_a_follow_up_can_be_answered_on_its_due_date_from_the_first_local_minute(
+    api: Api,
+) -> None:
+    # Issue 21: the 3-month follow-up of a return on 1 January is due on 1 April. At 00:30 on
+    # 1 April in Oslo (22:30 UTC on 31 March, summer time) it is due and the patient can
+    # answer it; the same holds for the therapist and the 6-month one on 1 July.
+    with time_machine.travel(datetime(2027, 3, 31, 22, 30, tzinfo=UTC), tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist, timezone="Europe/Oslo")
+        set_rtw(api, therapist, patient, "2027-01-01")
+        due = api.client.get("/v1/me/follow-ups", headers=patient.headers).json()
+        assert [(f["months"], f["due_on"]) for f in due["data"]] == [(3, "2027-04-01")]
+        answered = api.client.post(
+            f"/v1/me/follow-ups/{due['data'][0]['id']}/answer",
+            json={"still_working": True, "needs_booster": False},
+            headers=patient.headers,
+        )
+        assert answered.status_code == 200, answered.text
+        assert answered.json()["status"] == "answered"
+    with time_machine.travel(datetime(2027, 7, 1, 0, 30, tzinfo=UTC), tick=False):
+        # 02:30 on 1 July in Oslo: the 6-month follow-up is due that day; the therapist
+        # records a phone follow-up on the due date itself.
+        therapist = relogin(api, therapist)
+        body = api.client.get(
+            f"/v1/patients/{patient.id}/rtw-completion", headers=therapist.headers
+        ).json()
+        six = next(f for f in body["follow_ups"] if f["months"] == 6)
+        assert six["due_on"] == "2027-07-01"
+        phoned = answer_by_therapist(
+            api,
+            therapist,
+            patient,
+            six["id"],
+            still_working=True,
+            needs_booster=False,
+            contacted_by="phone",
+        )
+        assert phoned.status_code == 200, phoned.text
+
+
+def test_a_plan_without_a_return_keeps_the_therapists_follow_ups(api: Api) -> None:
+    # Issue 21: the plan's 0 % stage began on 1 March; the therapist recorded the actual
+    # return on 8 March; the patient then saves a plan whose last stage is 50 % (the planned
+    # return is gone). The recorded return still stands and its follow-ups stay pending on
+    # their dates: a plan save never cancels them.
+    with time_machine.travel(datetime(2027, 3, 10, 10, tzinfo=UTC), tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        plan_with_return(api, patient, "2027-03-01")
+        recorded = set_rtw(api, therapist, patient, "2027-03-08")
+        assert [(f["due_on"], f["status"]) for f in recorded["follow_ups"]] == [
+            ("2027-06-08", "pending"),
+            ("2027-09-08", "pending"),
+        ]
+        stages = [{"starts_on": "2027-01-04", "sick_leave_percent": 50}]
+        saved = api.client.put("/v1/me/rtw-plan", json={"stages": stages}, headers=patient.headers)
+        assert saved.status_code == 200, saved.text
+        read = api.client.get(
+            f"/v1/patients/{patient.id}/rtw-completion", headers=therapist.headers
+        ).json()
+        assert (read["rtw_completed_on"], read["plan_return_on"], read["full_return_on"]) == (
+            "2027-03-08",
+            None,
+            "2027-03-08",
+        )
+        assert [(f["due_on"], f["status"]) for f in read["follow_ups"]] == [
+            ("2027-06-08", "pending"),
+            ("2027-09-08", "pending"),
+        ]

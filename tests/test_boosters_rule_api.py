@@ -228,3 +228,55 @@ def test_a_disabled_rule_opens_nothing(api: Api) -> None:
         seed_scores(api, patient, {TODAY - timedelta(days=d): 1.0 for d in (2, 1)})
         assert put_today(api, patient, 1).json()["booster_request"] is None
         assert requests_of(api, patient) == []
+
+
+def _resolved_request(api: Api, patient: Actor, resolved: datetime) -> None:
+    async def add(session: AsyncSession) -> None:
+        await session.execute(
+            insert(booster_request_table).values(
+                id=uuid.uuid4(),
+                patient_id=patient.id,
+                source="patient",
+                status="completed",
+                created_at=resolved - timedelta(days=3),
+                updated_at=resolved,
+                resolved_at=resolved,
+            )
+        )
+        await session.commit()
+
+    api.db(add)
+
+
+def test_the_cooldown_counts_the_patients_local_days_not_utc_days(api: Api) -> None:
+    # Issue 21: resolved at 23:30 UTC on 6 March, which is 00:30 on 7 March in Oslo. On 20 March
+    # that is 13 local days ago (still cooling down); counted in UTC dates it would be 14 (a
+    # new request). The rule counts the patient's days.
+    with time_machine.travel(NOW, tick=False):
+        patient = api.patient(timezone="Europe/Oslo")
+        _resolved_request(api, patient, datetime(2027, 3, 6, 23, 30, tzinfo=UTC))
+        seed_scores(api, patient, {TODAY - timedelta(days=d): 2.0 for d in (2, 1)})
+        assert put_today(api, patient, 2).json()["booster_request"] is None
+        assert len(requests_of(api, patient)) == 1
+
+
+@pytest.mark.parametrize(("earlier", "fires"), [(3, False), (4, True)])
+def test_the_drop_rule_needs_seven_check_ins_on_the_version(
+    api: Api, earlier: int, fires: bool
+) -> None:
+    # Issue 21: `earlier` check-ins of 6.0 weeks ago, then 4.0 on the last three days. The
+    # window mean 4 is not low. With 3 earlier ones there are 6 check-ins: no baseline, no drop
+    # (a baseline of 6 would be (3 x 6 + 3 x 4) / 6 = 5, a drop of 1 that fires). With 4 the
+    # first seven give the baseline (4 x 6 + 3 x 4) / 7 = 5.142857 and a drop of 1.142857.
+    with time_machine.travel(NOW, tick=False):
+        patient = api.patient()
+        seed_scores(api, patient, {TODAY - timedelta(days=20 - i): 6.0 for i in range(earlier)})
+        seed_scores(api, patient, {TODAY - timedelta(days=d): 4.0 for d in (2, 1)})
+        opened = put_today(api, patient, 4).json()["booster_request"]
+        if not fires:
+            assert opened is None
+            assert requests_of(api, patient) == []
+        else:
+            assert opened["reason"] == (
+                "7-day mean 4 is 1.142857 below the baseline 5.142857 (drop ≥ 0.8) (3 check-ins)"
+            )

@@ -189,3 +189,19 @@ def test_exact_and_shown() -> None:
         "0.805",
         "10",
     ]
+
+
+def test_every_outcome_carries_its_numbers() -> None:
+    # Issue 21 (mutation survivors): the outcome is read whole by the check-in answer and the
+    # worklist, so each field is pinned, in each way the rule can end.
+    quiet = run(days(4.0, 4.0, 4.0))
+    assert quiet == RuleOutcome(False, False, 4.0, 3, None, None)
+    reason = "7-day mean 2 < 3.7 (3 check-ins)" + NO_BASELINE
+    active = run(days(2.0, 2.0, 2.0), request_active=True)
+    assert active == RuleOutcome(True, False, 2.0, 3, reason, "request_active")
+    cooling = run(days(2.0, 2.0, 2.0), last_resolved_on=TODAY - timedelta(days=3))
+    assert cooling == RuleOutcome(True, False, 2.0, 3, reason, "cooldown")
+    # Nothing in the window: no mean at all, whatever stops the rule.
+    assert run({}) == RuleOutcome(False, False, None, 0, None, "too_few_checkins")
+    disabled = run({}, params=RuleParams(enabled=False))
+    assert disabled == RuleOutcome(False, False, None, 0, None, "disabled")

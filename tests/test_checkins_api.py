@@ -76,17 +76,17 @@ def test_write_then_replace_the_same_day(api: Api) -> None:
 def test_bad_check_ins_are_422_and_nothing_is_stored(
     api: Api, body: dict[str, object], where: str | None
 ) -> None:
-    patient = api.patient()
-    today = datetime.now(UTC).astimezone().date()
-    response = api.client.put(
-        f"/v1/me/checkins/{today.isoformat()}", json=body, headers=patient.headers
-    )
-    assert response.status_code == 422, response.text
-    if where is None:
-        assert response.json()["code"] == "answers_mismatch"
-    else:
-        assert where in str(response.json()["detail"])
-    assert api.client.get("/v1/me/checkins", headers=patient.headers).json()["count"] == 0
+    with time_machine.travel(NOW, tick=False):
+        patient = api.patient(timezone="Europe/Oslo")
+        # The patient's own date (10 January in Oslo while it is still 9 January in UTC),
+        # not the host's: the body alone must be what is refused.
+        response = api.client.put("/v1/me/checkins/2027-01-10", json=body, headers=patient.headers)
+        assert response.status_code == 422, response.text
+        if where is None:
+            assert response.json()["code"] == "answers_mismatch"
+        else:
+            assert where in str(response.json()["detail"])
+        assert api.client.get("/v1/me/checkins", headers=patient.headers).json()["count"] == 0
 
 
 def test_local_date_window_in_two_time_zones(api: Api) -> None:

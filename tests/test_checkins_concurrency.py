@@ -1,54 +1,100 @@
 """Retries and races: the same day written twice at once, two booster requests at once,
-and the check-in write's fixed statement budget."""
+and the check-in write's fixed statement budget.
+
+The races are made to happen (tests/race_helpers.py) and, on PostgreSQL, the loser goes through
+the branch written for losing: the upsert that finds the day taken, the lock that finds a
+request active. On SQLite, whose writers queue, the second runs after the first.
+"""
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 import time_machine
+from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from app.boosters.followup_answers import due_follow_ups
 from app.boosters.queries import open_booster_counts
 from app.checkins.summary import checkin_stats_for_patients
+from app.core.config import Settings
+from app.main import create_app
 from tests.checkin_helpers import answers, seed_scores
-from tests.factories import Actor, Api
+from tests.factories import Api
+from tests.race_helpers import race, read_before_write
 
 NOW = datetime(2027, 5, 10, 10, 0, tzinfo=UTC)
 TODAY = date(2027, 5, 10)
 
 
-def twice_at_once(api: Api, method: str, url: str, actor: Actor, body: Any) -> list[int]:
-    barrier = threading.Barrier(2)
-
-    def call() -> int:
-        barrier.wait()
-        response = api.client.request(method, url, json=body, headers=actor.headers)
-        return response.status_code
-
-    with ThreadPoolExecutor(2) as pool:
-        return sorted(pool.map(lambda _: call(), range(2)))
+@pytest.fixture
+def second_client(settings: Settings) -> Iterator[TestClient]:
+    """Another instance of the app on the same database (its own engine and event loop)."""
+    with TestClient(create_app(settings)) as client:
+        yield client
 
 
-def test_the_same_check_in_twice_at_once(api: Api) -> None:
-    with time_machine.travel(NOW):
+def test_the_same_check_in_twice_at_once(
+    api: Api, second_client: TestClient, settings: Settings
+) -> None:
+    # Both read (questionnaire, no row yet) before either writes: the first is held just
+    # before its upsert while the second writes the day, opens the booster request and
+    # commits. The first then finds the day taken: its upsert replaces the row (200, not a
+    # second row, not a 500) and its rule run finds the request open (none opened twice).
+    with time_machine.travel(NOW, tick=True):
         patient = api.patient()
         seed_scores(api, patient, {TODAY - timedelta(days=d): 2.0 for d in (2, 1)})
-        statuses = twice_at_once(
-            api, "PUT", f"/v1/me/checkins/{TODAY}", patient, {"answers": answers(2)}
+        url = f"/v1/me/checkins/{TODAY}"
+
+        def put(client: TestClient) -> Any:
+            return client.put(url, json={"answers": answers(2)}, headers=patient.headers)
+
+        first, second = read_before_write(
+            settings,
+            second_client,
+            "INSERT INTO CHECKINS",
+            lambda: put(second_client),
+            lambda: put(api.client),
         )
-        assert statuses == [200, 201]
+        if settings.database_url.startswith("postgresql"):
+            # The held one lost: it wrote second, over the other's row.
+            assert (first.status_code, second.status_code) == (200, 201), (first.text, second.text)
+            winner, loser = second.json(), first.json()
+        else:
+            assert (first.status_code, second.status_code) == (201, 200), (first.text, second.text)
+            winner, loser = first.json(), second.json()
+        assert loser["created_at"] == winner["created_at"]  # one row, replaced by the loser
+        assert winner["booster_request"]["source"] == "checkin_rule"
+        assert loser["booster_request"] is None
         listed = api.client.get("/v1/me/booster-requests", headers=patient.headers).json()
         assert listed["count"] == 1
+        days = api.client.get("/v1/me/checkins", headers=patient.headers).json()
+        assert [c["local_date"] for c in days["data"]].count(TODAY.isoformat()) == 1
 
 
-def test_two_booster_requests_at_once(api: Api) -> None:
+def test_two_booster_requests_at_once(
+    api: Api, second_client: TestClient, settings: Settings
+) -> None:
+    # The first is held after it locked the patient and found nothing active, before its
+    # insert; the second waits for the lock, then finds the first's request: 409.
     patient = api.patient()
-    statuses = twice_at_once(api, "POST", "/v1/me/booster-requests", patient, {})
-    assert statuses == [201, 409]
+
+    def ask(client: TestClient) -> Any:
+        return client.post("/v1/me/booster-requests", json={}, headers=patient.headers)
+
+    first, second = race(
+        settings,
+        second_client,
+        "INSERT INTO BOOSTER_REQUESTS",
+        lambda: ask(second_client),
+        lambda: ask(api.client),
+    )
+    assert (first.status_code, second.status_code) == (201, 409), (first.text, second.text)
+    assert second.json()["code"] == "booster_request_open"
+    assert second.json()["open_request_id"] == first.json()["id"]
 
 
 def test_a_check_in_write_is_a_small_fixed_number_of_statements(api: Api) -> None:

@@ -57,6 +57,10 @@ def test_exact_cutoffs_with_ten_items() -> None:
         (4.6, "high"),
         (4.599999999999999, "high"),
         (6.0, "high"),
+        # Compared at 6 decimals (issue 21: 7 would keep these below the cut-off):
+        (3.6999996, "moderate"),
+        (3.6999994, "low"),
+        (4.5999996, "high"),
     ],
 )
 def test_band_edges(score: float, band: str) -> None:

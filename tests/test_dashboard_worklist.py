@@ -49,7 +49,8 @@ def build_caseload(api: Api) -> tuple[Actor, dict[str, Actor]]:
         log_att(api, p["Cecilie"], f"2026-11-{day}T08:00:00Z")
     # Dag: asked for a booster; worked 15 h on a 50 % plan last week -> booster_open
     seed_scores(api, p["Dag"], {TODAY: 5.0})
-    assert api.client.post("/v1/me/booster-requests", json={}, headers=p["Dag"].headers)
+    asked = api.client.post("/v1/me/booster-requests", json={}, headers=p["Dag"].headers)
+    assert asked.status_code == 201, asked.text
     # (the stage's review on 16 November was held, so no review is due)
     plan = {
         "stages": [

@@ -481,3 +481,36 @@ def test_sunday_doer_two_a_day_and_a_mid_week_start_over_http(api: Api) -> None:
         assert (row["adherence_7d"], detail["prescribed"], detail["completed"]) == (1.0, 1, 1)
         assert "low_adherence" not in row["flags"]
         assert mine == theirs == [("day", 2, 1)]  # progress: one of today's two
+
+
+def test_unlinked_logs_outside_the_assignments_dates_count_for_nothing(api: Api) -> None:
+    # Issue 21. ATT 3 times a week from Thursday 12 to Saturday 14 November 2026 (ISO week 46,
+    # Monday 9 .. Sunday 15). Unlinked ATT logs on Monday 9, Tuesday 10 and Sunday 15 lie in the
+    # same week but outside the assignment's dates: they count for nothing, not even as the
+    # last time it was done. The week's share is round(3/7 x 3 days) = round(9/7) = 1; the one
+    # log inside (Friday 13) completes it.
+    with at("2026-11-18T10:00:00+00:00"):
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        made = assign(
+            api,
+            therapist,
+            patient,
+            exercise_kind="attention_training",
+            times_per_week=3,
+            starts_on="2026-11-12",
+            ends_on="2026-11-14",
+        )
+        for moment in (
+            "2026-11-09T08:00:00Z",
+            "2026-11-10T08:00:00Z",
+            "2026-11-13T08:00:00Z",
+            "2026-11-15T08:00:00Z",
+        ):
+            log(api, patient, "attention_training", moment)
+        body = adherence(api, therapist, patient, "2026-11-09", "2026-11-18")
+        (one,) = body["assignments"]
+        assert one["assignment_id"] == made["id"]
+        assert (one["prescribed"], one["completed"]) == (1, 1)
+        assert [(w["prescribed"], w["completed"]) for w in one["by_week"]] == [(1, 1)]
+        assert one["last_done_at"] == "2026-11-13T08:00:00Z"

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+import time_machine
 from fastapi.testclient import TestClient
 
 from app.accounts.models import Role
 from app.core.config import Settings
 from app.main import create_app
+from tests.checkin_helpers import answers as checkin_answers
 from tests.factories import Actor, Api
+from tests.measure_helpers import body as measure_body
 
+FORMER_NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 PUBLIC: frozenset[Role] = frozenset()
 P, T, A = Role.patient, Role.therapist, Role.admin
 ANY = frozenset({P, T, A})
@@ -185,4 +189,152 @@ def test_unlinked_patient_is_a_404_like_a_random_id(api: Api, row: Row) -> None:
     assert hidden.json() == random.json()
     assert hidden.json()["code"] == "patient_not_found"
     own = _call(api.client, row, _url(row, patient.id), colleague)
-    assert own.status_code != 404
+    # The linked therapist gets past the access check: reads answer 200, writes (sent with an
+    # empty body) are refused for what the body lacks, never for who is asking.
+    if row.method == "GET":
+        assert own.status_code == 200, (row.id, own.text)
+    else:
+        assert own.status_code == 422, (row.id, own.text)
+        assert own.json()["code"] == "validation_error", row.id
+
+
+# The former-therapist column: a therapist who treated the patient, after an admin moved the
+# patient to a colleague. Routes under /v1/patients/{patient_id} answer the patient 404; the
+# therapist routes below answer the 404 of the object or leave the patient out; the rest are
+# not about one patient. A new therapist route must be placed in one of these.
+FORMER_HIDES_OBJECT: dict[str, tuple[str, dict[str, Any]]] = {
+    "PATCH /v1/assignments/{assignment_id}": ("assignment_not_found", {"paused": True}),
+    "PATCH /v1/booster-requests/{request_id}": (
+        "booster_request_not_found",
+        {"status": "declined", "response": "Not now."},
+    ),
+    "POST /v1/risk-alerts/{alert_id}/acknowledge": (
+        "risk_alert_not_found",
+        {"action_taken": "called_patient"},
+    ),
+}
+FORMER_OMITS_PATIENT = {"GET /v1/patients", "GET /v1/booster-requests", "GET /v1/risk-alerts"}
+NOT_ABOUT_A_PATIENT = {
+    "POST /v1/auth/logout",
+    "GET /v1/me",
+    "PATCH /v1/me",
+    "POST /v1/me/password",
+    "GET /v1/me/mfa",
+    "POST /v1/me/mfa/totp",
+    "POST /v1/me/mfa/totp/confirm",
+    "DELETE /v1/me/mfa/totp",
+    "POST /v1/invitations",
+    "GET /v1/invitations",
+    "DELETE /v1/invitations/{invitation_id}",
+    "GET /v1/exercises",
+    "GET /v1/questionnaires/rtw-se",
+    "GET /v1/questionnaires/{measure}",
+    "GET /v1/risk-alerts/on-call",  # 403 not_on_call unless on call (escalation, not the link)
+}
+
+
+def test_every_therapist_route_has_a_former_therapist_entry() -> None:
+    scoped = {row.id for row in PATIENT_SCOPED}
+    placed = scoped | set(FORMER_HIDES_OBJECT) | FORMER_OMITS_PATIENT | NOT_ABOUT_A_PATIENT
+    therapist_routes = {row.id for row in ROUTES if T in row.roles}
+    assert therapist_routes - placed == set(), "therapist routes without a former-therapist entry"
+    assert placed - therapist_routes == set()
+
+
+def _access_log_rows(api: Api, reader: Actor) -> int:
+    from sqlalchemy import func, select
+
+    from app.privacy.models import AccessLogEntry
+
+    async def count(session: Any) -> int:
+        query = select(func.count()).where(AccessLogEntry.reader_id == reader.id)  # type: ignore[arg-type]
+        return int(await session.scalar(query) or 0)
+
+    return api.db(count)
+
+
+def _moved_patient(api: Api) -> tuple[Actor, Actor, Actor, dict[str, str]]:
+    """A patient with something behind every route, treated by `former`, then moved to `current`
+    by an admin: (former, current, patient, ids of the patient's objects)."""
+    former, current, admin = api.therapist(), api.therapist(), api.admin()
+    patient = api.patient(former)
+    h, ph = former.headers, patient.headers
+    ids: dict[str, str] = {}
+    made = api.client.post(
+        f"/v1/patients/{patient.id}/assignments",
+        json={"exercise_kind": "attention_training", "times_per_day": 1, "starts_on": "2026-11-17"},
+        headers=h,
+    )
+    assert made.status_code == 201, made.text
+    ids["assignment_id"] = made.json()["id"]
+    asked = api.client.post("/v1/me/booster-requests", json={}, headers=ph)
+    assert asked.status_code == 201, asked.text
+    ids["request_id"] = asked.json()["id"]
+    flagged = api.client.post(
+        "/v1/me/measures/phq9/responses",
+        json=measure_body("phq9", 10, "2026-11-18T09:00:00Z", item9=1),
+        headers=ph,
+    )
+    assert flagged.status_code == 201, flagged.text
+    ids["alert_id"] = flagged.json()["risk_alert"]["id"]
+    back = api.client.put(
+        f"/v1/patients/{patient.id}/rtw-completion",
+        json={"rtw_completed_on": "2026-08-18"},
+        headers=h,
+    )
+    assert back.status_code == 200, back.text
+    ids["follow_up_id"] = back.json()["follow_ups"][0]["id"]
+    checked = api.client.put(
+        "/v1/me/checkins/2026-11-18", json={"answers": checkin_answers(2)}, headers=ph
+    )
+    assert checked.status_code == 201, checked.text
+    # While linked, the former therapist sees all of it.
+    assert _listed_ids(api, former, patient) == {
+        "GET /v1/patients": True,
+        "GET /v1/booster-requests": True,
+        "GET /v1/risk-alerts": True,
+    }
+    moved = api.client.post(
+        "/v1/admin/care-links",
+        json={"patient_id": str(patient.id), "therapist_id": str(current.id)},
+        headers=admin.headers,
+    )
+    assert moved.status_code == 201, moved.text
+    return former, current, patient, ids
+
+
+def _listed_ids(api: Api, therapist: Actor, patient: Actor) -> dict[str, bool]:
+    found: dict[str, bool] = {}
+    for route in sorted(FORMER_OMITS_PATIENT):
+        url = route.split(" ", 1)[1]
+        params = {"status": "all"} if url == "/v1/risk-alerts" else {}
+        response = api.client.get(url, params=params, headers=therapist.headers)
+        assert response.status_code == 200, (route, response.text)
+        found[route] = str(patient.id) in response.text
+    return found
+
+
+def test_a_former_therapist_sees_nothing_and_leaves_no_access_log_row(api: Api) -> None:
+    with time_machine.travel(FORMER_NOW, tick=True):
+        former, current, patient, ids = _moved_patient(api)
+        before = _access_log_rows(api, former)
+        for row in PATIENT_SCOPED:
+            path = row.path.replace("{patient_id}", str(patient.id))
+            for name, value in ids.items():
+                path = path.replace("{" + name + "}", value)
+            if "{" in path:
+                path = _url(Row(row.method, path, row.roles), patient.id)
+            hidden = _call(api.client, row, path, former)
+            assert hidden.status_code == 404, (row.id, hidden.text)
+            assert hidden.json()["code"] == "patient_not_found", row.id
+        for route, (code, body) in FORMER_HIDES_OBJECT.items():
+            method, path = route.split(" ", 1)
+            for name, value in ids.items():
+                path = path.replace("{" + name + "}", value)
+            hidden = api.client.request(method, path, json=body, headers=former.headers)
+            assert hidden.status_code == 404, (route, hidden.text)
+            assert hidden.json()["code"] == code, route
+        assert _listed_ids(api, former, patient) == dict.fromkeys(FORMER_OMITS_PATIENT, False)
+        assert _access_log_rows(api, former) == before
+        # The patient's new therapist sees what the former one no longer does.
+        assert _listed_ids(api, current, patient) == dict.fromkeys(FORMER_OMITS_PATIENT, True)

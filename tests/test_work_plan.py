@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from typing import Any
 
 import time_machine
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.config import Settings
+from app.main import create_app
 from app.work.models import rtw_plan_version_table
 from app.work.service import full_return_on
 from tests.factories import Actor, Api
+from tests.race_helpers import race
 
 NOW = "2026-11-16T10:00:00Z"
 PLAN: dict[str, Any] = {
@@ -181,31 +184,29 @@ def test_a_plan_is_only_the_owners(api: Api) -> None:
     assert [v for v, _, _ in _versions(api, patient)] == [1]
 
 
-@time_machine.travel(NOW, tick=False)
-def test_two_saves_of_the_same_version_at_once_keep_one(api: Api) -> None:
-    therapist = api.therapist()
-    patient = api.patient(therapist)
-    results: list[Any] = []
-
-    def save(actor: Actor, target: Actor | None) -> None:
-        results.append(_put(api, actor, {**PLAN, "version": 0}, target))
-
-    threads = [
-        threading.Thread(target=save, args=(patient, None)),
-        threading.Thread(target=save, args=(therapist, patient)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(r.status_code for r in results) == [200, 409]
-    loser = next(r for r in results if r.status_code == 409)
-    assert loser.json() == {
-        "detail": "The plan was changed by someone else; reload it and apply your change again.",
-        "code": "plan_version_conflict",
-        "current_version": 1,
-    }
-    assert [v for v, _, _ in _versions(api, patient)] == [1]
+def test_two_saves_of_the_same_version_at_once_keep_one(api: Api, settings: Settings) -> None:
+    # The patient's save is held after it locked the patient and read version 0, before it
+    # writes; the therapist's save of version 0 waits for the lock, then reads version 1 and
+    # answers the conflict (the branch for losing), never a second version 1 or a 500.
+    with time_machine.travel(NOW, tick=True), TestClient(create_app(settings)) as other:
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        body = {**PLAN, "version": 0}
+        results = race(
+            settings,
+            other,
+            "INSERT INTO RTW_PLANS",
+            lambda: other.put("/v1/me/rtw-plan", json=body, headers=patient.headers),
+            lambda: _put(api, therapist, body, patient),
+        )
+        assert [r.status_code for r in results] == [200, 409], [r.text for r in results]
+        assert results[1].json() == {
+            "detail": "The plan was changed by someone else; reload it and apply your change "
+            "again.",
+            "code": "plan_version_conflict",
+            "current_version": 1,
+        }
+        assert _versions(api, patient) == [(1, "patient", 3)]
 
 
 @time_machine.travel(NOW, tick=False)  # Monday 16 November 2026
