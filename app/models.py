@@ -20,11 +20,13 @@ from app.mfa.models import MfaFactor, MfaRecoveryCode
 from app.privacy.models import AccessLogEntry, Consent, ErasureReceipt
 from app.throttle.models import RateCounter
 from app.work.models import RtwPlan, RtwPlanVersion, WorkDiaryEntry
+from app.workfocus.models import BarrierCheck
 
 __all__ = [
     "AccessLogEntry",
     "AssignmentDose",
     "AuthSession",
+    "BarrierCheck",
     "BoosterRequest",
     "BoosterRequestEvent",
     "BoosterRuleOverride",

@@ -116,6 +116,10 @@ ROUTES: list[Row] = [
     Row("GET", "/v1/risk-alerts", frozenset({T})),
     Row("GET", "/v1/risk-alerts/on-call", frozenset({T})),
     Row("POST", "/v1/risk-alerts/{alert_id}/acknowledge", frozenset({T}), {}),
+    Row("GET", "/v1/questionnaires/barriers", ANY),
+    Row("PUT", "/v1/me/barriers/{local_date}", frozenset({P}), {}),
+    Row("GET", "/v1/me/barriers", frozenset({P})),
+    Row("GET", "/v1/patients/{patient_id}/barriers", frozenset({T})),
 ]
 
 # Values for path parameters other than {patient_id} (which the tests choose themselves).
