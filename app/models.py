@@ -20,7 +20,12 @@ from app.mfa.models import MfaFactor, MfaRecoveryCode
 from app.privacy.models import AccessLogEntry, Consent, ErasureReceipt
 from app.throttle.models import RateCounter
 from app.work.models import RtwPlan, RtwPlanVersion, WorkDiaryEntry
-from app.workfocus.models import BarrierCheck
+from app.workfocus.models import (
+    BarrierCheck,
+    CommunicationPlan,
+    CommunicationPlanVersion,
+    CommunicationSuggestion,
+)
 
 __all__ = [
     "AccessLogEntry",
@@ -32,6 +37,9 @@ __all__ = [
     "BoosterRuleOverride",
     "CareLink",
     "Checkin",
+    "CommunicationPlan",
+    "CommunicationPlanVersion",
+    "CommunicationSuggestion",
     "Consent",
     "ErasureReceipt",
     "ExerciseAssignment",

@@ -182,7 +182,7 @@ def seed_everything(api: Api, therapist: Actor, patient: Actor) -> None:
 
 
 def seed_work_focus(api: Api, therapist: Actor, patient: Actor) -> None:
-    """Work-focused therapy rows: two barriers checks (and more as the tables come)."""
+    """Work-focused therapy rows: barriers checks, the communication plan and a suggestion."""
     client, mine = api.client, patient.headers
     for day, value in ((WEEK_AGO, 3), (TODAY, 1)):
         _ok(
@@ -190,6 +190,20 @@ def seed_work_focus(api: Api, therapist: Actor, patient: Actor) -> None:
                 f"/v1/me/barriers/{day}", json={"answers": barrier_ratings(value)}, headers=mine
             )
         )
+    entry = {"audience": "manager", "what": "That I am on leave", "how_much": "on_sick_leave"}
+    _ok(client.put("/v1/me/communication-plan", json={"entries": [entry]}, headers=mine))
+    suggestion = _ok(
+        client.post(
+            f"/v1/patients/{patient.id}/communication-plan/suggestions",
+            json={"audience": "gp", "text": "Tell the GP about the plan"},
+            headers=therapist.headers | _key(),
+        )
+    )
+    _ok(
+        client.post(
+            f"/v1/me/communication-plan/suggestions/{suggestion['id']}/accept", headers=mine
+        )
+    )
 
 
 def _patient_rows(table: Table, patient_id: uuid.UUID) -> Any:

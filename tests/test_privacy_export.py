@@ -33,6 +33,9 @@ EXPECTED = {
     "sessions": 1,  # the login after registering
     "invitations": 1,  # made out to her address, used to register
     "barrier_checks": 2,
+    "communication_plans": 1,
+    "communication_plan_versions": 2,  # saved, then a suggestion accepted
+    "communication_suggestions": 1,
 }
 # The therapist's reads above: the assignment, booster rule and RTW completion answers and the
 # profile (more if more therapist routes get logged; the count is checked against SQL below).

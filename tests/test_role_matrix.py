@@ -120,6 +120,12 @@ ROUTES: list[Row] = [
     Row("PUT", "/v1/me/barriers/{local_date}", frozenset({P}), {}),
     Row("GET", "/v1/me/barriers", frozenset({P})),
     Row("GET", "/v1/patients/{patient_id}/barriers", frozenset({T})),
+    Row("GET", "/v1/me/communication-plan", frozenset({P})),
+    Row("PUT", "/v1/me/communication-plan", frozenset({P}), {}),
+    Row("POST", "/v1/me/communication-plan/suggestions/{suggestion_id}/accept", frozenset({P})),
+    Row("POST", "/v1/me/communication-plan/suggestions/{suggestion_id}/dismiss", frozenset({P})),
+    Row("GET", "/v1/patients/{patient_id}/communication-plan", frozenset({T})),
+    Row("POST", "/v1/patients/{patient_id}/communication-plan/suggestions", frozenset({T}), {}),
 ]
 
 # Values for path parameters other than {patient_id} (which the tests choose themselves).

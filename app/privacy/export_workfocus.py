@@ -12,12 +12,20 @@ from typing import Any, Final
 from sqlalchemy import Column, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.workfocus.models import barrier_check_table
+from app.workfocus.models import (
+    barrier_check_table,
+    communication_plan_table,
+    communication_plan_version_table,
+    communication_suggestion_table,
+)
 
 Record = dict[str, Any]
 # table -> the columns that order its rows (oldest first)
 WORKFOCUS_TABLES: Final[dict[str, tuple[Table, tuple[str, ...]]]] = {
     "barrier_checks": (barrier_check_table, ("local_date",)),
+    "communication_plans": (communication_plan_table, ("version",)),
+    "communication_plan_versions": (communication_plan_version_table, ("version",)),
+    "communication_suggestions": (communication_suggestion_table, ("created_at",)),
 }
 _LEFT_OUT = frozenset({"patient_id", "body_hash"})
 

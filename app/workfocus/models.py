@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime, table_of
@@ -37,3 +37,59 @@ class BarrierCheck(SQLModel, table=True):
 
 
 barrier_check_table = table_of(BarrierCheck)
+
+
+class CommunicationPlan(SQLModel, table=True):
+    """The patient's current communication plan (what to tell whom at work); only they edit it."""
+
+    __tablename__ = "communication_plans"
+
+    patient_id: uuid.UUID = Field(primary_key=True, foreign_key="users.id", ondelete="CASCADE")
+    version: int
+    share_with_job_counsellor: bool = False
+    entries: list[Any] = Field(sa_column=Column(JSON, nullable=False))
+    updated_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CommunicationPlanVersion(SQLModel, table=True):
+    """Every saved version of a communication plan (never changed afterwards)."""
+
+    __tablename__ = "communication_plan_versions"
+    __table_args__ = (UniqueConstraint("patient_id", "version"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    patient_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    version: int
+    share_with_job_counsellor: bool = False
+    entries: list[Any] = Field(sa_column=Column(JSON, nullable=False))
+    changed_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CommunicationSuggestion(SQLModel, table=True):
+    """A therapist's suggestion for the plan; the patient accepts (a draft entry) or dismisses."""
+
+    __tablename__ = "communication_suggestions"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'accepted', 'dismissed')", name="status"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    patient_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    suggested_by: uuid.UUID | None = Field(
+        default=None, foreign_key="users.id", ondelete="SET NULL"
+    )
+    audience: str = Field(max_length=32)
+    label: str | None = Field(default=None, max_length=100)
+    text: str = Field(max_length=1000)
+    how_much: str | None = Field(default=None, max_length=32)
+    status: str = Field(default="open", max_length=16)
+    entry_id: uuid.UUID | None = None  # the plan entry an accepted suggestion became
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+communication_plan_table = table_of(CommunicationPlan)
+communication_plan_version_table = table_of(CommunicationPlanVersion)
+communication_suggestion_table = table_of(CommunicationSuggestion)

@@ -3,6 +3,8 @@
 from fastapi import APIRouter
 
 from app.workfocus.barrier_routes import router as barrier_router
+from app.workfocus.plan_routes import router as plan_router
 
 router = APIRouter()
 router.include_router(barrier_router)
+router.include_router(plan_router)
