@@ -25,6 +25,7 @@ from app.workfocus.models import (
     CommunicationPlan,
     CommunicationPlanVersion,
     CommunicationSuggestion,
+    DialogueMeeting,
 )
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "CommunicationPlanVersion",
     "CommunicationSuggestion",
     "Consent",
+    "DialogueMeeting",
     "ErasureReceipt",
     "ExerciseAssignment",
     "ExerciseLog",

@@ -204,6 +204,19 @@ def seed_work_focus(api: Api, therapist: Actor, patient: Actor) -> None:
             f"/v1/me/communication-plan/suggestions/{suggestion['id']}/accept", headers=mine
         )
     )
+    held = {
+        "id": str(uuid.uuid4()),
+        "starts_at": NOW,
+        "participants": [{"role": "manager"}],
+    }
+    _ok(client.post("/v1/me/dialogue-meetings", json=held, headers=mine | _key()))
+    _ok(
+        client.patch(
+            f"/v1/me/dialogue-meetings/{held['id']}",
+            json={"outcome": {"tasks": "Mornings", "next_status_check_on": TODAY}},
+            headers=mine,
+        )
+    )
 
 
 def _patient_rows(table: Table, patient_id: uuid.UUID) -> Any:

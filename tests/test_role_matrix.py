@@ -126,6 +126,18 @@ ROUTES: list[Row] = [
     Row("POST", "/v1/me/communication-plan/suggestions/{suggestion_id}/dismiss", frozenset({P})),
     Row("GET", "/v1/patients/{patient_id}/communication-plan", frozenset({T})),
     Row("POST", "/v1/patients/{patient_id}/communication-plan/suggestions", frozenset({T}), {}),
+    Row("POST", "/v1/me/dialogue-meetings", frozenset({P}), {}),
+    Row("GET", "/v1/me/dialogue-meetings", frozenset({P})),
+    Row("PATCH", "/v1/me/dialogue-meetings/{meeting_id}", frozenset({P}), {}),
+    Row("POST", "/v1/patients/{patient_id}/dialogue-meetings", frozenset({T}), {}),
+    Row("GET", "/v1/patients/{patient_id}/dialogue-meetings", frozenset({T})),
+    # A body that fails validation: the linked therapist gets 422, not the meeting's 404.
+    Row(
+        "PATCH",
+        "/v1/patients/{patient_id}/dialogue-meetings/{meeting_id}",
+        frozenset({T}),
+        {"x": 1},
+    ),
 ]
 
 # Values for path parameters other than {patient_id} (which the tests choose themselves).

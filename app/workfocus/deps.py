@@ -3,6 +3,7 @@
 `TherapyReader`: the barriers check and the communication plan are therapy (the therapist).
 `WorkSideReader`: dialogue meetings and work goals are the work side, which a job counsellor
 will also read once their link exists (issue 14): that is a change of this alias only.
+`WorkSideWriter`: the therapist's writes to the work side (the same check today).
 Both check access in `care.access` and log the read, through `LinkedPatient`.
 """
 
@@ -12,3 +13,4 @@ from app.care.deps import LinkedPatient
 
 TherapyReader = LinkedPatient
 WorkSideReader = LinkedPatient
+WorkSideWriter = LinkedPatient

@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime, table_of
@@ -93,3 +93,36 @@ class CommunicationSuggestion(SQLModel, table=True):
 communication_plan_table = table_of(CommunicationPlan)
 communication_plan_version_table = table_of(CommunicationPlanVersion)
 communication_suggestion_table = table_of(CommunicationSuggestion)
+
+
+class DialogueMeeting(SQLModel, table=True):
+    """A dialogue meeting at the workplace: when, who, the agenda, and afterwards the outcome.
+
+    `id` is the app's own (a retry never stores it twice). `next_status_check_on` copies the
+    outcome's date so the worklist can ask for due status checks in SQL.
+    """
+
+    __tablename__ = "dialogue_meetings"
+    __table_args__ = (
+        Index("ix_dialogue_meetings_patient_starts", "patient_id", "starts_at"),
+        CheckConstraint("status IN ('planned', 'held', 'cancelled')", name="status"),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    patient_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    created_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_by_role: str = Field(max_length=16)
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    local_date: date  # starts_at in the patient's time zone
+    participants: list[Any] = Field(sa_column=Column(JSON, nullable=False))
+    agenda: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="planned", max_length=16)
+    outcome: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    outcome_recorded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    next_status_check_on: date | None = None
+    body_hash: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+dialogue_meeting_table = table_of(DialogueMeeting)
