@@ -26,6 +26,7 @@ from app.workfocus.models import (
     CommunicationPlanVersion,
     CommunicationSuggestion,
     DialogueMeeting,
+    WorkGoal,
 )
 
 __all__ = [
@@ -62,5 +63,6 @@ __all__ = [
     "RtwPlanVersion",
     "User",
     "WorkDiaryEntry",
+    "WorkGoal",
     "metadata",
 ]

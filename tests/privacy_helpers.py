@@ -217,6 +217,9 @@ def seed_work_focus(api: Api, therapist: Actor, patient: Actor) -> None:
             headers=mine,
         )
     )
+    step = {"id": str(uuid.uuid4()), "text": "Ask for the agenda", "due_on": TODAY}
+    work_goal = {"id": str(uuid.uuid4()), "title": "Join the Monday meeting", "steps": [step]}
+    _ok(client.post("/v1/me/goals", json=work_goal, headers=mine | _key()))
 
 
 def _patient_rows(table: Table, patient_id: uuid.UUID) -> Any:

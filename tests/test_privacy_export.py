@@ -37,6 +37,7 @@ EXPECTED = {
     "communication_plan_versions": 2,  # saved, then a suggestion accepted
     "communication_suggestions": 1,
     "dialogue_meetings": 1,
+    "work_goals": 1,
 }
 # The therapist's reads above: the assignment, booster rule and RTW completion answers and the
 # profile (more if more therapist routes get logged; the count is checked against SQL below).

@@ -138,6 +138,12 @@ ROUTES: list[Row] = [
         frozenset({T}),
         {"x": 1},
     ),
+    Row("POST", "/v1/me/goals", frozenset({P}), {}),
+    Row("GET", "/v1/me/goals", frozenset({P})),
+    Row("PATCH", "/v1/me/goals/{goal_id}", frozenset({P}), {}),
+    Row("POST", "/v1/patients/{patient_id}/goals", frozenset({T}), {}),
+    Row("GET", "/v1/patients/{patient_id}/goals", frozenset({T})),
+    Row("PATCH", "/v1/patients/{patient_id}/goals/{goal_id}", frozenset({T}), {"x": 1}),
 ]
 
 # Values for path parameters other than {patient_id} (which the tests choose themselves).

@@ -18,6 +18,7 @@ from app.workfocus.models import (
     communication_plan_version_table,
     communication_suggestion_table,
     dialogue_meeting_table,
+    work_goal_table,
 )
 
 Record = dict[str, Any]
@@ -28,6 +29,7 @@ WORKFOCUS_TABLES: Final[dict[str, tuple[Table, tuple[str, ...]]]] = {
     "communication_plan_versions": (communication_plan_version_table, ("version",)),
     "communication_suggestions": (communication_suggestion_table, ("created_at",)),
     "dialogue_meetings": (dialogue_meeting_table, ("starts_at",)),
+    "work_goals": (work_goal_table, ("created_at",)),
 }
 _LEFT_OUT = frozenset({"patient_id", "body_hash"})
 

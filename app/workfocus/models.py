@@ -126,3 +126,30 @@ class DialogueMeeting(SQLModel, table=True):
 
 
 dialogue_meeting_table = table_of(DialogueMeeting)
+
+
+class WorkGoal(SQLModel, table=True):
+    """A work-related goal with its steps (JSON); a therapist's goal waits for the patient."""
+
+    __tablename__ = "work_goals"
+    __table_args__ = (
+        Index("ix_work_goals_patient_reached", "patient_id", "reached_on"),
+        CheckConstraint("status IN ('proposed', 'active', 'reached', 'dropped')", name="status"),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    patient_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    created_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_by_role: str = Field(max_length=16)
+    title: str = Field(max_length=200)
+    why: str | None = Field(default=None, max_length=1000)
+    target_on: date | None = None
+    status: str = Field(max_length=16)
+    steps: list[Any] = Field(sa_column=Column(JSON, nullable=False))
+    reached_on: date | None = None  # the patient's local date it was marked reached
+    body_hash: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+work_goal_table = table_of(WorkGoal)
