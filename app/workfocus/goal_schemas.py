@@ -91,3 +91,14 @@ class GoalPublic(BaseModel):
     created_by_role: str
     created_at: datetime
     updated_at: datetime
+
+
+class TodayGoalStep(BaseModel):
+    """A step of an active goal due today and not done yet."""
+
+    goal_id: uuid.UUID
+    goal_title: str
+    step_id: uuid.UUID
+    text: str
+    at_work: bool
+    strategy: str | None

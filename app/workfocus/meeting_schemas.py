@@ -91,3 +91,12 @@ class DialogueMeetingPublic(BaseModel):
     created_at: datetime
     updated_at: datetime
     plan_proposal: PlanProposal | None = None
+
+
+class TodayMeeting(BaseModel):
+    """A dialogue meeting on the patient's local today."""
+
+    id: uuid.UUID
+    starts_at: datetime
+    status: MeetingStatus
+    participants: list[ParticipantRole]
