@@ -116,3 +116,10 @@ def test_bad_goals_are_refused_and_nothing_is_stored(api: Api) -> None:
     ):
         assert create(api, patient, bad).status_code == 422, bad
     assert api.client.get("/v1/me/goals", headers=patient.headers).json()["count"] == 0
+    body = goal()
+    assert create(api, patient, body).status_code == 201
+    for bad_change in ({"title": None}, {"status": "proposed"}, {"steps": [step, step]}):
+        response = api.client.patch(
+            f"/v1/me/goals/{body['id']}", json=bad_change, headers=patient.headers
+        )
+        assert response.status_code == 422, bad_change

@@ -67,6 +67,8 @@ class GoalUpdate(RequestModel):
     @model_validator(mode="after")
     def _distinct_steps(self) -> Self:
         _distinct(self.steps)
+        if "title" in self.model_fields_set and self.title is None:
+            raise ValueError("a goal keeps a title; leave `title` out to keep it")
         return self
 
 
