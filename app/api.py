@@ -14,6 +14,7 @@ from app.measures.router import router as measures_router
 from app.mfa.router import router as mfa_router
 from app.privacy.router import router as privacy_router
 from app.work.router import router as work_router
+from app.workfocus.router import router as workfocus_router
 
 api_router = APIRouter(prefix="/v1")
 api_router.include_router(auth_router)
@@ -26,6 +27,8 @@ api_router.include_router(exercises_router)
 api_router.include_router(checkins_router)
 api_router.include_router(boosters_router)
 api_router.include_router(dashboard_router)
-# After checkins: /questionnaires/rtw-se is matched before /questionnaires/{measure}.
+# After checkins and workfocus: /questionnaires/rtw-se and /questionnaires/barriers are
+# matched before /questionnaires/{measure}.
+api_router.include_router(workfocus_router)
 api_router.include_router(instruments_router)
 api_router.include_router(measures_router)

@@ -194,8 +194,9 @@ def load_questionnaire(
 ) -> None:
     """Validate FILE and add it as the next version of its questionnaire (old answers stay).
 
-    Any instrument: rtw-se, phq9, gad7. The file's `key` says which; app/instruments/definitions
-    holds the shipped files to start from (replace the texts, keep the ids and the scoring).
+    Any instrument: rtw-se, phq9, gad7, barriers. The file's `key` says which;
+    app/instruments/definitions holds the shipped files to start from (replace the texts, keep
+    the ids and the scoring).
     """
     from app.instruments.definition import InstrumentDefinition
     from app.instruments.store import add_version

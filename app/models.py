@@ -20,17 +20,30 @@ from app.mfa.models import MfaFactor, MfaRecoveryCode
 from app.privacy.models import AccessLogEntry, Consent, ErasureReceipt
 from app.throttle.models import RateCounter
 from app.work.models import RtwPlan, RtwPlanVersion, WorkDiaryEntry
+from app.workfocus.models import (
+    BarrierCheck,
+    CommunicationPlan,
+    CommunicationPlanVersion,
+    CommunicationSuggestion,
+    DialogueMeeting,
+    WorkGoal,
+)
 
 __all__ = [
     "AccessLogEntry",
     "AssignmentDose",
     "AuthSession",
+    "BarrierCheck",
     "BoosterRequest",
     "BoosterRequestEvent",
     "BoosterRuleOverride",
     "CareLink",
     "Checkin",
+    "CommunicationPlan",
+    "CommunicationPlanVersion",
+    "CommunicationSuggestion",
     "Consent",
+    "DialogueMeeting",
     "ErasureReceipt",
     "ExerciseAssignment",
     "ExerciseLog",
@@ -50,5 +63,6 @@ __all__ = [
     "RtwPlanVersion",
     "User",
     "WorkDiaryEntry",
+    "WorkGoal",
     "metadata",
 ]

@@ -18,6 +18,7 @@ from app.core.security import PasswordHasher
 from app.exercises.demo import seed_homework
 from app.measures.demo import seed_measures
 from app.work.demo import seed_work
+from app.workfocus.demo import seed_work_focus
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,12 @@ async def seed_demo(session: AsyncSession, *, hasher: PasswordHasher) -> list[De
         defaults=default_params(get_settings()),
     )
     await seed_measures(
+        session,
+        patient_id=patient.id,
+        therapist_id=users[Role.therapist].id,
+        timezone=patient.timezone,
+    )
+    await seed_work_focus(
         session,
         patient_id=patient.id,
         therapist_id=users[Role.therapist].id,

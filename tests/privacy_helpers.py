@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Table, func, select
@@ -25,11 +26,13 @@ from app.care.models import care_link_table, invitation_table
 from app.checkins.models import checkin_table
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
 from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
+from app.privacy.export_workfocus import WORKFOCUS_TABLES
 from app.privacy.models import access_log_table, consent_table
 from app.work.models import rtw_plan_table, rtw_plan_version_table, work_diary_table
 from tests.checkin_helpers import answers
 from tests.factories import PASSWORD, Actor, Api
 from tests.measure_helpers import body as measure_body
+from tests.workfocus_helpers import ratings as barrier_ratings
 
 NOW = "2026-11-16T10:00:00Z"  # Monday; 11:00 in Oslo
 TODAY, YESTERDAY, WEEK_AGO = "2026-11-16", "2026-11-15", "2026-11-09"
@@ -174,7 +177,49 @@ def seed_everything(api: Api, therapist: Actor, patient: Actor) -> None:
             headers=theirs,
         )
     )
+    seed_work_focus(api, therapist, patient)
     _ok(client.get(base, headers=theirs))  # one access-log row
+
+
+def seed_work_focus(api: Api, therapist: Actor, patient: Actor) -> None:
+    """Work-focused therapy rows: barriers checks, the communication plan and a suggestion."""
+    client, mine = api.client, patient.headers
+    for day, value in ((WEEK_AGO, 3), (TODAY, 1)):
+        _ok(
+            client.put(
+                f"/v1/me/barriers/{day}", json={"answers": barrier_ratings(value)}, headers=mine
+            )
+        )
+    entry = {"audience": "manager", "what": "That I am on leave", "how_much": "on_sick_leave"}
+    _ok(client.put("/v1/me/communication-plan", json={"entries": [entry]}, headers=mine))
+    suggestion = _ok(
+        client.post(
+            f"/v1/patients/{patient.id}/communication-plan/suggestions",
+            json={"audience": "gp", "text": "Tell the GP about the plan"},
+            headers=therapist.headers | _key(),
+        )
+    )
+    _ok(
+        client.post(
+            f"/v1/me/communication-plan/suggestions/{suggestion['id']}/accept", headers=mine
+        )
+    )
+    held = {
+        "id": str(uuid.uuid4()),
+        "starts_at": NOW,
+        "participants": [{"role": "manager"}],
+    }
+    _ok(client.post("/v1/me/dialogue-meetings", json=held, headers=mine | _key()))
+    _ok(
+        client.patch(
+            f"/v1/me/dialogue-meetings/{held['id']}",
+            json={"outcome": {"tasks": "Mornings", "next_status_check_on": TODAY}},
+            headers=mine,
+        )
+    )
+    step = {"id": str(uuid.uuid4()), "text": "Ask for the agenda", "due_on": TODAY}
+    work_goal = {"id": str(uuid.uuid4()), "title": "Join the Monday meeting", "steps": [step]}
+    _ok(client.post("/v1/me/goals", json=work_goal, headers=mine | _key()))
 
 
 def _patient_rows(table: Table, patient_id: uuid.UUID) -> Any:
@@ -219,6 +264,7 @@ KIND_QUERIES: dict[str, Callable[[uuid.UUID], Any]] = {
         select(func.count()).select_from(invitation_table).where(invitation_table.c.used_by == p)
     ),
     "access_log": lambda p: _patient_rows(access_log_table, p),
+    **{name: partial(_patient_rows, table) for name, (table, _order) in WORKFOCUS_TABLES.items()},
 }
 
 

@@ -32,6 +32,12 @@ EXPECTED = {
     "care_links": 1,
     "sessions": 1,  # the login after registering
     "invitations": 1,  # made out to her address, used to register
+    "barrier_checks": 2,
+    "communication_plans": 1,
+    "communication_plan_versions": 2,  # saved, then a suggestion accepted
+    "communication_suggestions": 1,
+    "dialogue_meetings": 1,
+    "work_goals": 1,
 }
 # The therapist's reads above: the assignment, booster rule and RTW completion answers and the
 # profile (more if more therapist routes get logged; the count is checked against SQL below).
@@ -91,6 +97,7 @@ def test_export_holds_every_record_and_no_one_elses(api: Api) -> None:
         "sessions": len(document["sessions"]),
         "invitations": len(document["invitations"]),
         "access_log": len(document["access_log"]),
+        **{kind: len(rows) for kind, rows in document["work_focus"].items()},
     }
     assert sections == counts
 

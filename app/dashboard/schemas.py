@@ -13,6 +13,8 @@ from app.care.schemas import PatientProfile
 from app.checkins.definition import Band
 from app.exercises.schemas import TodayAssignment
 from app.measures.schemas import MeasureDue
+from app.workfocus.goal_schemas import TodayGoalStep
+from app.workfocus.meeting_schemas import TodayMeeting
 
 Flag = Literal[
     "risk",
@@ -68,6 +70,12 @@ class TodayPublic(BaseModel):
     booster_requests: BoosterCounts
     measures_due: list[MeasureDue] = Field(
         description="Scheduled symptom measures (PHQ-9, GAD-7) not answered yet this time."
+    )
+    dialogue_meetings: list[TodayMeeting] = Field(
+        description="Dialogue meetings today (not cancelled)."
+    )
+    goal_steps_due: list[TodayGoalStep] = Field(
+        description="Steps of active work goals due today and not done yet."
     )
 
 

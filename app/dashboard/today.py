@@ -14,10 +14,11 @@ from app.dashboard.schemas import BoosterCounts, DiaryToday, TodayPublic
 from app.exercises.adherence_service import today_assignments
 from app.measures.queries import due_measures
 from app.work.diary import diary_done_on
+from app.workfocus.queries import today_for_patient
 
 
 async def today(session: AsyncSession, *, patient_id: uuid.UUID, timezone: str) -> TodayPublic:
-    """What is due today for the patient, and what is already done (9 statements)."""
+    """What is due today for the patient, and what is already done (12 statements)."""
     day = local_today(timezone)
     assignments = await today_assignments(session, patient_id=patient_id, timezone=timezone)
     stats = await checkin_stats_for_patients(session, today_by_patient={patient_id: day})
@@ -27,6 +28,7 @@ async def today(session: AsyncSession, *, patient_id: uuid.UUID, timezone: str) 
     follow_ups = await due_follow_ups(session, today_by_patient={patient_id: day})
     boosters = await open_booster_counts(session, patient_ids=[patient_id])
     measures = await due_measures(session, today_by_patient={patient_id: day})
+    work_focus = await today_for_patient(session, patient_id=patient_id, day=day)
     worry_times = sorted(
         a.worry_time
         for a in assignments
@@ -41,4 +43,6 @@ async def today(session: AsyncSession, *, patient_id: uuid.UUID, timezone: str) 
         follow_ups_due=follow_ups[patient_id],
         booster_requests=BoosterCounts(**boosters[patient_id]),
         measures_due=measures[patient_id],
+        dialogue_meetings=work_focus.meetings,
+        goal_steps_due=work_focus.steps,
     )

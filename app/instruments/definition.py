@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from app.instruments.profiles import PROFILES
 
 LOCALES: tuple[str, ...] = ("nb", "en")
-Key = Literal["rtw-se", "phq9", "gad7"]
+Key = Literal["rtw-se", "phq9", "gad7", "barriers"]
 ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,32}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 ScaleValue = Annotated[int, Field(ge=0, le=10)]
@@ -195,6 +195,13 @@ class InstrumentDefinition(_Strict):
         alerts = tuple((rule.id, tuple(rule.items), rule.at_least) for rule in self.alerts)
         if alerts != profile.alerts:
             raise ValueError(f"{self.key} keeps its alert rules {list(profile.alerts)}")
+        if (
+            profile.highlight_at_least is not None
+            and self.highlight_at_least != profile.highlight_at_least
+        ):
+            raise ValueError(
+                f"{self.key} highlights answers of {profile.highlight_at_least} or more"
+            )
         if profile.items is not None and (
             tuple(item.id for item in self.items) != profile.items
             or any(item.reverse for item in self.items)

@@ -10,6 +10,9 @@ stored before the format had them, and clinic files that only carry wording).
 Sources: PHQ-9 severity bands 0-4 / 5-9 / 10-14 / 15-19 / 20-27 (Kroenke, Spitzer & Williams
 2001, J Gen Intern Med 16:606-613); GAD-7 bands 0-4 / 5-9 / 10-14 / 15-21 (Spitzer et al. 2006,
 Arch Intern Med 166:1092-1097); RTW-SE cut-offs 3.7 and 4.6 (DESIGN.md, "Domain in brief").
+The barriers check (issue 13) is our own instrument: each item 0 (not at all in the way) .. 4
+(very much in the way), mean per domain, items rated 3-4 highlighted, and the workplace rule
+(conflict or harassment rated 3 or more) that raises the worklist flag `workplace_conflict`.
 """
 
 from __future__ import annotations
@@ -17,9 +20,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Role = Literal["checkin", "measure"]
+Role = Literal["checkin", "measure", "barriers"]
 MeasureKey = Literal["phq9", "gad7"]
 MEASURE_KEYS: tuple[MeasureKey, ...] = ("phq9", "gad7")
+BARRIERS_KEY = "barriers"
+# The barriers check's workplace rule: the worklist flag `workplace_conflict` rests on it.
+WORKPLACE_RULE = "workplace_conflict"
+WORKPLACE_ITEMS = ("conflict", "harassment")
+WORKPLACE_AT_LEAST = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +40,17 @@ class Profile:
     band_labels: dict[str, dict[str, str]]
     alerts: tuple[tuple[str, tuple[str, ...], int], ...]
     items: tuple[str, ...] | None  # locked item ids in order, or None when a clinic may choose
+    highlight_at_least: int | None = None  # locked when set: which answers are highlighted
 
     def defaults(self) -> dict[str, Any]:
         """The JSON of the locked parts, filled into a definition that leaves them out."""
+        highlight = (
+            {}
+            if self.highlight_at_least is None
+            else {"highlight_at_least": self.highlight_at_least}
+        )
         return {
+            **highlight,
             "scoring": dict(self.scoring),
             "bands": [
                 {"id": band_id, "min": low, "label": self.band_labels[band_id]}
@@ -102,5 +117,16 @@ PROFILES: dict[str, Profile] = {
         ),
         alerts=(),
         items=tuple(f"gad7_{n}" for n in range(1, 8)),
+    ),
+    BARRIERS_KEY: Profile(
+        key=BARRIERS_KEY,
+        role="barriers",
+        scale=(0, 4),
+        scoring={"method": "mean", "per_domain": "mean"},
+        bands=(),
+        band_labels={},
+        alerts=((WORKPLACE_RULE, WORKPLACE_ITEMS, WORKPLACE_AT_LEAST),),
+        items=None,
+        highlight_at_least=3,
     ),
 }

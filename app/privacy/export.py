@@ -33,6 +33,7 @@ from app.exercises.models import assignment_table, dose_table, exercise_log_tabl
 from app.instruments.models import questionnaire_version_table
 from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
 from app.privacy import export_account as account
+from app.privacy.export_workfocus import WORKFOCUS_TABLES, work_focus
 from app.privacy.models import consent_table
 from app.privacy.schemas import (
     ExportDocument,
@@ -68,6 +69,7 @@ EXPORTED_TABLES: Final = {
     "auth_sessions": "sessions",
     "invitations": "invitations",
     "access_log": "access_log",
+    **{name: name for name in WORKFOCUS_TABLES},
 }
 # Tables that refer to a user but hold nothing of a patient's to hand over, and why.
 NOT_EXPORTED: Final = {
@@ -232,6 +234,7 @@ async def export_patient(
     logins = await account.sessions(session, patient_id, max_days=session_max_days)
     invited = await account.invitations(session, patient_id, profile.email)
     access = await account.access_log(session, patient_id)
+    work = await work_focus(session, patient_id)
     counts = {
         "consents": len(consents),
         "assignments": len(assignments),
@@ -253,6 +256,7 @@ async def export_patient(
         "sessions": len(logins),
         "invitations": len(invited),
         "access_log": len(access),
+        **{name: len(rows) for name, rows in work.items()},
     }
     return ExportDocument(
         schema_version=SCHEMA_VERSION,
@@ -275,5 +279,6 @@ async def export_patient(
         sessions=logins,
         invitations=invited,
         access_log=access,
+        work_focus=work,
         counts=counts,
     )

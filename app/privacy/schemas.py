@@ -110,4 +110,8 @@ class ExportDocument(BaseModel):
         description="Invitations made out to the patient's email or used to register."
     )
     access_log: list[AccessLogPublic]
+    work_focus: dict[str, list[Record]] = Field(
+        description="Work-focused therapy, per table: barrier_checks, communication_plans, "
+        "communication_plan_versions, communication_suggestions, dialogue_meetings, work_goals."
+    )
     counts: dict[str, int]

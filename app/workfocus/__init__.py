@@ -1,0 +1,1 @@
+"""Work-focused therapy: barriers check, communication plan, dialogue meetings, work goals."""

@@ -1,0 +1,178 @@
+"""Set-based reads for the worklist and for today: a fixed number of statements whatever the
+caseload or its history.
+
+The worklist (app/dashboard, issue 12) wires `workfocus_for_patients` in; see
+docs/notes/issue-13.md "For the worklist". Every patient passed in gets an entry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.workfocus.barrier_rules import workplace_conflict
+from app.workfocus.goal_schemas import TodayGoalStep
+from app.workfocus.meeting_schemas import TodayMeeting
+from app.workfocus.models import barrier_check_table, dialogue_meeting_table, work_goal_table
+
+SOON_DAYS = 3  # `dialogue_meeting_soon`: a planned meeting today or in the next 3 local days
+REACHED_DAYS = 28  # goals reached in the last 28 local days, today included
+
+_b = barrier_check_table.c
+_m = dialogue_meeting_table.c
+_g = work_goal_table.c
+
+
+@dataclass(slots=True)
+class PatientWorkFocus:
+    today: date
+    barriers_checked_on: date | None = None
+    workplace_rating: int | None = None  # of the latest barriers check
+    next_meeting_at: datetime | None = None  # the next planned meeting within SOON_DAYS
+    next_meeting_on: date | None = None
+    status_check_on: date | None = None  # set by the latest held meeting's outcome
+    goals_reached: int = 0  # in the last REACHED_DAYS local days
+    last_goal_reached_on: date | None = None
+
+    @property
+    def workplace_conflict(self) -> bool:
+        """The latest barriers check rates conflict or harassment 3 or more."""
+        return workplace_conflict(self.workplace_rating)
+
+    @property
+    def dialogue_meeting_soon(self) -> bool:
+        return self.next_meeting_on is not None
+
+    @property
+    def status_check_due(self) -> bool:
+        """The latest outcome's status check is today or past, and no later outcome is in."""
+        return self.status_check_on is not None and self.status_check_on <= self.today
+
+
+async def workfocus_for_patients(
+    session: AsyncSession, *, today_by_patient: Mapping[uuid.UUID, date]
+) -> dict[uuid.UUID, PatientWorkFocus]:
+    """Per patient: latest barriers rating, meeting soon, status check, goals reached (4 reads)."""
+    if not today_by_patient:
+        return {}
+    ids = list(today_by_patient)
+    first, last = min(today_by_patient.values()), max(today_by_patient.values())
+    found = {pid: PatientWorkFocus(today=today) for pid, today in today_by_patient.items()}
+
+    latest = (
+        select(_b.patient_id, func.max(_b.local_date).label("day"))
+        .where(_b.patient_id.in_(ids))
+        .group_by(_b.patient_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(_b.patient_id, _b.local_date, _b.workplace_rating).join(
+            latest, and_(latest.c.patient_id == _b.patient_id, latest.c.day == _b.local_date)
+        )
+    )
+    for row in rows:
+        found[row.patient_id].barriers_checked_on = row.local_date
+        found[row.patient_id].workplace_rating = row.workplace_rating
+
+    rows = await session.execute(
+        select(_m.patient_id, _m.starts_at, _m.local_date)
+        .where(
+            _m.patient_id.in_(ids),
+            _m.status == "planned",
+            _m.local_date >= first,
+            _m.local_date <= last + timedelta(days=SOON_DAYS),
+        )
+        .order_by(_m.starts_at)
+    )
+    for row in rows:
+        entry = found[row.patient_id]
+        soon = entry.today <= row.local_date <= entry.today + timedelta(days=SOON_DAYS)
+        if soon and entry.next_meeting_at is None:
+            entry.next_meeting_at, entry.next_meeting_on = row.starts_at, row.local_date
+
+    held = (
+        select(_m.patient_id, func.max(_m.starts_at).label("at"))
+        .where(_m.patient_id.in_(ids), _m.status == "held")
+        .group_by(_m.patient_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(_m.patient_id, _m.next_status_check_on).join(
+            held,
+            and_(
+                held.c.patient_id == _m.patient_id,
+                held.c.at == _m.starts_at,
+                _m.status == "held",
+            ),
+        )
+    )
+    for row in rows:
+        found[row.patient_id].status_check_on = row.next_status_check_on
+
+    rows = await session.execute(
+        select(_g.patient_id, _g.reached_on).where(
+            _g.patient_id.in_(ids),
+            _g.status == "reached",
+            _g.reached_on >= first - timedelta(days=REACHED_DAYS - 1),
+            _g.reached_on <= last,
+        )
+    )
+    for row in rows:
+        entry = found[row.patient_id]
+        if entry.today - timedelta(days=REACHED_DAYS - 1) <= row.reached_on <= entry.today:
+            entry.goals_reached += 1
+            if entry.last_goal_reached_on is None or row.reached_on > entry.last_goal_reached_on:
+                entry.last_goal_reached_on = row.reached_on
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class WorkFocusToday:
+    meetings: list[TodayMeeting]
+    steps: list[TodayGoalStep]
+
+
+async def today_for_patient(
+    session: AsyncSession, *, patient_id: uuid.UUID, day: date
+) -> WorkFocusToday:
+    """Dialogue meetings on `day` (not cancelled) and goal steps due on it, not done (2 reads)."""
+    meetings = await session.execute(
+        select(_m.id, _m.starts_at, _m.status, _m.participants)
+        .where(_m.patient_id == patient_id, _m.local_date == day, _m.status != "cancelled")
+        .order_by(_m.starts_at)
+    )
+    goals = await session.execute(
+        select(_g.id, _g.title, _g.steps)
+        .where(_g.patient_id == patient_id, _g.status == "active")
+        .order_by(_g.created_at, _g.id)
+    )
+    iso = day.isoformat()
+    return WorkFocusToday(
+        meetings=[
+            TodayMeeting(
+                id=row.id,
+                starts_at=row.starts_at,
+                status=row.status,
+                participants=[p["role"] for p in row.participants],
+            )
+            for row in meetings
+        ],
+        steps=[
+            TodayGoalStep(
+                goal_id=row.id,
+                goal_title=row.title,
+                step_id=step["id"],
+                text=step["text"],
+                at_work=step.get("at_work", False),
+                strategy=step.get("strategy"),
+            )
+            for row in goals
+            for step in row.steps
+            if step.get("due_on") == iso and not step.get("done")
+        ],
+    )
