@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import Integer, delete, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -163,4 +163,5 @@ def test_sql_adherence_equals_the_pure_rule(api: Api, data: dict[str, Any]) -> N
         patient = api.patient()
         api._adherence_patient = patient  # type: ignore[attr-defined]
     found = api.db(lambda session: _store_and_read(session, patient.id, data))
+    note(repr(data))
     assert found == {7: _expected(data, 7), 28: _expected(data, 28)}

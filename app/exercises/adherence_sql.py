@@ -90,10 +90,14 @@ def adherence_totals(
             epoch_day(_l.local_date).label("day"),
             func.count().label("n"),
         )
-        .where(
-            _l.patient_id.in_(select(patients.c.id)),
-            _l.local_date >= first_day,
-            _l.local_date <= last_day,
+        .select_from(patients)
+        .join(
+            exercise_log_table,
+            and_(
+                _l.patient_id == patients.c.id,
+                _l.local_date >= first_day,
+                _l.local_date <= last_day,
+            ),
         )
         .group_by(_l.patient_id, _l.assignment_id, _l.exercise_kind, _l.local_date)
         .subquery(f"{name}_logs")
