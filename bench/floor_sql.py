@@ -49,13 +49,17 @@ def _adherence(name: str, source: str, back: int) -> str:
    AND l.local_date >= {first} AND l.local_date <= p.today
   GROUP BY 1, 2, 3, 4
 ),
+{name}_lk AS (
+  SELECT assignment_id, local_date, sum(n) AS n FROM {name}_lc
+  WHERE assignment_id IS NOT NULL GROUP BY 1, 2
+),
 {name}_days AS (
   SELECT ad.aid, ad.patient_id, ad.today, ad.d, date_trunc('week', ad.d)::date AS m,
          ds.times_per_day AS n, ds.times_per_week AS w,
          coalesce(linked.n, 0) + coalesce(loose.n, 0) AS c
   FROM {name}_ad ad JOIN {name}_doses ds ON ds.assignment_id = ad.aid
    AND ds.effective_from <= ad.d AND (ds.until IS NULL OR ad.d < ds.until) AND NOT ds.paused
-  LEFT JOIN {name}_lc linked ON linked.assignment_id = ad.aid AND linked.local_date = ad.d
+  LEFT JOIN {name}_lk linked ON linked.assignment_id = ad.aid AND linked.local_date = ad.d
   LEFT JOIN {name}_lc loose ON loose.patient_id = ad.patient_id
    AND loose.assignment_id IS NULL AND loose.exercise_kind = ad.exercise_kind
    AND loose.local_date = ad.d

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.dashboard.schemas import BoosterCounts, PatientSummary
+from app.dashboard.schemas import BoosterCounts, PatientSummary, RiskAlertCounts
 from app.dashboard.summary import flags_of
 
 TODAY = date(2026, 11, 18)
@@ -31,6 +31,9 @@ def row(**changes: Any) -> PatientSummary:
         "work_week": None,
         "booster_requests": BoosterCounts(open=0, scheduled=0),
         "follow_ups_due": 0,
+        "phq9": None,
+        "gad7": None,
+        "risk_alerts": RiskAlertCounts(unacknowledged=0, overdue=0, oldest_at=None),
         "flags": [],
     }
     values.update(changes)
@@ -38,7 +41,7 @@ def row(**changes: Any) -> PatientSummary:
 
 
 def flags(summary: PatientSummary, linked_on: date | None = None, **extra: bool) -> list[str]:
-    options = {"low_rtw_se": False, "review_due": False, **extra}
+    options = {"low_rtw_se": False, "review_due": False, "measure_overdue": False, **extra}
     return list(flags_of(summary, linked_on=linked_on, **options))
 
 
@@ -69,10 +72,13 @@ def test_every_flag_in_urgency_order() -> None:
         adherence_7d=0.1,
         booster_requests=BoosterCounts(open=1, scheduled=0),
         follow_ups_due=2,
+        risk_alerts=RiskAlertCounts(unacknowledged=1, overdue=0, oldest_at=None),
     )
-    assert flags(everything, low_rtw_se=True, review_due=True) == [
+    assert flags(everything, low_rtw_se=True, review_due=True, measure_overdue=True) == [
+        "risk",
         "no_checkin_7d",
         "low_rtw_se",
+        "measure_overdue",
         "low_adherence",
         "booster_open",
         "follow_up_due",
@@ -80,3 +86,13 @@ def test_every_flag_in_urgency_order() -> None:
     ]
     # A scheduled request is on its way: not an open one to triage.
     assert flags(row(booster_requests=BoosterCounts(open=0, scheduled=1))) == []
+
+
+def test_risk_is_raised_by_any_unacknowledged_alert_and_only_then() -> None:
+    def counts(unacknowledged: int, overdue: int) -> RiskAlertCounts:
+        return RiskAlertCounts(unacknowledged=unacknowledged, overdue=overdue, oldest_at=None)
+
+    assert flags(row(risk_alerts=counts(1, 0))) == ["risk"]
+    assert flags(row(risk_alerts=counts(3, 3))) == ["risk"]
+    assert flags(row(risk_alerts=counts(0, 0))) == []
+    assert flags(row(), measure_overdue=True) == ["measure_overdue"]

@@ -247,8 +247,8 @@ def test_the_worklist_runs_the_same_statements_for_2_and_20_patients(api: Api) -
             assert len(rows(api, therapist, limit=200)) in (2, 20)
         sizes.append(len(statements))
     # auth 1, time zones 1, flags and page 1, the page's 28-day adherence 1, the page's other
-    # figures 8, access log 1
-    assert sizes == [13, 13]
+    # figures 11 (measures and risk alerts 3), access log 1
+    assert sizes == [16, 16]
 
 
 @time_machine.travel(NOW, tick=False)

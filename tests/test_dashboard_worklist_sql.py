@@ -143,3 +143,16 @@ def test_every_row_equals_the_pure_summary_and_sorts_by_its_flags(api: Api) -> N
     by_checkin = _walk(api, therapist, sort="last_checkin")
     days = [r["last_checkin_on"] or "" for r in by_checkin]
     assert days == sorted(days)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_risk_and_measure_rows_equal_the_pure_summary(api: Api) -> None:
+    from tests.test_dashboard_worklist_risk import build as build_risk
+
+    therapist, _, _ = build_risk(api)
+    listed = _walk(api, therapist)
+    assert {r["display_name"]: r["flags"] for r in listed}["Lise"] == ["measure_overdue"]
+    for row in listed:
+        detail = api.client.get(f"/v1/patients/{row['patient_id']}", headers=therapist.headers)
+        assert detail.status_code == 200, detail.text
+        assert detail.json()["summary"] == row, row["display_name"]

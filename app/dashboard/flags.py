@@ -36,11 +36,21 @@ def _silent_at_least(f: Facts, days: int, since_cut: str) -> ColumnElement[bool]
 
 @dataclass(frozen=True, slots=True)
 class FlagRule:
+    """A flag: when it is raised, and (optionally) how rows raising it sort among themselves,
+    right after the flag itself (ascending, never null)."""
+
     name: Flag
     raised: Callable[[Facts], ColumnElement[bool]]
+    then_by: Callable[[Facts], list[ColumnElement[Any]]] = lambda f: []
 
 
 FLAG_RULES: tuple[FlagRule, ...] = (
+    # above everything; among these rows an overdue alert first, then the oldest alert first
+    FlagRule(
+        "risk",
+        lambda f: f.risk_alerts > 0,
+        then_by=lambda f: [1 - f.risk_overdue, f.risk_oldest_at],
+    ),
     FlagRule("no_checkin_7d", lambda f: _silent_at_least(f, NO_CHECKIN_LONG_DAYS, "cut_7d")),
     FlagRule(
         "no_checkin_3d",
@@ -57,6 +67,7 @@ FLAG_RULES: tuple[FlagRule, ...] = (
             f.rule_mean < f.low_threshold,
         ),
     ),
+    FlagRule("measure_overdue", lambda f: f.measures_overdue > 0),
     FlagRule(
         "low_adherence",
         lambda f: and_(

@@ -13,6 +13,7 @@ from app.core.deps import Cursor, Limit, SessionDep, SettingsDep
 from app.core.schemas import ListResponse, error_responses
 from app.dashboard import service, today
 from app.dashboard.schemas import Flag, PatientDetail, PatientSummary, TodayPublic, WorklistSort
+from app.measures.deps import AckLimit
 from app.privacy.deps import audit_patient_reads
 
 router = APIRouter(tags=["dashboard"])
@@ -37,6 +38,7 @@ async def worklist(
     therapist: CurrentTherapist,
     session: SessionDep,
     settings: SettingsDep,
+    risk_ack: AckLimit,
     sort: WorklistSort = "flags",
     flag: FlagFilter = None,
     limit: Limit = 50,
@@ -52,6 +54,7 @@ async def worklist(
         limit=limit,
         cursor=cursor,
         rule_defaults=default_params(settings),
+        risk_ack=risk_ack,
     )
     return ListResponse(data=rows, count=len(rows), next_cursor=next_cursor)
 
@@ -62,9 +65,9 @@ async def worklist(
     responses=error_responses(401, 403, 404),
 )
 async def read_patient(
-    patient: LinkedPatient, session: SessionDep, settings: SettingsDep
+    patient: LinkedPatient, session: SessionDep, settings: SettingsDep, risk_ack: AckLimit
 ) -> PatientDetail:
     """One of the caller's patients: profile and the worklist summary."""
     return await service.patient_detail(
-        session, scope=patient, rule_defaults=default_params(settings)
+        session, scope=patient, rule_defaults=default_params(settings), risk_ack=risk_ack
     )

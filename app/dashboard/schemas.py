@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -15,9 +15,11 @@ from app.exercises.schemas import TodayAssignment
 from app.measures.schemas import MeasureDue
 
 Flag = Literal[
+    "risk",
     "no_checkin_7d",
     "no_checkin_3d",
     "low_rtw_se",
+    "measure_overdue",
     "low_adherence",
     "booster_open",
     "follow_up_due",
@@ -25,9 +27,11 @@ Flag = Literal[
 ]
 # Most urgent first: the worklist's default sort and the order of every row's `flags`.
 FLAGS: tuple[Flag, ...] = (
+    "risk",
     "no_checkin_7d",
     "no_checkin_3d",
     "low_rtw_se",
+    "measure_overdue",
     "low_adherence",
     "booster_open",
     "follow_up_due",
@@ -79,13 +83,37 @@ class WeekGradeBrief(BaseModel):
     complete: bool
 
 
+class MeasureBrief(BaseModel):
+    """The latest answer to a symptom measure (PHQ-9 or GAD-7), against the first one."""
+
+    score: float
+    band: str | None = Field(max_length=40)
+    answered_at: datetime
+    change_from_first: float = Field(description="Latest score minus the first score.")
+    illustrative: bool = Field(
+        description="true when it was answered on illustrative (placeholder) wording: then "
+        "the score is not a clinical figure"
+    )
+
+
+class RiskAlertCounts(BaseModel):
+    """The patient's risk alerts no therapist has acknowledged yet."""
+
+    unacknowledged: int
+    overdue: int = Field(description="Unacknowledged for longer than MESTRING_RISK_ACK_HOURS.")
+    oldest_at: datetime | None = Field(description="When the oldest unacknowledged one opened.")
+
+
 class PatientSummary(BaseModel):
     """One worklist row: how the patient is doing, and what needs the therapist's attention.
 
-    Flags, most urgent first: `no_checkin_7d` (no check-in in the last 7 local days, or never
+    Flags, most urgent first: `risk` (a risk alert no therapist has acknowledged: always
+    first; among such rows, those with an overdue alert, then the oldest alert, come first),
+    `no_checkin_7d` (no check-in in the last 7 local days, or never
     in the 7 days since the care link began), `no_checkin_3d` (the same over 3 days, when not
     7), `low_rtw_se` (the booster rule's own low test with the patient's parameters: at least
     `min_checkins` check-ins in their window and a window mean below their threshold),
+    `measure_overdue` (a scheduled PHQ-9 or GAD-7 whose answer window passed unanswered),
     `low_adherence` (adherence_7d < 0.5), `booster_open`, `follow_up_due`, `review_due` (a
     plan-stage review is due and not recorded as held).
     """
@@ -116,6 +144,9 @@ class PatientSummary(BaseModel):
     work_week: WeekGradeBrief | None
     booster_requests: BoosterCounts
     follow_ups_due: int
+    phq9: MeasureBrief | None
+    gad7: MeasureBrief | None
+    risk_alerts: RiskAlertCounts
     flags: list[Flag]
 
 

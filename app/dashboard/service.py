@@ -10,6 +10,7 @@ of the caseload beyond that one statement. The cursor is the sort key of the las
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from app.boosters.rule import RuleParams
 from app.care import service as care
 from app.care.access import PatientScope
 from app.care.models import care_link_table
+from app.core.db import UTCDateTime
 from app.core.errors import Unprocessable
 from app.core.pagination import decode_cursor, encode_cursor
 from app.core.time import utcnow
@@ -40,16 +42,24 @@ def _after(cursor: str, sort: WorklistSort, keys: list[Any]) -> list[Any]:
     if values[0] != sort:
         raise Unprocessable("The cursor belongs to another sort order.", code="invalid_cursor")
     try:
-        return [
-            uuid.UUID(raw)
-            if i == len(keys) - 1
-            else int(raw)
-            if key.type.python_type is int
-            else raw
-            for i, (key, raw) in enumerate(zip(keys, values[1:], strict=True))
-        ]
-    except ValueError as exc:
+        return [_typed(key, raw) for key, raw in zip(keys, values[1:], strict=True)]
+    except (ValueError, OverflowError) as exc:
         raise Unprocessable("The cursor is not valid.", code="invalid_cursor") from exc
+
+
+def _typed(key: Any, raw: str) -> Any:
+    """One cursor value as its key column's type (int, uuid, aware timestamp or text)."""
+    if isinstance(key.type, UTCDateTime):
+        moment = datetime.fromisoformat(raw)
+        if moment.tzinfo is None:
+            raise ValueError(raw)
+        return moment.astimezone(UTC)
+    kind = key.type.python_type
+    if kind is int:
+        return int(raw)
+    if kind is uuid.UUID:
+        return uuid.UUID(raw)
+    return raw
 
 
 async def _zones(session: AsyncSession, *, therapist_id: uuid.UUID) -> list[str]:
@@ -71,13 +81,20 @@ async def worklist(
     limit: int,
     cursor: str | None,
     rule_defaults: RuleParams,
+    risk_ack: timedelta,
 ) -> tuple[list[PatientSummary], str | None]:
     """One page of the therapist's patients with their summaries (a fixed number of
     statements, whatever the caseload and the history)."""
     now = utcnow()
     zones = worklist_sql.zone_days(await _zones(session, therapist_id=therapist_id), now)
     rows = worklist_sql.flagged(
-        worklist_sql.facts(therapist_id=therapist_id, zones=zones, defaults=rule_defaults, now=now)
+        worklist_sql.facts(
+            therapist_id=therapist_id,
+            zones=zones,
+            defaults=rule_defaults,
+            now=now,
+            overdue_before=now - risk_ack,
+        )
     )
     keys = worklist_sql.sort_keys(rows, sort)
     after = _after(cursor, sort, keys) if cursor else None
@@ -107,7 +124,9 @@ async def worklist(
         session,
         patients=[Who(r.id, r.display_name, r.timezone, r.linked_at) for r in page],
         rule_defaults=rule_defaults,
+        risk_ack=risk_ack,
         known=known,
+        now=now,
     )
     last = found[limit - 1] if len(found) > limit else None
     next_cursor = (
@@ -119,10 +138,12 @@ async def worklist(
 
 
 async def patient_detail(
-    session: AsyncSession, *, scope: PatientScope, rule_defaults: RuleParams
+    session: AsyncSession, *, scope: PatientScope, rule_defaults: RuleParams, risk_ack: timedelta
 ) -> PatientDetail:
     """A linked patient's profile with the summary their worklist row shows."""
     profile = await care.patient_profile(session, scope=scope)
     who = Who(profile.id, profile.display_name, profile.timezone, profile.linked_since)
-    (summary,) = await summaries_for_patients(session, patients=[who], rule_defaults=rule_defaults)
+    (summary,) = await summaries_for_patients(
+        session, patients=[who], rule_defaults=rule_defaults, risk_ack=risk_ack
+    )
     return PatientDetail(**profile.model_dump(), summary=summary)

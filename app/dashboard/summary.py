@@ -3,8 +3,9 @@
 Every number comes from another domain's set-based service function and that domain's own
 pure rule, so a row agrees with the detail endpoints: check-ins 2 statements, booster-rule
 parameters 1, the current questionnaire 1, adherence 2 (one load covers both the 7- and the
-28-day window), work 2, booster counts 1, due follow-ups 1 -- 10 in all, whatever the number
-of patients or the length of their history.
+28-day window), work 2, booster counts 1, due follow-ups 1, measures and risk alerts 3 -- 13 in
+all, whatever the number of patients or the length of their history (plus one per measure
+version never read before by this worker, to know whether its wording is illustrative).
 """
 
 from __future__ import annotations
@@ -23,10 +24,20 @@ from app.boosters.rule_service import params_for_patients
 from app.checkins.definition import band_of
 from app.checkins.questionnaire import current_version
 from app.checkins.summary import checkin_stats_for_patients
-from app.core.time import local_today, to_local_date
-from app.dashboard.schemas import FLAGS, BoosterCounts, Flag, PatientSummary, WeekGradeBrief
+from app.core.time import local_today, to_local_date, utcnow
+from app.dashboard.schemas import (
+    FLAGS,
+    BoosterCounts,
+    Flag,
+    MeasureBrief,
+    PatientSummary,
+    RiskAlertCounts,
+    WeekGradeBrief,
+)
 from app.exercises.adherence import DayCount, Plan, compute, rate
 from app.exercises.adherence_service import load_day_counts, load_plans, loading_window
+from app.instruments.store import version_by_id
+from app.measures.queries import LatestMeasure, PatientMeasures, measures_for_patients
 from app.work.grades import iso_week_label
 from app.work.summary import WorkGlance, work_at_a_glance
 
@@ -89,11 +100,39 @@ def _silent_for(row: PatientSummary, linked_on: date | None) -> int | None:
     return None if since is None else (row.local_date - since).days
 
 
+async def _brief(session: AsyncSession, latest: LatestMeasure | None) -> MeasureBrief | None:
+    if latest is None:
+        return None
+    version = await version_by_id(session, version_id=latest.questionnaire_id)
+    return MeasureBrief(
+        score=latest.score,
+        band=latest.band,
+        answered_at=latest.answered_at,
+        change_from_first=latest.change_from_first,
+        illustrative=version.definition.metadata.illustrative,
+    )
+
+
+def _alerts(found: PatientMeasures) -> RiskAlertCounts:
+    return RiskAlertCounts(
+        unacknowledged=found.unacknowledged_alerts,
+        overdue=found.overdue_alerts,
+        oldest_at=found.oldest_unacknowledged_at,
+    )
+
+
 def flags_of(
-    row: PatientSummary, *, linked_on: date | None, low_rtw_se: bool, review_due: bool
+    row: PatientSummary,
+    *,
+    linked_on: date | None,
+    low_rtw_se: bool,
+    review_due: bool,
+    measure_overdue: bool,
 ) -> list[Flag]:
     """The row's flags, most urgent first (see PatientSummary)."""
     raised: set[Flag] = set()
+    if row.risk_alerts.unacknowledged > 0:
+        raised.add("risk")
     silent = _silent_for(row, linked_on)
     if silent is not None and silent >= NO_CHECKIN_LONG_DAYS:
         raised.add("no_checkin_7d")
@@ -101,6 +140,8 @@ def flags_of(
         raised.add("no_checkin_3d")
     if low_rtw_se:
         raised.add("low_rtw_se")
+    if measure_overdue:
+        raised.add("measure_overdue")
     if row.adherence_7d is not None and row.adherence_7d < LOW_ADHERENCE:
         raised.add("low_adherence")
     if row.booster_requests.open > 0:
@@ -117,10 +158,14 @@ async def summaries_for_patients(
     *,
     patients: Sequence[Who],
     rule_defaults: RuleParams,
+    risk_ack: timedelta,
     known: Mapping[uuid.UUID, Known] | None = None,
+    now: datetime | None = None,
 ) -> list[PatientSummary]:
-    """One summary per patient, in the order given, from 10 statements in all (8 when the
-    worklist's SQL already gave each patient's adherence and flags in `known`)."""
+    """One summary per patient, in the order given, from 13 statements in all (11 when the
+    worklist's SQL already gave each patient's adherence and flags in `known`).
+
+    A risk alert unacknowledged for longer than `risk_ack` (at `now`) counts as overdue."""
     if not patients:
         return []
     today = {p.id: local_today(p.timezone) for p in patients}
@@ -145,6 +190,9 @@ async def summaries_for_patients(
     work = await work_at_a_glance(session, today_by_patient=today)
     boosters = await open_booster_counts(session, patient_ids=ids)
     follow_ups = await due_follow_ups(session, today_by_patient=today)
+    measures = await measures_for_patients(
+        session, today_by_patient=today, overdue_before=(now or utcnow()) - risk_ack
+    )
     rows = []
     for who in patients:
         day, stat, mine = today[who.id], stats[who.id], params[who.id]
@@ -153,6 +201,7 @@ async def summaries_for_patients(
         rule_mean, rule_count = window_mean(stat.scores, today=day, params=mine)
         glance = work.get(who.id)
         given = None if known is None else known[who.id]
+        found = measures[who.id]
         row = PatientSummary(
             patient_id=who.id,
             display_name=who.display_name,
@@ -175,6 +224,9 @@ async def summaries_for_patients(
             work_week=_week(glance),
             booster_requests=BoosterCounts(**boosters[who.id]),
             follow_ups_due=len(follow_ups[who.id]),
+            phq9=await _brief(session, found.latest.get("phq9")),
+            gad7=await _brief(session, found.latest.get("gad7")),
+            risk_alerts=_alerts(found),
             flags=[],
         )
         if given is not None:
@@ -188,6 +240,7 @@ async def summaries_for_patients(
             else to_local_date(who.linked_since, who.timezone),
             low_rtw_se=is_low(rule_mean, rule_count, mine),
             review_due=glance is not None and glance.review_due,
+            measure_overdue=found.measure_overdue,
         )
         rows.append(row)
     return rows

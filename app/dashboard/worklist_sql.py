@@ -42,6 +42,8 @@ from app.core.sqldays import day_number, epoch_day, name_key
 from app.core.time import local_today, zone
 from app.dashboard.flags import FLAG_RULES
 from app.exercises.adherence_sql import adherence_totals
+from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
+from app.measures.windows import ANSWER_WINDOW_DAYS
 from app.work.models import rtw_plan_table
 
 _u = user_table.c
@@ -51,6 +53,10 @@ _c = checkin_table.c
 _b = booster_request_table.c
 _f = follow_up_table.c
 _p = rtw_plan_table.c
+_ra = risk_alert_table.c
+_ms = measure_schedule_table.c
+_mr = measure_response_table.c
+NO_ALERT = datetime(1970, 1, 1, tzinfo=UTC)  # the risk sort key of rows without an alert
 MAX_RULE_WINDOW = 90  # the booster rule's window_days is at most 90 (app.core.config)
 ADHERENCE_DAYS = 7
 
@@ -120,8 +126,48 @@ def _by_zone(zones: Mapping[str, ZoneDays], pick: Any, type_: Any, fallback: Any
     )
 
 
+def _measures_overdue(patient: Any, today: Any) -> Any:
+    """1 when a scheduled measure's current occurrence is past its answer window unanswered
+    (app.measures.windows.due_status), else 0."""
+    start = epoch_day(_ms.starts_on)
+    due = start + (today - start) // _ms.every_days * _ms.every_days
+    window = case((_ms.every_days < ANSWER_WINDOW_DAYS, _ms.every_days), else_=ANSWER_WINDOW_DAYS)
+    answered = (
+        select(epoch_day(func.max(_mr.local_date)))
+        .where(_mr.patient_id == _ms.patient_id, _mr.measure == _ms.measure)
+        .scalar_subquery()
+    )
+    overdue = exists().where(
+        _ms.patient_id == patient,
+        today >= start,
+        today > due + window - 1,
+        (answered.is_(None)) | (answered < due),
+    )
+    return case((overdue, 1), else_=0)
+
+
+def _risk(patient: Any, overdue_before: datetime) -> list[Any]:
+    """Unacknowledged alerts, whether one is overdue (0/1), and when the oldest opened."""
+    open_alert = and_(_ra.patient_id == patient, _ra.acknowledged_at.is_(None))
+    return [
+        select(func.count()).where(open_alert).scalar_subquery().label("risk_alerts"),
+        case((exists().where(open_alert, _ra.created_at < overdue_before), 1), else_=0).label(
+            "risk_overdue"
+        ),
+        func.coalesce(
+            select(func.min(_ra.created_at)).where(open_alert).scalar_subquery(),
+            literal(NO_ALERT, _ra.created_at.type),
+        ).label("risk_oldest_at"),
+    ]
+
+
 def facts(
-    *, therapist_id: uuid.UUID, zones: Mapping[str, ZoneDays], defaults: RuleParams, now: datetime
+    *,
+    therapist_id: uuid.UUID,
+    zones: Mapping[str, ZoneDays],
+    defaults: RuleParams,
+    now: datetime,
+    overdue_before: datetime,
 ) -> Any:
     """One row per linked patient: who, their local today and every fact a flag tests."""
     utc = zone_days(["UTC"], now)["UTC"]
@@ -151,7 +197,7 @@ def facts(
         .join(user_table, _u.id == _cl.patient_id)
         .outerjoin(booster_rule_table, _o.patient_id == _u.id)
         .where(_cl.therapist_id == therapist_id, _cl.ended_at.is_(None))
-        .subquery("linked")
+        .cte("linked")
     )
     p = base.c
     in_rule_window = and_(
@@ -198,6 +244,8 @@ def facts(
                 else_=0,
             ).label("follow_ups_due"),
             review_due_of(p.id, p.today_date).label("review_due"),
+            _measures_overdue(p.id, p.today).label("measures_overdue"),
+            *_risk(p.id, overdue_before),
         )
         .select_from(base)
         .outerjoin(adherence, adherence.c.patient_id == p.id)
@@ -217,8 +265,10 @@ def flagged(facts_query: Any) -> Any:
 def sort_keys(rows: Any, sort: str) -> list[ColumnElement[Any]]:
     """The page order, ascending, unique (the id breaks ties)."""
     r = rows.c
-    if sort == "flags":
-        urgency = [1 - r[f"f_{rule.name}"] for rule in FLAG_RULES]  # raised (0) first
+    if sort == "flags":  # raised (0) first, each flag's own tie-break right after it
+        urgency = [
+            key for rule in FLAG_RULES for key in [1 - r[f"f_{rule.name}"], *rule.then_by(r)]
+        ]
         return [*urgency, r.name_key, r.id]
     if sort == "last_checkin":  # longest without a check-in first; never (-1) before all
         return [func.coalesce(r.last_checkin, -1), r.name_key, r.id]

@@ -64,7 +64,7 @@ def adherence_totals(
         .select_from(patients)
         .join(assignment_table, _a.patient_id == patients.c.id)
         .join(cal, first + cal.c.k <= monday_of(today) + 6)
-        .subquery(f"{name}_days")
+        .cte(f"{name}_days")
     )
     doses = (
         select(
@@ -82,27 +82,28 @@ def adherence_totals(
         .where(_d.assignment_id.in_(select(plans.c.aid)))
         .subquery(f"{name}_doses")
     )
-    logs = (
-        select(
-            _l.patient_id,
-            _l.assignment_id,
-            _l.exercise_kind,
-            epoch_day(_l.local_date).label("day"),
-            func.count().label("n"),
-        )
-        .select_from(patients)
-        .join(
-            exercise_log_table,
-            and_(
-                _l.patient_id == patients.c.id,
-                _l.local_date >= first_day,
-                _l.local_date <= last_day,
-            ),
-        )
-        .group_by(_l.patient_id, _l.assignment_id, _l.exercise_kind, _l.local_date)
-        .subquery(f"{name}_logs")
+    read = and_(
+        _l.patient_id == patients.c.id,
+        _l.local_date >= first_day,
+        _l.local_date <= last_day,
     )
-    linked, loose = logs.alias(f"{name}_linked"), logs.alias(f"{name}_loose")
+    day = epoch_day(_l.local_date).label("day")
+    # logs linked to an assignment count for it whatever their kind (one row per day) ...
+    linked = (
+        select(_l.assignment_id, day, func.count().label("n"))
+        .select_from(patients)
+        .join(exercise_log_table, and_(read, _l.assignment_id.isnot(None)))
+        .group_by(_l.assignment_id, _l.local_date)
+        .subquery(f"{name}_linked")
+    )
+    # ... unlinked ones for every assignment of their kind whose dates hold them
+    loose = (
+        select(_l.patient_id, _l.exercise_kind, day, func.count().label("n"))
+        .select_from(patients)
+        .join(exercise_log_table, and_(read, _l.assignment_id.is_(None)))
+        .group_by(_l.patient_id, _l.exercise_kind, _l.local_date)
+        .subquery(f"{name}_loose")
+    )
     d, n, w = plans.c.d, doses.c.times_per_day, doses.c.times_per_week
     count = _zero(linked.c.n) + _zero(loose.c.n)
     days = (
@@ -131,7 +132,6 @@ def adherence_totals(
             loose,
             and_(
                 loose.c.patient_id == plans.c.patient_id,
-                loose.c.assignment_id.is_(None),
                 loose.c.exercise_kind == plans.c.exercise_kind,
                 loose.c.day == d,
             ),
