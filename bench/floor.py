@@ -66,14 +66,17 @@ LOG = (
     "assignment_id, started_at, local_date, duration_seconds, details, created_at"
 )
 FLAGS = (
+    "risk",
     "no_checkin_7d",
     "no_checkin_3d",
     "low_rtw_se",
+    "measure_overdue",
     "low_adherence",
     "booster_open",
     "follow_up_due",
     "review_due",
 )
+RISK_ACK = timedelta(hours=24)  # MESTRING_RISK_ACK_HOURS' default
 RULE_DEFAULTS = (7, 3, 3.7)  # window_days, min_checkins, low_threshold (the settings' defaults)
 WORKLIST_BY_FLAGS = floor_sql.WORKLIST.format(order=floor_sql.ORDER_FLAGS)
 
@@ -244,6 +247,7 @@ async def today(conn: asyncpg.Connection, who: tuple[Any, ...]) -> tuple[int, An
 
 
 def _row(r: asyncpg.Record) -> dict[str, Any]:
+    measures = orjson.loads(r["measures"]) if r["measures"] else {}
     mean, previous = _mean(r["s7"], r["n7"]), _mean(r["s14"], r["n14"])
     return {
         "patient_id": r["id"],
@@ -269,7 +273,10 @@ def _row(r: asyncpg.Record) -> dict[str, Any]:
         },
         "booster_requests": {"open": r["open"], "scheduled": r["scheduled"]},
         "follow_ups_due": r["follow"],
-        "flags": [name for i, name in enumerate(FLAGS) if r[f"f{i}"]],
+        "phq9": measures.get("phq9"),
+        "gad7": measures.get("gad7"),
+        "risk_alerts": {"unacknowledged": r["unack"], "overdue": r["overdue"]},
+        "flags": [name for name in FLAGS if r[f"f_{name}"]],
     }
 
 
@@ -278,7 +285,12 @@ async def worklist(conn: asyncpg.Connection, who: tuple[Any, ...], limit: int) -
     if role != "therapist":
         raise Problem(403, "forbidden")
     rows = await conn.fetch(
-        WORKLIST_BY_FLAGS, therapist_id, datetime.now(UTC), *RULE_DEFAULTS, limit + 1
+        WORKLIST_BY_FLAGS,
+        therapist_id,
+        now := datetime.now(UTC),
+        *RULE_DEFAULTS,
+        limit + 1,
+        now - RISK_ACK,
     )
     page = [_row(r) for r in rows[:limit]]
     await conn.execute(floor_sql.ACCESS, [r["patient_id"] for r in page], therapist_id, name)

@@ -118,18 +118,38 @@ rows AS (
       FROM rtw_plans r, json_array_elements(r.body->'stages') WITH ORDINALITY e(s, i)
       WHERE r.patient_id = p.id AND coalesce((s->>'review_on')::date,
             (s->>'starts_on')::date + 14) <= p.today
-      ORDER BY i DESC LIMIT 1), false) AS review_due
+      ORDER BY i DESC LIMIT 1), false) AS review_due,
+    EXISTS (SELECT 1 FROM measure_schedules ms WHERE ms.patient_id = p.id
+      AND p.today >= ms.starts_on AND p.today > ms.starts_on
+        + (p.today - ms.starts_on) / ms.every_days * ms.every_days + least(3, ms.every_days) - 1
+      AND coalesce((SELECT max(r.local_date) FROM measure_responses r
+        WHERE r.patient_id = p.id AND r.measure = ms.measure), DATE '1970-01-01')
+        < ms.starts_on + (p.today - ms.starts_on) / ms.every_days * ms.every_days)
+      AS measure_overdue,
+    al.*
   FROM p JOIN ck ON ck.id = p.id LEFT JOIN a7 ON a7.patient_id = p.id
+  CROSS JOIN LATERAL (
+    SELECT count(*) AS unack, count(*) FILTER (WHERE ra.created_at < $7) AS overdue,
+      coalesce(min(ra.created_at), 'epoch'::timestamptz) AS oldest_at
+    FROM risk_alerts ra WHERE ra.patient_id = p.id AND ra.acknowledged_at IS NULL) al
 ),
 flagged AS (
-  SELECT rows.*, silent >= 7 AS f0, silent >= 3 AND silent < 7 AS f1, low_rtw_se AS f2,
-    p7 > 0 AND 2000 * c7 < 999 * p7 AS f3, open > 0 AS f4, follow > 0 AS f5,
-    review_due AS f6
+  SELECT rows.*, unack > 0 AS f_risk, silent >= 7 AS f_no_checkin_7d,
+    silent >= 3 AND silent < 7 AS f_no_checkin_3d, low_rtw_se AS f_low_rtw_se,
+    measure_overdue AS f_measure_overdue, p7 > 0 AND 2000 * c7 < 999 * p7 AS f_low_adherence,
+    open > 0 AS f_booster_open, follow > 0 AS f_follow_up_due, review_due AS f_review_due
   FROM rows
 ),
 page AS (SELECT * FROM flagged ORDER BY {{order}} LIMIT $6),
 {_adherence("a28", "page", 28)}
-SELECT f.*, coalesce(a28.p, 0) AS p28, coalesce(a28.c, 0) AS c28, wk.*
+SELECT f.*, coalesce(a28.p, 0) AS p28, coalesce(a28.c, 0) AS c28, wk.*,
+  (SELECT json_object_agg(m.measure, json_build_object('score', m.last,
+     'change_from_first', round((m.last - m.first)::numeric, 6)))
+   FROM (SELECT DISTINCT r.measure,
+       first_value(r.score) OVER (PARTITION BY r.measure ORDER BY r.answered_at DESC, r.id DESC)
+         AS last,
+       first_value(r.score) OVER (PARTITION BY r.measure ORDER BY r.answered_at, r.id) AS first
+     FROM measure_responses r WHERE r.patient_id = f.id) m) AS measures
 FROM page f LEFT JOIN a28 ON a28.patient_id = f.id CROSS JOIN LATERAL (
   SELECT to_char(m, 'IYYY-"W"IW') AS week, m AS week_start,
     CASE WHEN wd > 0 THEN floor(worked * 500 / (agreed * 60 * wd) + 0.5)::int END AS actual,
@@ -171,8 +191,9 @@ ORDER BY {{order}}
 """
 
 ORDER_FLAGS = (
-    "f0 DESC, f1 DESC, f2 DESC, f3 DESC, f4 DESC, f5 DESC, f6 DESC, "
-    'lower(display_name) COLLATE "C", id'
+    "f_risk DESC, overdue > 0 DESC, oldest_at, f_no_checkin_7d DESC, f_no_checkin_3d DESC, "
+    "f_low_rtw_se DESC, f_measure_overdue DESC, f_low_adherence DESC, f_booster_open DESC, "
+    'f_follow_up_due DESC, f_review_due DESC, lower(display_name) COLLATE "C", id'
 )
 
 ACCESS = (

@@ -309,8 +309,17 @@ def numbers(kind: str, answer: object) -> object:
         "flags",
     )
     week = ("week", "week_start", "actual_grade", "planned_grade", "above_plan", "complete")
+    measure = ("score", "change_from_first")
     return [
-        {**{k: row[k] for k in keys}, "work_week": {k: row["work_week"][k] for k in week}}
+        {
+            **{k: row[k] for k in keys},
+            "work_week": {k: row["work_week"][k] for k in week},
+            "risk_alerts": {k: row["risk_alerts"][k] for k in ("unacknowledged", "overdue")},
+            **{
+                m: None if row[m] is None else {k: row[m][k] for k in measure}
+                for m in ("phq9", "gad7")
+            },
+        }
         for row in answer["data"]
     ]
 
