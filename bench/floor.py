@@ -14,19 +14,17 @@ import hashlib
 import json
 import os
 import uuid
-from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 import asyncpg
 import jwt
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.checkins.definition import QuestionnaireDefinition, band_of, score_answers
 from app.core.time import local_today, to_local_date
-from app.exercises.adherence import DayCount, Dose, Plan, compute, rate, today_progress
-from app.work import grades
-from app.work.plan import plan_of
+from bench import floor_sql
 
 KEY = os.environ["MESTRING_SECRET_KEY"]
 DSN = os.environ["MESTRING_DATABASE_URL"].replace("postgresql+asyncpg://", "postgresql://")
@@ -34,7 +32,7 @@ POOL: asyncpg.Pool | None = None
 QUESTIONNAIRES: dict[uuid.UUID, QuestionnaireDefinition] = {}
 
 AUTH = (
-    "SELECT users.role, users.timezone, users.locale FROM users JOIN auth_sessions ON "
+    "SELECT users.role, users.timezone, users.display_name FROM users JOIN auth_sessions ON "
     "auth_sessions.user_id = users.id WHERE users.id = $1 AND users.disabled_at IS NULL "
     "AND auth_sessions.id = $2 AND auth_sessions.revoked_at IS NULL"
 )
@@ -67,55 +65,20 @@ LOG = (
     "$6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING id, exercise_kind, "
     "assignment_id, started_at, local_date, duration_seconds, details, created_at"
 )
-PLANS = (
-    "SELECT u.id AS patient_id, u.timezone, a.id, a.exercise_kind, a.starts_on, a.ends_on, "
-    "a.worry_time, a.instructions, d.effective_from, d.times_per_day, d.times_per_week, d.paused "
-    "FROM users u LEFT OUTER JOIN exercise_assignments a ON a.patient_id = u.id AND "
-    "a.starts_on <= $1 AND (a.ends_on IS NULL OR a.ends_on >= $2) LEFT OUTER JOIN "
-    "assignment_doses d ON d.assignment_id = a.id WHERE u.id = ANY($3::uuid[]) "
-    "ORDER BY u.id, a.starts_on, a.id, d.effective_from"
+FLAGS = (
+    "risk",
+    "no_checkin_7d",
+    "no_checkin_3d",
+    "low_rtw_se",
+    "measure_overdue",
+    "low_adherence",
+    "booster_open",
+    "follow_up_due",
+    "review_due",
 )
-COUNTS = (
-    "SELECT patient_id, assignment_id, exercise_kind, local_date, count(*) AS n, "
-    "max(started_at) AS last_started_at FROM exercise_logs WHERE patient_id = ANY($3::uuid[]) "
-    "AND local_date >= $1 AND local_date <= $2 "
-    "GROUP BY patient_id, assignment_id, exercise_kind, local_date"
-)
-LAST_CHECKIN = (
-    "SELECT users.id, (SELECT max(local_date) FROM checkins WHERE checkins.patient_id = "
-    "users.id) FROM users WHERE users.id = ANY($1::uuid[])"
-)
-RECENT = (
-    "SELECT patient_id, local_date, score FROM checkins WHERE patient_id = ANY($3::uuid[]) "
-    "AND local_date >= $1 AND local_date <= $2"
-)
-WORK_PLANS = "SELECT patient_id, body FROM rtw_plans WHERE patient_id = ANY($1::uuid[])"
-DIARY_DONE = (
-    "SELECT patient_id, local_date FROM work_diary_entries WHERE patient_id = ANY($1::uuid[]) "
-    "AND local_date = ANY($2::date[])"
-)
-WORKED = (
-    "SELECT patient_id, local_date, worked_minutes FROM work_diary_entries WHERE "
-    "patient_id = ANY($3::uuid[]) AND local_date >= $1 AND local_date <= $2"
-)
-FOLLOW_UPS = (
-    "SELECT patient_id, id, months, full_return_on, due_on, status, still_working, "
-    "needs_booster, note, answered_at, booster_request_id FROM follow_ups WHERE patient_id = "
-    "ANY($3::uuid[]) AND status = $1 AND due_on <= $2 ORDER BY due_on, months"
-)
-BOOSTERS = (
-    "SELECT patient_id, status, count(*) FROM booster_requests WHERE patient_id = "
-    "ANY($1::uuid[]) AND status IN ('open', 'scheduled') GROUP BY patient_id, status"
-)
-LINKED = (
-    "SELECT users.id, users.display_name, users.timezone FROM care_links JOIN users ON "
-    "users.id = care_links.patient_id WHERE care_links.therapist_id = $1 AND "
-    "care_links.ended_at IS NULL"
-)
-ACCESS = (
-    "INSERT INTO access_log (id, patient_id, reader_id, reader_role, kind, records, request_id,"
-    " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-)
+RISK_ACK = timedelta(hours=24)  # MESTRING_RISK_ACK_HOURS' default
+RULE_DEFAULTS = (7, 3, 3.7)  # window_days, min_checkins, low_threshold (the settings' defaults)
+WORKLIST_BY_FLAGS = floor_sql.WORKLIST.format(order=floor_sql.ORDER_FLAGS)
 
 
 class CheckinIn(BaseModel):
@@ -144,7 +107,7 @@ class Problem(Exception):
 
 
 def _json(value: Any) -> bytes:
-    return json.dumps(value, default=str, separators=(",", ":")).encode()
+    return orjson.dumps(value, default=str)
 
 
 async def _principal(conn: asyncpg.Connection, headers: dict[bytes, bytes]) -> tuple[Any, ...]:
@@ -166,13 +129,13 @@ async def _principal(conn: asyncpg.Connection, headers: dict[bytes, bytes]) -> t
     row = await conn.fetchrow(AUTH, user_id, session_id)
     if row is None:
         raise Problem(401, "not_authenticated")
-    return user_id, row["role"], row["timezone"]
+    return user_id, row["role"], row["timezone"], row["display_name"]
 
 
 async def put_checkin(
     conn: asyncpg.Connection, who: tuple[Any, ...], day: str, body: bytes
 ) -> tuple[int, Any]:
-    user_id, _, tz = who
+    user_id, _, tz, _ = who
     data = CheckinIn.model_validate_json(body)
     local = date.fromisoformat(day)
     today = local_today(tz)
@@ -233,7 +196,7 @@ async def put_checkin(
 
 
 async def post_log(conn: asyncpg.Connection, who: tuple[Any, ...], body: bytes) -> tuple[int, Any]:
-    user_id, _, tz = who
+    user_id, _, tz, _ = who
     data = AttLogIn.model_validate_json(body)
     details = data.model_dump(
         mode="json", include={"phases_completed", "self_focus_before", "self_focus_after"}
@@ -260,196 +223,77 @@ async def post_log(conn: asyncpg.Connection, who: tuple[Any, ...], body: bytes) 
     return 201, result
 
 
-async def _plans(
-    conn: asyncpg.Connection, ids: list[uuid.UUID], start: date, end: date
-) -> dict[uuid.UUID, list[Plan]]:
-    heads: dict[uuid.UUID, Any] = {}
-    doses: dict[uuid.UUID, list[Dose]] = defaultdict(list)
-    for r in await conn.fetch(PLANS, end, start, ids):
-        if r["id"] is None or r["effective_from"] is None:
-            continue
-        heads.setdefault(r["id"], r)
-        doses[r["id"]].append(
-            Dose(r["effective_from"], r["times_per_day"], r["times_per_week"], r["paused"])
-        )
-    plans: dict[uuid.UUID, list[Plan]] = defaultdict(list)
-    for pid, h in heads.items():
-        wt = h["worry_time"].strftime("%H:%M") if h["worry_time"] else None
-        plans[h["patient_id"]].append(
-            Plan(
-                pid,
-                h["patient_id"],
-                h["exercise_kind"],
-                h["starts_on"],
-                h["ends_on"],
-                tuple(doses[pid]),
-                wt,
-                h["instructions"],
-            )
-        )
-    return plans
+def _rate(completed: int, prescribed: int) -> float | None:
+    return round(completed / prescribed, 3) if prescribed else None
 
 
-async def _counts(
-    conn: asyncpg.Connection, ids: list[uuid.UUID], start: date, end: date
-) -> dict[uuid.UUID, list[DayCount]]:
-    counts: dict[uuid.UUID, list[DayCount]] = defaultdict(list)
-    for r in await conn.fetch(COUNTS, start, end, ids):
-        counts[r["patient_id"]].append(
-            DayCount(
-                r["assignment_id"],
-                r["exercise_kind"],
-                r["local_date"],
-                r["n"],
-                r["last_started_at"],
-            )
-        )
-    return counts
+def _mean(total: float | None, n: int) -> float | None:
+    return round(total / n, 4) if n and total is not None else None
 
 
 async def today(conn: asyncpg.Connection, who: tuple[Any, ...]) -> tuple[int, Any]:
-    user_id, _, tz = who
-    day = local_today(tz)
-    ids = [user_id]
-    plans = await _plans(conn, ids, day, day)
-    counts = await _counts(conn, ids, day - timedelta(days=day.weekday()), day)
-    items = []
-    for plan in plans[user_id]:
-        progress = today_progress(plan, counts[user_id], today=day)
-        if progress is not None:
-            items.append(
-                {
-                    "id": plan.id,
-                    "exercise_kind": plan.exercise_kind,
-                    "period": progress.period,
-                    "prescribed": progress.target,
-                    "done": progress.done,
-                    "worry_time": plan.worry_time,
-                }
-            )
-    last = await conn.fetch(LAST_CHECKIN, ids)
-    await conn.fetch(RECENT, day - timedelta(days=13), day, ids)
-    work = {
-        r["patient_id"]: plan_of(json.loads(r["body"])) for r in await conn.fetch(WORK_PLANS, ids)
-    }
-    done = await conn.fetch(DIARY_DONE, ids, [day])
-    follow = await conn.fetch(FOLLOW_UPS, "pending", day, ids)
-    boosters = {r["status"]: r["count"] for r in await conn.fetch(BOOSTERS, ids)}
-    plan = work.get(user_id)
+    user_id = who[0]
+    r = await conn.fetchrow(floor_sql.TODAY, user_id)
+    boosters = {"open": r["open"], "scheduled": r["scheduled"]}
+    items = orjson.loads(r["items"]) if r["items"] else []
     return 200, {
-        "local_date": day,
-        "checkin_done": last[0][1] == day,
+        "local_date": r["today"],
+        "checkin_done": bool(r["checkin_done"]),
         "assignments": items,
-        "diary": {"work_day": plan is not None and plan.is_work_day(day), "done": bool(done)},
-        "follow_ups_due": [dict(r) for r in follow],
-        "booster_requests": {
-            "open": boosters.get("open", 0),
-            "scheduled": boosters.get("scheduled", 0),
+        "diary": {"work_day": bool(r["work_day"]), "done": r["diary_done"]},
+        "follow_ups_due": orjson.loads(r["follow_ups"]) if r["follow_ups"] else [],
+        "booster_requests": boosters,
+    }
+
+
+def _row(r: asyncpg.Record) -> dict[str, Any]:
+    measures = orjson.loads(r["measures"]) if r["measures"] else {}
+    mean, previous = _mean(r["s7"], r["n7"]), _mean(r["s14"], r["n14"])
+    return {
+        "patient_id": r["id"],
+        "display_name": r["display_name"],
+        "local_date": r["today"],
+        "last_checkin_on": r["last_on"],
+        "rtw_se_mean_7d": mean,
+        "rtw_se_checkins_7d": r["n7"],
+        "rtw_se_band": None if mean is None else band_of(mean),
+        "rtw_se_change_7d": None if mean is None or previous is None else round(mean - previous, 4),
+        "rtw_se_rule_mean": None if r["rule_mean"] is None else float(r["rule_mean"]),
+        "adherence_7d": _rate(r["c7"], r["p7"]),
+        "adherence_28d": _rate(r["c28"], r["p28"]),
+        "work_week": {
+            "week": r["week"],
+            "week_start": r["week_start"],
+            "actual_grade": r["actual"],
+            "planned_grade": r["planned"],
+            "above_plan": r["actual"] is not None
+            and r["planned"] is not None
+            and r["actual"] > r["planned"],
+            "complete": r["complete"],
         },
+        "booster_requests": {"open": r["open"], "scheduled": r["scheduled"]},
+        "follow_ups_due": r["follow"],
+        "phq9": measures.get("phq9"),
+        "gad7": measures.get("gad7"),
+        "risk_alerts": {"unacknowledged": r["unack"], "overdue": r["overdue"]},
+        "flags": [name for name in FLAGS if r[f"f_{name}"]],
     }
 
 
 async def worklist(conn: asyncpg.Connection, who: tuple[Any, ...], limit: int) -> tuple[int, Any]:
-    therapist_id, role, _ = who
+    therapist_id, role, _, name = who
     if role != "therapist":
         raise Problem(403, "forbidden")
-    people = await conn.fetch(LINKED, therapist_id)
-    days = {r["id"]: local_today(r["timezone"]) for r in people}
-    ids = list(days)
-    lo, hi = min(days.values()), max(days.values())
-    last = dict(await conn.fetch(LAST_CHECKIN, ids))
-    recent: dict[uuid.UUID, list[tuple[date, float]]] = defaultdict(list)
-    for r in await conn.fetch(RECENT, lo - timedelta(days=13), hi, ids):
-        recent[r["patient_id"]].append((r["local_date"], r["score"]))
-    first = lo - timedelta(days=28)
-    first -= timedelta(days=first.weekday())  # weekly doses are judged over whole weeks
-    plans = await _plans(conn, ids, first, hi)
-    counts = await _counts(conn, ids, first, hi)
-    work = {
-        r["patient_id"]: plan_of(json.loads(r["body"])) for r in await conn.fetch(WORK_PLANS, ids)
-    }
-    mondays = {p: grades.week_start_of(d) - timedelta(weeks=1) for p, d in days.items()}
-    worked: dict[uuid.UUID, dict[date, Any]] = defaultdict(dict)
-    for r in await conn.fetch(
-        WORKED, min(mondays.values()), max(mondays.values()) + timedelta(days=6), ids
-    ):
-        worked[r["patient_id"]][r["local_date"]] = grades.Day(r["worked_minutes"])
-    boosters: dict[uuid.UUID, dict[str, int]] = defaultdict(lambda: {"open": 0, "scheduled": 0})
-    for r in await conn.fetch(BOOSTERS, ids):
-        boosters[r["patient_id"]][r["status"]] = r["count"]
-    follow: dict[uuid.UUID, int] = defaultdict(int)
-    for r in await conn.fetch(FOLLOW_UPS, "pending", hi, ids):
-        if r["due_on"] <= days[r["patient_id"]]:
-            follow[r["patient_id"]] += 1
-    rows = []
-    for person in people:
-        pid, day = person["id"], days[person["id"]]
-        this = [s for d, s in recent[pid] if day - timedelta(days=7) < d <= day]
-        prev = [
-            s for d, s in recent[pid] if day - timedelta(days=14) < d <= day - timedelta(days=7)
-        ]
-        mean = round(sum(this) / len(this), 4) if this else None
-        previous = round(sum(prev) / len(prev), 4) if prev else None
-        adherence = []
-        for span in (7, 28):
-            done = prescribed = 0
-            for plan in plans[pid]:
-                res = compute(
-                    plan,
-                    counts[pid],
-                    window_start=day - timedelta(days=span),
-                    window_end=day,
-                    today=day,
-                )
-                done, prescribed = done + res.completed, prescribed + res.prescribed
-            adherence.append(rate(done, prescribed))
-        week = grades.week_grade(work.get(pid), worked[pid], week_start=mondays[pid], today=day)
-        flags = []
-        if last.get(pid) is None or last[pid] <= day - timedelta(days=3):
-            flags.append("no_checkin_3d")
-        if mean is not None and mean < 3.7:
-            flags.append("low_rtw_se")
-        if adherence[0] is not None and adherence[0] < 0.5:
-            flags.append("low_adherence")
-        if boosters[pid]["open"]:
-            flags.append("booster_open")
-        if follow[pid]:
-            flags.append("follow_up_due")
-        rows.append(
-            {
-                "patient_id": pid,
-                "display_name": person["display_name"],
-                "local_date": day,
-                "last_checkin_on": last.get(pid),
-                "rtw_se_mean_7d": mean,
-                "rtw_se_band": band_of(mean) if mean is not None else None,
-                "rtw_se_change_7d": None
-                if mean is None or previous is None
-                else round(mean - previous, 4),
-                "adherence_7d": adherence[0],
-                "adherence_28d": adherence[1],
-                "work_week": {
-                    "week": grades.iso_week_label(week.first),
-                    "actual_grade": week.actual_grade,
-                    "planned_grade": week.planned_grade,
-                },
-                "booster_requests": boosters[pid],
-                "follow_ups_due": follow[pid],
-                "flags": flags,
-            }
-        )
-    rows.sort(
-        key=lambda r: (5 - len(r["flags"]), r["display_name"].casefold(), str(r["patient_id"]))
+    rows = await conn.fetch(
+        WORKLIST_BY_FLAGS,
+        therapist_id,
+        now := datetime.now(UTC),
+        *RULE_DEFAULTS,
+        limit + 1,
+        now - RISK_ACK,
     )
-    page = rows[:limit]
-    now = datetime.now(UTC)
-    await conn.executemany(
-        ACCESS,
-        [
-            (uuid.uuid4(), r["patient_id"], therapist_id, "therapist", "worklist", 1, "floor", now)
-            for r in page
-        ],
-    )
+    page = [_row(r) for r in rows[:limit]]
+    await conn.execute(floor_sql.ACCESS, [r["patient_id"] for r in page], therapist_id, name)
     return 200, {"data": page, "count": len(page), "next_cursor": None}
 
 
@@ -468,7 +312,9 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                POOL = await asyncpg.create_pool(DSN, min_size=10, max_size=10)
+                POOL = await asyncpg.create_pool(
+                    DSN, min_size=10, max_size=10, server_settings={"jit": "off"}
+                )
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if POOL is not None:

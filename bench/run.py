@@ -269,18 +269,94 @@ def timed_gets(port: int, path: str, auth: str, n: int) -> list[float]:
     return times
 
 
+def get_json(port: int, path: str, auth: str) -> object:
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {auth}"}
+    )
+    with urllib.request.urlopen(req) as answer:  # our own local server
+        return json.loads(answer.read())
+
+
+def numbers(kind: str, answer: object) -> object:
+    """The figures the floor and the app must agree on (the floor leaves out some fields)."""
+    if kind == "today":
+        assert isinstance(answer, dict)
+        return {
+            "local_date": answer["local_date"],
+            "checkin_done": answer["checkin_done"],
+            "assignments": sorted(
+                (a["id"], a["period"], a["prescribed"], a["done"], a["worry_time"])
+                for a in answer["assignments"]
+            ),
+            "diary": answer["diary"],
+            "follow_ups_due": sorted(f["id"] for f in answer["follow_ups_due"]),
+            "booster_requests": answer["booster_requests"],
+        }
+    assert isinstance(answer, dict)
+    keys = (
+        "patient_id",
+        "local_date",
+        "last_checkin_on",
+        "rtw_se_mean_7d",
+        "rtw_se_checkins_7d",
+        "rtw_se_band",
+        "rtw_se_change_7d",
+        "rtw_se_rule_mean",
+        "adherence_7d",
+        "adherence_28d",
+        "booster_requests",
+        "follow_ups_due",
+        "flags",
+    )
+    week = ("week", "week_start", "actual_grade", "planned_grade", "above_plan", "complete")
+    measure = ("score", "change_from_first")
+    return [
+        {
+            **{k: row[k] for k in keys},
+            "work_week": {k: row["work_week"][k] for k in week},
+            "risk_alerts": {k: row["risk_alerts"][k] for k in ("unacknowledged", "overdue")},
+            **{
+                m: None if row[m] is None else {k: row[m][k] for k in measure}
+                for m in ("phq9", "gad7")
+            },
+        }
+        for row in answer["data"]
+    ]
+
+
+def snapshot(port: int, patient_tokens: list[str], therapist_token: str) -> dict[str, object]:
+    """What the equality check compares: the worklist page and a few patients' today."""
+    seen: dict[str, object] = {
+        "worklist": numbers("worklist", get_json(port, "/v1/patients?limit=50", therapist_token))
+    }
+    for i, tok in enumerate(patient_tokens[:10]):
+        seen[f"today {i}"] = numbers("today", get_json(port, "/v1/me/today", tok))
+    return seen
+
+
+def differences(app: dict[str, object], floor: dict[str, object]) -> list[str]:
+    found = []
+    for key, value in app.items():
+        if value != floor[key]:
+            found.append(f"{key}: app {value!r}\n    floor {floor[key]!r}")
+    return found
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def main() -> None:
+async def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--patients", type=int, default=100)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--scale", default="50:365,500:365,5000:365")
+    parser.add_argument(
+        "--check-only", action="store_true", help="seed, run the floor = app check, stop"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mestring-bench-"))
     log = work / "servers.log"
@@ -289,6 +365,7 @@ async def main() -> None:
     print(f"seeded {args.patients} patients x {args.days} days in {took:.1f} s", flush=True)
     results: dict[tuple[str, str], list[dict[str, float]]] = {}
     rss: list[float] = []
+    snapshots: dict[tuple[int, str], dict[str, object]] = {}
     for rep in range(args.reps):
         order = ("app", "floor") if rep % 2 == 0 else ("floor", "app")
         for kind in order:
@@ -296,7 +373,9 @@ async def main() -> None:
             patient_tokens, therapist_token = await tokens("mestring_bench", 50)
             server = start(kind, "mestring_bench", log)
             try:
-                for endpoint in ENDPOINTS:
+                # Before any write: both servers see the same fresh copy of the template.
+                snapshots[(rep, kind)] = snapshot(server.port, patient_tokens, therapist_token)
+                for endpoint in () if args.check_only else ENDPOINTS:
                     script = work / f"{endpoint}.lua"
                     script.write_text(lua(endpoint, patient_tokens, therapist_token))
                     # The worklist is a slow read: 2 connections, so no request times out.
@@ -309,6 +388,20 @@ async def main() -> None:
                     rss.append(server.peak_rss_mb())
             finally:
                 server.stop()
+    unequal = [
+        f"rep {rep + 1} {d}"
+        for rep in range(args.reps)
+        for d in differences(snapshots[(rep, "app")], snapshots[(rep, "floor")])
+    ]
+    print(
+        "\nfloor = app (worklist page and 10 patients' today, every repetition): "
+        + ("passed" if not unequal else f"FAILED, {len(unequal)} differences"),
+        flush=True,
+    )
+    for line in unequal[:20]:
+        print("  " + line)
+    if args.check_only:
+        return 1 if unequal else 0
     print(
         "\n| endpoint | app req/s | floor req/s | app p50/p99 ms | floor p50/p99 ms | errors |"
         " app CPU µs/req | floor CPU µs/req | ratio (median) | target |"
@@ -348,6 +441,7 @@ async def main() -> None:
         finally:
             server.stop()
     print(f"\nload average after: {os.getloadavg()}")
+    return 1 if unequal else 0
 
 
 if __name__ == "__main__":

@@ -247,7 +247,8 @@ def test_the_worklist_runs_the_same_statements_for_2_and_20_patients(api: Api) -
         with counted(api) as statements:
             assert len(rows(api, therapist, limit=200)) in (2, 20)
         sizes.append(len(statements))
-    # auth 1, linked patients 1, summaries 13 (measures and risk alerts 3), access log 1
+    # auth 1, time zones 1, flags and page 1, the page's 28-day adherence 1, the page's other
+    # figures 11 (measures and risk alerts 3), access log 1
     assert sizes == [16, 16]
 
 

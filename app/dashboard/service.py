@@ -1,16 +1,17 @@
 """The therapist's worklist and one patient's detail.
 
-The worklist loads every currently linked patient of the therapist (a caseload, so bounded)
-with a fixed number of set-based statements, computes rows and flags in Python, then sorts,
-filters and cuts the page in Python too: flags are not columns, and sorting on them in SQL
-would mean rewriting every domain's rule as SQL. The cursor is the sort key of the last row.
+The worklist is computed where the data is (app.dashboard.worklist_sql): one statement finds
+every linked patient's flags, sorts by them (or by name, or by the last check-in) and cuts one
+page by keyset; only that page's rows are then filled in with their figures, from the same
+set-based service functions as the detail. Memory and work per request stay flat in the size
+of the caseload beyond that one statement. The cursor is the sort key of the last row.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,73 +21,55 @@ from app.boosters.rule import RuleParams
 from app.care import service as care
 from app.care.access import PatientScope
 from app.care.models import care_link_table
+from app.core.db import UTCDateTime
 from app.core.errors import Unprocessable
 from app.core.pagination import decode_cursor, encode_cursor
-from app.dashboard.schemas import FLAGS, Flag, PatientDetail, PatientSummary, WorklistSort
-from app.dashboard.summary import Who, summaries_for_patients
+from app.core.time import utcnow
+from app.dashboard import worklist_sql
+from app.dashboard.flags import FLAG_RULES
+from app.dashboard.schemas import Flag, PatientDetail, PatientSummary, WorklistSort
+from app.dashboard.summary import Known, Who, summaries_for_patients
+from app.exercises.adherence import rate
 
 _u = user_table.c
 _cl = care_link_table.c
-
-SortKey = tuple[str, ...]
-
-
-def _name(row: PatientSummary) -> str:
-    return row.display_name.casefold()
+ADHERENCE_28 = 28
 
 
-def _urgency(row: PatientSummary) -> str:
-    """One character per flag, most urgent first: "0" raised, "1" not (so it sorts first)."""
-    return "".join("0" if flag in row.flags else "1" for flag in FLAGS)
-
-
-def _risk_rank(row: PatientSummary) -> str:
-    """Among rows with `risk`: an overdue alert first, then the oldest alert first ("" else)."""
-    alerts = row.risk_alerts
-    if alerts.oldest_at is None:
-        return ""
-    oldest = alerts.oldest_at
-    if oldest.tzinfo is None:
-        oldest = oldest.replace(tzinfo=UTC)
-    return ("0" if alerts.overdue else "1") + f"{oldest.astimezone(UTC):%Y%m%d%H%M%S%f}"
-
-
-_KEYS: dict[str, Callable[[PatientSummary], SortKey]] = {
-    # `risk` above everything (overdue alert, then oldest alert first), then the most urgent
-    # of the other flags (then the next one, ...), then by name; every key ends with the id so
-    # it is unique
-    "flags": lambda r: (
-        _urgency(r)[0],
-        _risk_rank(r),
-        _urgency(r)[1:],
-        _name(r),
-        str(r.patient_id),
-    ),
-    "name": lambda r: (_name(r), str(r.patient_id)),
-    # longest without a check-in first ("" = never, before every date)
-    "last_checkin": lambda r: (
-        r.last_checkin_on.isoformat() if r.last_checkin_on else "",
-        _name(r),
-        str(r.patient_id),
-    ),
-}
-_KEY_SIZES = {"flags": 5, "name": 2, "last_checkin": 3}
-
-
-def _after(cursor: str, sort: WorklistSort) -> SortKey:
-    values = decode_cursor(cursor, _KEY_SIZES[sort] + 1)
+def _after(cursor: str, sort: WorklistSort, keys: list[Any]) -> list[Any]:
+    """The sort key a cursor carries, typed like the key columns; anything else is a 422."""
+    values = decode_cursor(cursor, len(keys) + 1)
     if values[0] != sort:
         raise Unprocessable("The cursor belongs to another sort order.", code="invalid_cursor")
-    return tuple(values[1:])
+    try:
+        return [_typed(key, raw) for key, raw in zip(keys, values[1:], strict=True)]
+    except (ValueError, OverflowError) as exc:
+        raise Unprocessable("The cursor is not valid.", code="invalid_cursor") from exc
 
 
-async def _linked(session: AsyncSession, *, therapist_id: uuid.UUID) -> list[Who]:
+def _typed(key: Any, raw: str) -> Any:
+    """One cursor value as its key column's type (int, uuid, aware timestamp or text)."""
+    if isinstance(key.type, UTCDateTime):
+        moment = datetime.fromisoformat(raw)
+        if moment.tzinfo is None:
+            raise ValueError(raw)
+        return moment.astimezone(UTC)
+    kind = key.type.python_type
+    if kind is int:
+        return int(raw)
+    if kind is uuid.UUID:
+        return uuid.UUID(raw)
+    return raw
+
+
+async def _zones(session: AsyncSession, *, therapist_id: uuid.UUID) -> list[str]:
     rows = await session.execute(
-        select(_u.id, _u.display_name, _u.timezone, _cl.created_at)
+        select(_u.timezone)
         .join_from(care_link_table, user_table, _u.id == _cl.patient_id)
         .where(_cl.therapist_id == therapist_id, _cl.ended_at.is_(None))
+        .distinct()
     )
-    return [Who(r.id, r.display_name, r.timezone, r.created_at) for r in rows]
+    return list(rows.scalars())
 
 
 async def worklist(
@@ -100,23 +83,58 @@ async def worklist(
     rule_defaults: RuleParams,
     risk_ack: timedelta,
 ) -> tuple[list[PatientSummary], str | None]:
-    """One page of the therapist's patients with their summaries (14 statements per page)."""
-    key = _KEYS[sort]
-    after = _after(cursor, sort) if cursor else None
-    rows = await summaries_for_patients(
+    """One page of the therapist's patients with their summaries (a fixed number of
+    statements, whatever the caseload and the history)."""
+    now = utcnow()
+    zones = worklist_sql.zone_days(await _zones(session, therapist_id=therapist_id), now)
+    rows = worklist_sql.flagged(
+        worklist_sql.facts(
+            therapist_id=therapist_id,
+            zones=zones,
+            defaults=rule_defaults,
+            now=now,
+            overdue_before=now - risk_ack,
+        )
+    )
+    keys = worklist_sql.sort_keys(rows, sort)
+    after = _after(cursor, sort, keys) if cursor else None
+    found = (
+        await session.execute(
+            worklist_sql.page_query(rows, sort=sort, flag=flag, after=after, limit=limit)
+        )
+    ).all()
+    page = found[:limit]
+    if not page:
+        return [], None
+    month = {
+        r.patient_id: rate(int(r.completed), int(r.prescribed))
+        for r in await session.execute(
+            worklist_sql.adherence_of([r.id for r in page], zones, back=ADHERENCE_28, now=now)
+        )
+    }
+    known = {
+        r.id: Known(
+            adherence_7d=rate(int(r.completed_7d), int(r.prescribed_7d)),
+            adherence_28d=month.get(r.id),
+            flags=[rule.name for rule in FLAG_RULES if getattr(r, f"f_{rule.name}")],
+        )
+        for r in page
+    }
+    summaries = await summaries_for_patients(
         session,
-        patients=await _linked(session, therapist_id=therapist_id),
+        patients=[Who(r.id, r.display_name, r.timezone, r.linked_at) for r in page],
         rule_defaults=rule_defaults,
         risk_ack=risk_ack,
+        known=known,
+        now=now,
     )
-    if flag is not None:
-        rows = [r for r in rows if flag in r.flags]
-    rows.sort(key=key)
-    if after is not None:
-        rows = [r for r in rows if key(r) > after]
-    page = rows[:limit]
-    next_cursor = encode_cursor(sort, *key(page[-1])) if len(rows) > limit else None
-    return page, next_cursor
+    last = found[limit - 1] if len(found) > limit else None
+    next_cursor = (
+        None
+        if last is None
+        else encode_cursor(sort, *[str(getattr(last, f"k{i}")) for i in range(len(keys))])
+    )
+    return summaries, next_cursor
 
 
 async def patient_detail(

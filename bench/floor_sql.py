@@ -1,0 +1,258 @@
+"""The floor's hand-written PostgreSQL: the worklist and "today" aggregated where the data is.
+
+No app code: these statements restate the app's rules (adherence, the booster rule's low test,
+the flags, the plan review, last week's work grade) as set-based SQL with generate_series,
+FILTER and lateral joins. `bench.run` checks that they return the same numbers as the app.
+"""
+
+from __future__ import annotations
+
+# Per linked patient: local today ($2 is the request's instant), the booster-rule parameters in
+# force ($3..$5 are the defaults), and the day numbers the windows need.
+_PATIENTS = """
+p AS (
+  SELECT u.id, u.display_name, cl.created_at AS linked_at,
+         (($2::timestamptz) AT TIME ZONE u.timezone)::date AS today,
+         (cl.created_at AT TIME ZONE u.timezone)::date AS linked_on,
+         coalesce(o.window_days, $3) AS window_days,
+         coalesce(o.min_checkins, $4) AS min_checkins,
+         round(coalesce(o.low_threshold, $5)::numeric, 6) AS low_threshold
+  FROM care_links cl JOIN users u ON u.id = cl.patient_id
+  LEFT JOIN booster_rule_overrides o ON o.patient_id = u.id
+  WHERE cl.therapist_id = $1 AND cl.ended_at IS NULL
+)"""
+
+
+def _adherence(name: str, source: str, back: int) -> str:
+    """Adherence (app/exercises/adherence.py rules 1-7) of the patients in `source` over the
+    `back` days before today and today: one row per assignment and day from the Monday of
+    today-`back` to the Sunday of this week (weekly shares count whole weeks)."""
+    first = f"date_trunc('week', p.today - {back})::date"
+    return f"""
+{name}_ad AS (
+  SELECT a.id AS aid, a.patient_id, a.exercise_kind, a.starts_on, a.ends_on, p.today,
+         g.d::date AS d
+  FROM {source} p JOIN exercise_assignments a ON a.patient_id = p.id
+   AND a.starts_on <= p.today AND (a.ends_on IS NULL OR a.ends_on >= {first})
+  CROSS JOIN LATERAL generate_series({first}, date_trunc('week', p.today) + interval '6 days',
+                                     interval '1 day') g(d)
+),
+{name}_doses AS (
+  SELECT d.assignment_id, d.effective_from, d.times_per_day, d.times_per_week, d.paused,
+         lead(d.effective_from) OVER (PARTITION BY d.assignment_id ORDER BY d.effective_from)
+           AS until
+  FROM assignment_doses d WHERE d.assignment_id IN (SELECT aid FROM {name}_ad)
+),
+{name}_lc AS (
+  SELECT l.patient_id, l.assignment_id, l.exercise_kind, l.local_date, count(*) AS n
+  FROM {source} p JOIN exercise_logs l ON l.patient_id = p.id
+   AND l.local_date >= {first} AND l.local_date <= p.today
+  GROUP BY 1, 2, 3, 4
+),
+{name}_lk AS (
+  SELECT assignment_id, local_date, sum(n) AS n FROM {name}_lc
+  WHERE assignment_id IS NOT NULL GROUP BY 1, 2
+),
+{name}_days AS (
+  SELECT ad.aid, ad.patient_id, ad.today, ad.d, date_trunc('week', ad.d)::date AS m,
+         ds.times_per_day AS n, ds.times_per_week AS w,
+         coalesce(linked.n, 0) + coalesce(loose.n, 0) AS c
+  FROM {name}_ad ad JOIN {name}_doses ds ON ds.assignment_id = ad.aid
+   AND ds.effective_from <= ad.d AND (ds.until IS NULL OR ad.d < ds.until) AND NOT ds.paused
+  LEFT JOIN {name}_lk linked ON linked.assignment_id = ad.aid AND linked.local_date = ad.d
+  LEFT JOIN {name}_lc loose ON loose.patient_id = ad.patient_id
+   AND loose.assignment_id IS NULL AND loose.exercise_kind = ad.exercise_kind
+   AND loose.local_date = ad.d
+  WHERE ad.d >= ad.starts_on AND (ad.ends_on IS NULL OR ad.d <= ad.ends_on)
+),
+{name}_weeks AS (
+  SELECT patient_id, today, m,
+         count(*) FILTER (WHERE w IS NOT NULL AND d <= today) AS wdays,
+         (2 * coalesce(sum(w), 0) + 7) / 14 AS share,
+         coalesce(sum(c) FILTER (WHERE w IS NOT NULL AND d <= today), 0) AS done,
+         coalesce(sum(CASE WHEN d < today THEN n ELSE least(c, n) END)
+                  FILTER (WHERE n IS NOT NULL AND d >= today - {back} AND d <= today), 0) AS dp,
+         coalesce(sum(least(c, n))
+                  FILTER (WHERE n IS NOT NULL AND d >= today - {back} AND d <= today), 0) AS dc
+  FROM {name}_days GROUP BY aid, patient_id, today, m
+),
+{name} AS (
+  SELECT patient_id,
+    sum(dp + CASE WHEN wdays = 0 THEN 0 WHEN m + 6 < today THEN share
+                  ELSE least(done, share) END)::int AS p,
+    sum(dc + CASE WHEN wdays = 0 THEN 0 ELSE least(done, share) END)::int AS c
+  FROM {name}_weeks WHERE m <= today GROUP BY patient_id
+)"""
+
+
+WORKLIST = f"""
+WITH {_PATIENTS}, {_adherence("a7", "p", 7)},
+ck AS (
+  SELECT p.id,
+    (SELECT max(local_date) FROM checkins c WHERE c.patient_id = p.id) AS last_on,
+    x.*
+  FROM p CROSS JOIN LATERAL (
+    SELECT sum(score) FILTER (WHERE local_date > p.today - 7) AS s7,
+           count(*) FILTER (WHERE local_date > p.today - 7) AS n7,
+           sum(score) FILTER (WHERE local_date <= p.today - 7 AND local_date > p.today - 14) AS s14,
+           count(*) FILTER (WHERE local_date <= p.today - 7 AND local_date > p.today - 14) AS n14,
+           round(avg(round(score::numeric, 6))
+                 FILTER (WHERE local_date > p.today - p.window_days), 6) AS rule_mean,
+           count(*) FILTER (WHERE local_date > p.today - p.window_days) AS rule_n
+    FROM checkins c WHERE c.patient_id = p.id AND c.local_date <= p.today
+     AND c.local_date > p.today - greatest(14, p.window_days)) x
+),
+rows AS (
+  SELECT p.id, p.display_name, p.today, ck.last_on, ck.s7, ck.n7, ck.s14, ck.n14,
+    ck.rule_mean, ck.rule_n, coalesce(a7.p, 0) AS p7, coalesce(a7.c, 0) AS c7,
+    (SELECT count(*) FROM booster_requests b WHERE b.patient_id = p.id
+      AND b.status = 'open') AS open,
+    (SELECT count(*) FROM booster_requests b WHERE b.patient_id = p.id
+      AND b.status = 'scheduled') AS scheduled,
+    (SELECT count(*) FROM follow_ups f WHERE f.patient_id = p.id AND f.status = 'pending'
+      AND f.due_on <= p.today) AS follow,
+    p.today - coalesce(ck.last_on, p.linked_on) AS silent,
+    ck.rule_mean IS NOT NULL AND ck.rule_n >= p.min_checkins
+      AND ck.rule_mean < p.low_threshold AS low_rtw_se,
+    coalesce((SELECT s->>'reviewed_on' IS NULL
+      FROM rtw_plans r, json_array_elements(r.body->'stages') WITH ORDINALITY e(s, i)
+      WHERE r.patient_id = p.id AND coalesce((s->>'review_on')::date,
+            (s->>'starts_on')::date + 14) <= p.today
+      ORDER BY i DESC LIMIT 1), false) AS review_due,
+    EXISTS (SELECT 1 FROM measure_schedules ms WHERE ms.patient_id = p.id
+      AND p.today >= ms.starts_on AND p.today > ms.starts_on
+        + (p.today - ms.starts_on) / ms.every_days * ms.every_days + least(3, ms.every_days) - 1
+      AND coalesce((SELECT max(r.local_date) FROM measure_responses r
+        WHERE r.patient_id = p.id AND r.measure = ms.measure), DATE '1970-01-01')
+        < ms.starts_on + (p.today - ms.starts_on) / ms.every_days * ms.every_days)
+      AS measure_overdue,
+    al.*
+  FROM p JOIN ck ON ck.id = p.id LEFT JOIN a7 ON a7.patient_id = p.id
+  CROSS JOIN LATERAL (
+    SELECT count(*) AS unack, count(*) FILTER (WHERE ra.created_at < $7) AS overdue,
+      coalesce(min(ra.created_at), 'epoch'::timestamptz) AS oldest_at
+    FROM risk_alerts ra WHERE ra.patient_id = p.id AND ra.acknowledged_at IS NULL) al
+),
+flagged AS (
+  SELECT rows.*, unack > 0 AS f_risk, silent >= 7 AS f_no_checkin_7d,
+    silent >= 3 AND silent < 7 AS f_no_checkin_3d, low_rtw_se AS f_low_rtw_se,
+    measure_overdue AS f_measure_overdue, p7 > 0 AND 2000 * c7 < 999 * p7 AS f_low_adherence,
+    open > 0 AS f_booster_open, follow > 0 AS f_follow_up_due, review_due AS f_review_due
+  FROM rows
+),
+page AS (SELECT * FROM flagged ORDER BY {{order}} LIMIT $6),
+{_adherence("a28", "page", 28)}
+SELECT f.*, coalesce(a28.p, 0) AS p28, coalesce(a28.c, 0) AS c28, wk.*,
+  (SELECT json_object_agg(m.measure, json_build_object('score', m.last,
+     'change_from_first', round((m.last - m.first)::numeric, 6)))
+   FROM (SELECT DISTINCT r.measure,
+       first_value(r.score) OVER (PARTITION BY r.measure ORDER BY r.answered_at DESC, r.id DESC)
+         AS last,
+       first_value(r.score) OVER (PARTITION BY r.measure ORDER BY r.answered_at, r.id) AS first
+     FROM measure_responses r WHERE r.patient_id = f.id) m) AS measures
+FROM page f LEFT JOIN a28 ON a28.patient_id = f.id CROSS JOIN LATERAL (
+  SELECT to_char(m, 'IYYY-"W"IW') AS week, m AS week_start,
+    CASE WHEN wd > 0 THEN floor(worked * 500 / (agreed * 60 * wd) + 0.5)::int END AS actual,
+    CASE WHEN wd > 0 THEN (2 * weighted + wd) / (2 * wd) END AS planned,
+    recorded = weekdays AS complete
+  FROM (
+    SELECT k.m, max(k.agreed) AS agreed,
+      count(*) FILTER (WHERE k.dow <= 5 AND k.pct > 0) AS weekdays,
+      count(*) FILTER (WHERE k.dow <= 5 AND k.pct > 0 AND NOT k.off) AS wd,
+      count(*) FILTER (WHERE k.dow <= 5 AND k.pct > 0
+                       AND (k.has_entry OR NOT k.work_day)) AS recorded,
+      coalesce(sum(k.minutes) FILTER (WHERE k.pct > 0), 0) AS worked,
+      coalesce(sum(100 - k.pct) FILTER (WHERE k.dow <= 5 AND k.pct > 0 AND NOT k.off), 0)
+        AS weighted
+    FROM (
+      SELECT date_trunc('week', f.today)::date - 7 AS m, g.d,
+        extract(isodow FROM g.d)::int AS dow, (r.body->>'agreed_weekly_hours')::numeric AS agreed,
+        to_char(g.d, 'fmdy') IN (SELECT json_array_elements_text(r.body->'work_days'))
+          AS work_day,
+        coalesce((SELECT (s->>'sick_leave_percent')::int
+          FROM json_array_elements(r.body->'stages') s
+          WHERE (s->>'starts_on')::date <= g.d
+          ORDER BY (s->>'starts_on')::date DESC LIMIT 1), 0) AS pct,
+        e.patient_id IS NOT NULL AS has_entry, coalesce(e.day_type IN ('vacation', 'leave'),
+        false) AS off, coalesce(e.worked_minutes, 0) AS minutes
+      FROM rtw_plans r
+      CROSS JOIN generate_series(date_trunc('week', f.today) - interval '7 days',
+                                 date_trunc('week', f.today) - interval '1 day',
+                                 interval '1 day') g(d)
+      LEFT JOIN work_diary_entries e ON e.patient_id = r.patient_id AND e.local_date = g.d
+      WHERE r.patient_id = f.id) k
+    GROUP BY k.m) t
+  UNION ALL
+  SELECT to_char(date_trunc('week', f.today) - interval '7 days', 'IYYY-"W"IW'),
+    (date_trunc('week', f.today) - interval '7 days')::date, NULL, NULL, true
+  WHERE NOT EXISTS (SELECT 1 FROM rtw_plans r WHERE r.patient_id = f.id)
+) wk
+ORDER BY {{order}}
+"""
+
+ORDER_FLAGS = (
+    "f_risk DESC, overdue > 0 DESC, oldest_at, f_no_checkin_7d DESC, f_no_checkin_3d DESC, "
+    "f_low_rtw_se DESC, f_measure_overdue DESC, f_low_adherence DESC, f_booster_open DESC, "
+    'f_follow_up_due DESC, f_review_due DESC, lower(display_name) COLLATE "C", id'
+)
+
+ACCESS = (
+    "INSERT INTO access_log (id, patient_id, reader_id, reader_role, reader_name, kind, records,"
+    " request_id, created_at) SELECT gen_random_uuid(), x, $2, 'therapist', $3, 'worklist', 1,"
+    " 'floor', now() FROM unnest($1::uuid[]) x"
+)
+
+# "today": each assignment active today with its target and what is done (rules 4-5 and
+# `Progress`), in one statement with the other home-screen facts.
+TODAY = """
+WITH t AS (SELECT u.id, (now() AT TIME ZONE u.timezone)::date AS today FROM users u
+           WHERE u.id = $1),
+act AS (
+  SELECT a.id, a.exercise_kind, a.worry_time, t.today, ds.times_per_day, ds.times_per_week
+  FROM t JOIN exercise_assignments a ON a.patient_id = t.id AND a.starts_on <= t.today
+   AND (a.ends_on IS NULL OR a.ends_on >= t.today)
+  JOIN LATERAL (SELECT times_per_day, times_per_week, paused FROM assignment_doses
+    WHERE assignment_id = a.id AND effective_from <= t.today
+    ORDER BY effective_from DESC LIMIT 1) ds ON NOT ds.paused
+),
+wk AS (
+  SELECT act.id, g.d::date AS d, ds.times_per_week AS w,
+    (SELECT count(*) FROM exercise_logs l WHERE l.patient_id = $1 AND l.local_date = g.d
+      AND (l.assignment_id = act.id OR (l.assignment_id IS NULL
+      AND l.exercise_kind = act.exercise_kind))) AS c
+  FROM act JOIN exercise_assignments a ON a.id = act.id
+  CROSS JOIN LATERAL generate_series(date_trunc('week', act.today),
+    date_trunc('week', act.today) + interval '6 days', interval '1 day') g(d)
+  JOIN LATERAL (SELECT times_per_day, times_per_week, paused FROM assignment_doses
+    WHERE assignment_id = act.id AND effective_from <= g.d
+    ORDER BY effective_from DESC LIMIT 1) ds ON NOT ds.paused
+  WHERE g.d >= a.starts_on AND (a.ends_on IS NULL OR g.d <= a.ends_on)
+)
+SELECT t.today,
+  (SELECT max(local_date) FROM checkins c WHERE c.patient_id = $1) = t.today AS checkin_done,
+  (SELECT json_agg(json_build_object(
+     'id', act.id, 'exercise_kind', act.exercise_kind,
+     'period', CASE WHEN act.times_per_day IS NOT NULL THEN 'day' ELSE 'week' END,
+     'prescribed', coalesce(act.times_per_day,
+        (SELECT (2 * coalesce(sum(w), 0) + 7) / 14 FROM wk WHERE wk.id = act.id)),
+     'done', CASE WHEN act.times_per_day IS NOT NULL THEN (SELECT c FROM wk
+        WHERE wk.id = act.id AND wk.d = act.today) ELSE (SELECT coalesce(sum(c), 0) FROM wk
+        WHERE wk.id = act.id AND wk.d <= act.today AND w IS NOT NULL) END,
+     'worry_time', to_char(act.worry_time, 'HH24:MI')) ORDER BY act.id) FROM act) AS items,
+  (SELECT extract(isodow FROM t.today)::int IN (SELECT 1 + array_position(
+     ARRAY['mon','tue','wed','thu','fri','sat','sun'], x)
+     FROM json_array_elements_text(r.body->'work_days') x)
+     AND EXISTS (SELECT 1 FROM json_array_elements(r.body->'stages') s
+                 WHERE (s->>'starts_on')::date <= t.today)
+   FROM rtw_plans r WHERE r.patient_id = $1) AS work_day,
+  EXISTS (SELECT 1 FROM work_diary_entries e WHERE e.patient_id = $1
+          AND e.local_date = t.today) AS diary_done,
+  (SELECT json_agg(json_build_object('id', f.id, 'months', f.months, 'due_on', f.due_on)
+     ORDER BY f.due_on, f.months) FROM follow_ups f WHERE f.patient_id = $1
+     AND f.status = 'pending' AND f.due_on <= t.today) AS follow_ups,
+  (SELECT count(*) FROM booster_requests b WHERE b.patient_id = $1
+     AND b.status = 'open') AS open,
+  (SELECT count(*) FROM booster_requests b WHERE b.patient_id = $1
+     AND b.status = 'scheduled') AS scheduled
+FROM t
+"""
