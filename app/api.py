@@ -10,6 +10,8 @@ from app.checkins.router import router as checkins_router
 from app.dashboard.router import router as dashboard_router
 from app.exercises.router import router as exercises_router
 from app.instruments.router import router as instruments_router
+from app.jobsupport.records_router import router as jobsupport_records_router
+from app.jobsupport.router import router as jobsupport_router
 from app.measures.router import router as measures_router
 from app.mfa.router import router as mfa_router
 from app.privacy.router import router as privacy_router
@@ -23,6 +25,8 @@ api_router.include_router(care_router)
 api_router.include_router(mfa_router)
 api_router.include_router(privacy_router)
 api_router.include_router(work_router)
+api_router.include_router(jobsupport_router)
+api_router.include_router(jobsupport_records_router)
 api_router.include_router(exercises_router)
 api_router.include_router(checkins_router)
 api_router.include_router(boosters_router)

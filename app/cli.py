@@ -151,6 +151,16 @@ def create_therapist(
     _create(Role.therapist, email, password, name)
 
 
+@cli.command("create-job-counsellor")
+def create_job_counsellor(
+    email: Annotated[str, typer.Option()],
+    password: Annotated[str, typer.Option()],
+    name: Annotated[str, typer.Option()],
+) -> None:
+    """Create a job counsellor account."""
+    _create(Role.job_counsellor, email, password, name)
+
+
 @cli.command("seed-demo")
 def seed_demo(
     patients: Annotated[
@@ -185,7 +195,7 @@ def seed_demo(
         )
     typer.echo("Demo accounts (email / password):")
     for account in logins:
-        typer.echo(f"  {account.role.value:<9} {account.email} / {account.password}")
+        typer.echo(f"  {account.role.value:<14} {account.email} / {account.password}")
 
 
 @cli.command("load-questionnaire")

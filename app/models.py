@@ -15,6 +15,7 @@ from app.core.db import metadata
 from app.exercises.models import AssignmentDose, ExerciseAssignment, ExerciseLog
 from app.idempotency.models import IdempotencyKey
 from app.instruments.models import QuestionnaireVersion
+from app.jobsupport.models import EmployerContact, Employment, JobSupportLink, JointMeeting
 from app.measures.models import MeasureResponse, MeasureSchedule, RiskAlert
 from app.mfa.models import MfaFactor, MfaRecoveryCode
 from app.privacy.models import AccessLogEntry, Consent, ErasureReceipt
@@ -44,12 +45,16 @@ __all__ = [
     "CommunicationSuggestion",
     "Consent",
     "DialogueMeeting",
+    "EmployerContact",
+    "Employment",
     "ErasureReceipt",
     "ExerciseAssignment",
     "ExerciseLog",
     "FollowUp",
     "IdempotencyKey",
     "Invitation",
+    "JobSupportLink",
+    "JointMeeting",
     "MeasureResponse",
     "MeasureSchedule",
     "MfaFactor",

@@ -16,6 +16,7 @@ from app.checkins.demo import seed_checkins
 from app.core.config import get_settings
 from app.core.security import PasswordHasher
 from app.exercises.demo import seed_homework
+from app.jobsupport.demo import seed_job_support
 from app.measures.demo import seed_measures
 from app.work.demo import seed_work
 from app.workfocus.demo import seed_work_focus
@@ -35,6 +36,12 @@ DEMO_ACCOUNTS = (
         Role.therapist, "therapist@demo.example.com", "demo-therapist-pass", "Tora Terapeut"
     ),
     DemoAccount(Role.patient, "patient@demo.example.com", "demo-patient-pass", "Per Pasient"),
+    DemoAccount(
+        Role.job_counsellor,
+        "counsellor@demo.example.com",
+        "demo-counsellor-pass",
+        "Jonas Jobbkonsulent",
+    ),
 )
 
 
@@ -49,7 +56,8 @@ async def _ensure(session: AsyncSession, hasher: PasswordHasher, account: DemoAc
 
 
 async def seed_demo(session: AsyncSession, *, hasher: PasswordHasher) -> list[DemoAccount]:
-    """Create the demo admin, therapist and linked patient (again-safe); return their logins."""
+    """Create the demo admin, therapist, linked patient and the counsellor the patient accepted
+    (again-safe); return their logins."""
     users = {account.role: await _ensure(session, hasher, account) for account in DEMO_ACCOUNTS}
     await care.link_patient(
         session,
@@ -78,6 +86,13 @@ async def seed_demo(session: AsyncSession, *, hasher: PasswordHasher) -> list[De
         session,
         patient_id=patient.id,
         therapist_id=users[Role.therapist].id,
+        timezone=patient.timezone,
+    )
+    await seed_job_support(
+        session,
+        patient_id=patient.id,
+        therapist_id=users[Role.therapist].id,
+        counsellor_id=users[Role.job_counsellor].id,
         timezone=patient.timezone,
     )
     return list(DEMO_ACCOUNTS)

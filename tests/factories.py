@@ -17,6 +17,8 @@ from app.accounts.schemas import UserCreate
 from app.care import service as care
 from app.care.schemas import CareLinkCreate
 from app.core.deps import Services
+from app.core.time import utcnow
+from app.jobsupport.models import job_support_link_table
 
 T = TypeVar("T")
 _counter = itertools.count(1)
@@ -106,6 +108,32 @@ class Api:
         if therapist is not None:
             self.link(patient, therapist)
         return patient
+
+    def counsellor(self, **kwargs: Any) -> Actor:
+        return self.user(Role.job_counsellor, **kwargs)
+
+    def job_support(
+        self, patient: Actor, counsellor: Actor, *, status: str = "accepted"
+    ) -> uuid.UUID:
+        """A job-support link in `status` (accepted: the counsellor sees the work side)."""
+        link_id = uuid.uuid4()
+
+        async def work(session: AsyncSession) -> None:
+            now = utcnow()
+            await session.execute(
+                job_support_link_table.insert().values(
+                    id=link_id,
+                    patient_id=patient.id,
+                    counsellor_id=counsellor.id,
+                    status=status,
+                    created_at=now,
+                    responded_at=None if status == "proposed" else now,
+                )
+            )
+            await session.commit()
+
+        self.db(work)
+        return link_id
 
     def link(self, patient: Actor, therapist: Actor) -> None:
         data = CareLinkCreate(patient_id=patient.id, therapist_id=therapist.id)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+import time_machine
 from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +26,12 @@ from app.boosters.models import (
 from app.care.models import care_link_table, invitation_table
 from app.checkins.models import checkin_table
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
+from app.jobsupport.models import (
+    employer_contact_table,
+    employment_table,
+    job_support_link_table,
+    joint_meeting_table,
+)
 from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
 from app.privacy.export_workfocus import WORKFOCUS_TABLES
 from app.privacy.models import access_log_table, consent_table
@@ -35,6 +42,7 @@ from tests.measure_helpers import body as measure_body
 from tests.workfocus_helpers import ratings as barrier_ratings
 
 NOW = "2026-11-16T10:00:00Z"  # Monday; 11:00 in Oslo
+LATER = "2026-11-16T10:00:01Z"
 TODAY, YESTERDAY, WEEK_AGO = "2026-11-16", "2026-11-15", "2026-11-09"
 PLAN: dict[str, Any] = {
     "stages": [
@@ -179,6 +187,38 @@ def seed_everything(api: Api, therapist: Actor, patient: Actor) -> None:
     )
     seed_work_focus(api, therapist, patient)
     _ok(client.get(base, headers=theirs))  # one access-log row
+    for answer in ("decline", "accept"):  # a declined proposal, then an accepted counsellor
+        counsellor = api.counsellor()
+        link = _ok(
+            client.post(
+                f"{base}/job-support",
+                json={"counsellor_id": str(counsellor.id)},
+                headers=theirs | _key(),
+            )
+        )
+        _ok(client.post(f"/v1/me/job-support/{link['id']}/{answer}", headers=mine))
+    _ok(client.get(f"{base}/work-diary", headers=counsellor.headers))  # the counsellor's read
+    for kind, starts in (("same_employer", "2026-09-01"), ("new_employer", YESTERDAY)):
+        job = {"employer": "Fjord Bakeri", "starts_on": starts, "kind": kind}
+        _ok(client.post(f"{base}/employment", json=job, headers=counsellor.headers | _key()))
+    meeting = {"held_on": WEEK_AGO, "attended": ["patient", "therapist", "counsellor"]}
+    _ok(client.post(f"{base}/joint-meetings", json=meeting, headers=theirs | _key()))
+    contact = {
+        "contacted_on": TODAY,
+        "person": "Mona Leder",
+        "channel": "phone",
+        "purpose": "adjustments",
+        "shared": "Agreed adjusted tasks for two weeks.",
+    }
+    # A second later, so this consent is the newest (the clock stands still otherwise).
+    with time_machine.travel(LATER, tick=False):
+        scope = {"employer_contact": True, "employer_contact_purposes": ["adjustments"]}
+        _ok(client.put("/v1/me/consents", json=scope, headers=mine))
+        _ok(
+            client.post(
+                f"{base}/employer-contacts", json=contact, headers=counsellor.headers | _key()
+            )
+        )
 
 
 def seed_work_focus(api: Api, therapist: Actor, patient: Actor) -> None:
@@ -255,6 +295,10 @@ KIND_QUERIES: dict[str, Callable[[uuid.UUID], Any]] = {
     "measure_responses": lambda p: _patient_rows(measure_response_table, p),
     "risk_alerts": lambda p: _patient_rows(risk_alert_table, p),
     "care_links": lambda p: _patient_rows(care_link_table, p),
+    "job_support": lambda p: _patient_rows(job_support_link_table, p),
+    "employment": lambda p: _patient_rows(employment_table, p),
+    "joint_meetings": lambda p: _patient_rows(joint_meeting_table, p),
+    "employer_contacts": lambda p: _patient_rows(employer_contact_table, p),
     "sessions": lambda p: (
         select(func.count())
         .select_from(auth_session_table)

@@ -13,7 +13,7 @@ from tests.privacy_helpers import NOW, register, seed_everything, sql_counts
 
 # Hand-counted from seed_everything: what each call leaves in the database.
 EXPECTED = {
-    "consents": 2,
+    "consents": 3,  # yes, no, and yes for adjustments
     "assignments": 1,
     "assignment_doses": 2,  # prescribed a week ago, changed today
     "exercise_logs": 2,
@@ -21,7 +21,7 @@ EXPECTED = {
     "booster_requests": 1,
     "booster_request_events": 2,  # opened, scheduled
     "booster_rule": 1,
-    "follow_ups": 2,  # 3 and 6 months after the return
+    "follow_ups": 4,  # 3 and 6 months after the return, and after the new job
     "rtw_completion": 1,
     "rtw_plan": 1,
     "rtw_plan_versions": 2,
@@ -30,6 +30,10 @@ EXPECTED = {
     "measure_responses": 2,  # a GAD-7, and a PHQ-9 with item 9 above 0
     "risk_alerts": 1,
     "care_links": 1,
+    "job_support": 2,  # a declined proposal and an accepted counsellor
+    "employment": 2,  # the same employer, and a new one (whose 2 follow-ups are counted there)
+    "joint_meetings": 1,
+    "employer_contacts": 1,
     "sessions": 1,  # the login after registering
     "invitations": 1,  # made out to her address, used to register
     "barrier_checks": 2,
@@ -94,6 +98,10 @@ def test_export_holds_every_record_and_no_one_elses(api: Api) -> None:
         "measure_responses": len(document["measure_responses"]),
         "risk_alerts": len(document["risk_alerts"]),
         "care_links": len(document["care_links"]),
+        "job_support": len(document["job_support"]),
+        "employment": len(document["employment"]),
+        "joint_meetings": len(document["joint_meetings"]),
+        "employer_contacts": len(document["employer_contacts"]),
         "sessions": len(document["sessions"]),
         "invitations": len(document["invitations"]),
         "access_log": len(document["access_log"]),
@@ -113,8 +121,16 @@ def test_export_holds_every_record_and_no_one_elses(api: Api) -> None:
     assert sorted(e["to_status"] for e in events) == ["open", "scheduled"]
     assert [v["version"] for v in document["rtw_plan"]["versions"]] == [1, 2]
     assert document["rtw_plan"]["current"]["version"] == 2
-    assert sorted(c["employer_contact"] for c in document["consents"]) == [False, True]
+    assert sorted(c["employer_contact"] for c in document["consents"]) == [False, True, True]
+    contact = document["employer_contacts"][0]
+    assert contact["consent_id"] == document["consents"][-1]["id"]
+    assert (
+        sorted(f["reason"] for f in document["follow_ups"]) == ["full_return"] * 2 + ["new_job"] * 2
+    )
     assert document["access_log"][0]["reader_id"] == str(therapist.id)
+    assert sorted(j["status"] for j in document["job_support"]) == ["accepted", "declined"]
+    assert all(j["counsellor_name"] for j in document["job_support"])
+    assert "job_support" in {entry["reason"] for entry in document["access_log"]}
     assert document["booster_rule"]["low_threshold"] == 3.5
     assert sorted((r["measure"], r["score"]) for r in document["measure_responses"]) == [
         ("gad7", 7.0),

@@ -3,7 +3,10 @@
 Add a row for every new route. `roles` lists who may call it (PUBLIC: no token needed).
 For every non-public route the matrix checks: no token → 401 with WWW-Authenticate: Bearer;
 every other role → 403; and for routes under /v1/patients/{patient_id}, a therapist asking for
-a patient not linked to them gets exactly the 404 that a random id gets.
+a patient not linked to them gets exactly the 404 that a random id gets. The job counsellor's
+column: on routes open to them, their own (accepted) patient is served, another counsellor's
+patient and an unlinked one are the random id's 404; every other patient route answers them
+403 even for their own patient.
 """
 
 from __future__ import annotations
@@ -26,8 +29,10 @@ from tests.measure_helpers import body as measure_body
 
 FORMER_NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 PUBLIC: frozenset[Role] = frozenset()
-P, T, A = Role.patient, Role.therapist, Role.admin
-ANY = frozenset({P, T, A})
+P, T, C, A = Role.patient, Role.therapist, Role.job_counsellor, Role.admin
+ANY = frozenset({P, T, C, A})
+STAFF = frozenset({T, C, A})
+WORK_SIDE = frozenset({T, C})
 
 
 @dataclass(frozen=True)
@@ -52,11 +57,12 @@ ROUTES: list[Row] = [
     Row("GET", "/v1/me", ANY),
     Row("PATCH", "/v1/me", ANY, {}),
     Row("POST", "/v1/me/password", ANY, {}),
-    Row("GET", "/v1/me/mfa", frozenset({T, A})),
-    Row("POST", "/v1/me/mfa/totp", frozenset({T, A})),
-    Row("POST", "/v1/me/mfa/totp/confirm", frozenset({T, A}), {}),
-    Row("DELETE", "/v1/me/mfa/totp", frozenset({T, A}), {}),
+    Row("GET", "/v1/me/mfa", STAFF),
+    Row("POST", "/v1/me/mfa/totp", STAFF),
+    Row("POST", "/v1/me/mfa/totp/confirm", STAFF, {}),
+    Row("DELETE", "/v1/me/mfa/totp", STAFF, {}),
     Row("POST", "/v1/admin/therapists", frozenset({A}), {}),
+    Row("POST", "/v1/admin/job-counsellors", frozenset({A}), {}),
     Row("GET", "/v1/admin/users", frozenset({A})),
     Row("PATCH", "/v1/admin/users/{user_id}", frozenset({A}), {}),
     Row("POST", "/v1/admin/care-links", frozenset({A}), {}),
@@ -74,13 +80,13 @@ ROUTES: list[Row] = [
     Row("DELETE", "/v1/me", frozenset({P}), {}),
     Row("GET", "/v1/me/rtw-plan", frozenset({P})),
     Row("PUT", "/v1/me/rtw-plan", frozenset({P}), {}),
-    Row("GET", "/v1/patients/{patient_id}/rtw-plan", frozenset({T})),
+    Row("GET", "/v1/patients/{patient_id}/rtw-plan", WORK_SIDE),
     Row("PUT", "/v1/patients/{patient_id}/rtw-plan", frozenset({T}), {}),
     Row("PUT", "/v1/me/work-diary/{local_date}", frozenset({P}), {}),
     Row("GET", "/v1/me/work-diary", frozenset({P})),
-    Row("GET", "/v1/patients/{patient_id}/work-diary", frozenset({T})),
+    Row("GET", "/v1/patients/{patient_id}/work-diary", WORK_SIDE),
     Row("GET", "/v1/me/work-summary", frozenset({P})),
-    Row("GET", "/v1/patients/{patient_id}/work-summary", frozenset({T})),
+    Row("GET", "/v1/patients/{patient_id}/work-summary", WORK_SIDE),
     Row("GET", "/v1/exercises", ANY),
     Row("POST", "/v1/patients/{patient_id}/assignments", frozenset({T}), {}),
     Row("GET", "/v1/patients/{patient_id}/assignments", frozenset({T})),
@@ -148,6 +154,24 @@ ROUTES: list[Row] = [
     Row("POST", "/v1/patients/{patient_id}/goals", frozenset({T}), {}),
     Row("GET", "/v1/patients/{patient_id}/goals", frozenset({T})),
     Row("PATCH", "/v1/patients/{patient_id}/goals/{goal_id}", frozenset({T}), {"x": 1}),
+    Row("GET", "/v1/job-counsellors", frozenset({T})),
+    Row("POST", "/v1/patients/{patient_id}/job-support", frozenset({T}), {}),
+    Row("GET", "/v1/patients/{patient_id}/job-support", frozenset({T})),
+    Row("GET", "/v1/me/job-support", frozenset({P})),
+    Row("POST", "/v1/me/job-support/{link_id}/accept", frozenset({P})),
+    Row("POST", "/v1/me/job-support/{link_id}/decline", frozenset({P})),
+    Row("DELETE", "/v1/me/job-support/{link_id}", frozenset({P})),
+    Row("GET", "/v1/job-support/patients", frozenset({C})),
+    Row("GET", "/v1/patients/{patient_id}/employment", WORK_SIDE),
+    Row("POST", "/v1/patients/{patient_id}/employment", WORK_SIDE, {}),
+    Row("GET", "/v1/me/employment", frozenset({P})),
+    Row("POST", "/v1/me/employment", frozenset({P}), {}),
+    Row("POST", "/v1/patients/{patient_id}/joint-meetings", WORK_SIDE, {}),
+    Row("GET", "/v1/patients/{patient_id}/joint-meetings", WORK_SIDE),
+    Row("GET", "/v1/me/joint-meetings", frozenset({P})),
+    Row("POST", "/v1/patients/{patient_id}/employer-contacts", WORK_SIDE, {}),
+    Row("GET", "/v1/patients/{patient_id}/employer-contacts", WORK_SIDE),
+    Row("GET", "/v1/me/employer-contacts", frozenset({P})),
 ]
 
 # Values for path parameters other than {patient_id} (which the tests choose themselves).
@@ -258,6 +282,7 @@ NOT_ABOUT_A_PATIENT = {
     "GET /v1/questionnaires/rtw-se",
     "GET /v1/questionnaires/{measure}",
     "GET /v1/risk-alerts/on-call",  # 403 not_on_call unless on call (escalation, not the link)
+    "GET /v1/job-counsellors",
 }
 
 
@@ -366,3 +391,43 @@ def test_a_former_therapist_sees_nothing_and_leaves_no_access_log_row(api: Api) 
         assert _access_log_rows(api, former) == before
         # The patient's new therapist sees what the former one no longer does.
         assert _listed_ids(api, current, patient) == dict.fromkeys(FORMER_OMITS_PATIENT, True)
+
+
+COUNSELLOR_SCOPED = [row for row in PATIENT_SCOPED if C in row.roles]
+NOT_FOR_COUNSELLORS = [row for row in PATIENT_SCOPED if C not in row.roles]
+
+
+@pytest.mark.parametrize("row", COUNSELLOR_SCOPED, ids=lambda row: row.id)
+def test_counsellor_sees_only_the_patients_who_accepted_them(api: Api, row: Row) -> None:
+    therapist = api.therapist()
+    counsellor, colleague = api.counsellor(), api.counsellor()
+    own, others, unlinked = (api.patient(therapist) for _ in range(3))
+    api.job_support(own, counsellor)
+    api.job_support(others, colleague)
+    served = _call(api.client, row, _url(row, own.id), counsellor)
+    assert served.status_code not in (401, 403, 404), served.text
+    random = _call(api.client, row, _url(row), counsellor)
+    assert random.status_code == 404
+    for hidden in (others, unlinked):
+        response = _call(api.client, row, _url(row, hidden.id), counsellor)
+        assert response.status_code == 404, (hidden, response.text)
+        assert response.json() == random.json()
+
+
+@pytest.mark.parametrize("row", COUNSELLOR_SCOPED, ids=lambda row: row.id)
+def test_a_proposed_declined_or_ended_link_shows_the_counsellor_nothing(api: Api, row: Row) -> None:
+    therapist, counsellor = api.therapist(), api.counsellor()
+    for status in ("proposed", "declined", "ended"):
+        patient = api.patient(therapist)
+        api.job_support(patient, counsellor, status=status)
+        response = _call(api.client, row, _url(row, patient.id), counsellor)
+        assert response.status_code == 404, (status, response.text)
+
+
+@pytest.mark.parametrize("row", NOT_FOR_COUNSELLORS, ids=lambda row: row.id)
+def test_the_rest_of_their_own_patient_is_403_for_a_counsellor(api: Api, row: Row) -> None:
+    therapist, counsellor = api.therapist(), api.counsellor()
+    patient = api.patient(therapist)
+    api.job_support(patient, counsellor)
+    response = _call(api.client, row, _url(row, patient.id), counsellor)
+    assert response.status_code == 403, response.text

@@ -1,4 +1,4 @@
-"""The users table: patients, therapists and clinic admins."""
+"""The users table: patients, therapists, job counsellors and clinic admins."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ Locale = Literal["nb", "en"]
 class Role(StrEnum):
     patient = "patient"
     therapist = "therapist"
+    job_counsellor = "job_counsellor"
     admin = "admin"
 
 
@@ -31,7 +32,7 @@ class UserBase(SQLModel):
 class User(UserBase, table=True):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('patient', 'therapist', 'admin')", name="role"),
+        CheckConstraint("role IN ('patient', 'therapist', 'job_counsellor', 'admin')", name="role"),
         CheckConstraint("locale IN ('nb', 'en')", name="locale"),
     )
 

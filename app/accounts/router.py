@@ -58,6 +58,26 @@ async def create_therapist(
     return UserPublic.model_validate(user, from_attributes=True)
 
 
+@router.post(
+    "/admin/job-counsellors",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserPublic,
+    responses=error_responses(401, 403, 409),
+    tags=["admin"],
+)
+async def create_job_counsellor(
+    body: UserCreate,
+    _admin: CurrentAdmin,
+    _key: IdempotencyGuard,
+    session: SessionDep,
+    hasher: HasherDep,
+) -> UserPublic:
+    """Create a job counsellor account (staff: the same password and two-step login rules as a
+    therapist). A counsellor sees a patient's work side only once the patient accepts them."""
+    user = await service.create_user(session, hasher=hasher, data=body, role=Role.job_counsellor)
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
 @router.get(
     "/admin/users",
     response_model=ListResponse[AdminUserPublic],

@@ -108,7 +108,8 @@ async def _enrolling_staff(user: EnrollingUser) -> Principal:
     return user
 
 
-# A therapist or admin, even while their session awaits MFA enrolment (the /v1/me/mfa routes).
+# Staff (therapist, job counsellor, admin), even while their session awaits MFA enrolment
+# (the /v1/me/mfa routes).
 EnrollingStaff = Annotated[Principal, Depends(_enrolling_staff)]
 
 
@@ -123,7 +124,21 @@ def _require(role: Role) -> object:
 
 CurrentPatient = Annotated[Principal, _require(Role.patient)]
 CurrentTherapist = Annotated[Principal, _require(Role.therapist)]
+CurrentCounsellor = Annotated[Principal, _require(Role.job_counsellor)]
 CurrentAdmin = Annotated[Principal, _require(Role.admin)]
+
+WORK_SIDE_ROLES = frozenset({Role.therapist, Role.job_counsellor})
+
+
+async def _work_side_staff(user: CurrentUser) -> Principal:
+    if user.role not in WORK_SIDE_ROLES:
+        raise Forbidden()
+    return user
+
+
+# A therapist or a job counsellor: the staff who may see a patient's work side (which patient
+# is decided per request by `care.access.ensure_work_side`).
+CurrentWorkSideStaff = Annotated[Principal, Depends(_work_side_staff)]
 
 
 # The OAuth2 password form of POST /v1/auth/token, parsed into a LoginForm.

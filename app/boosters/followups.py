@@ -51,17 +51,27 @@ def public(row: Any) -> FollowUpPublic:
 
 
 async def schedule_follow_ups(
-    session: AsyncSession, *, patient_id: uuid.UUID, full_return_on: date | None, source: str
+    session: AsyncSession,
+    *,
+    patient_id: uuid.UUID,
+    full_return_on: date | None,
+    source: str,
+    employment_id: uuid.UUID | None = None,
 ) -> None:
     """Make the +3/+6-month follow-ups match `full_return_on` (no commit; the caller commits).
 
-    Idempotent: creates missing ones, moves unanswered ones to a new date, cancels unanswered
-    ones when given None; answered ones are never touched.
+    One series per patient for the full return to work; with `employment_id`, the series of
+    that new job instead (reason `new_job`, counted from its first day). Idempotent: creates
+    missing ones, moves unanswered ones to a new date, cancels unanswered ones when given
+    None; answered ones are never touched.
     """
+    series = (
+        _f.employment_id.is_(None) if employment_id is None else _f.employment_id == employment_id
+    )
     rows = (
         await session.execute(
             select(_f.id, _f.months, _f.full_return_on, _f.status).where(
-                _f.patient_id == patient_id, _f.status.in_(("pending", "answered"))
+                _f.patient_id == patient_id, series, _f.status.in_(("pending", "answered"))
             )
         )
     ).all()
@@ -84,6 +94,8 @@ async def schedule_follow_ups(
                         full_return_on=full_return_on,
                         due_on=due_on,
                         source=source,
+                        reason="full_return" if employment_id is None else "new_job",
+                        employment_id=employment_id,
                         status="pending",
                         created_at=utcnow(),
                     )
@@ -144,10 +156,16 @@ async def plan_return_changed(
 async def follow_ups_of(
     session: AsyncSession, *, patient_id: uuid.UUID, today: date
 ) -> list[FollowUpPublic]:
-    """A patient's follow-ups of a return that has begun, cancelled ones left out."""
+    """A patient's follow-ups of a full return that has begun, cancelled ones left out (a new
+    job's series belongs to its employment record)."""
     rows = await session.execute(
         select(*COLUMNS)
-        .where(_f.patient_id == patient_id, _f.status != "cancelled", _f.full_return_on <= today)
+        .where(
+            _f.patient_id == patient_id,
+            _f.employment_id.is_(None),
+            _f.status != "cancelled",
+            _f.full_return_on <= today,
+        )
         .order_by(_f.due_on, _f.months)
     )
     return [public(row) for row in rows]

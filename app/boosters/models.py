@@ -90,18 +90,32 @@ class RtwCompletion(SQLModel, table=True):
 
 
 class FollowUp(SQLModel, table=True):
-    """A contact due some months after full return to work: still working? need a booster?"""
+    """A contact due some months after full return to work (reason `full_return`), or after a
+    new job started (reason `new_job`, one series per employment record): still working? need
+    a booster?"""
 
     __tablename__ = "follow_ups"
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'answered', 'cancelled')", name="status"),
+        CheckConstraint("reason IN ('full_return', 'new_job')", name="reason"),
+        CheckConstraint(
+            "(reason = 'new_job') = (employment_id IS NOT NULL)", name="new_job_has_employment"
+        ),
         CheckConstraint(
             "contacted_by IS NULL OR contacted_by IN ('app', 'phone', 'meeting', 'message')",
             name="contacted_by",
         ),
         Index(
-            "uq_follow_ups_pending_patient_months",
+            "uq_follow_ups_pending_return_months",
             "patient_id",
+            "months",
+            unique=True,
+            postgresql_where=text("status = 'pending' AND employment_id IS NULL"),
+            sqlite_where=text("status = 'pending' AND employment_id IS NULL"),
+        ),
+        Index(
+            "uq_follow_ups_pending_employment_months",
+            "employment_id",
             "months",
             unique=True,
             postgresql_where=text("status = 'pending'"),
@@ -113,9 +127,16 @@ class FollowUp(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     patient_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
     months: int
+    # The day the months count from: the full return to work, or the new job's first day.
     full_return_on: date
     due_on: date
     source: str = Field(max_length=32)
+    reason: str = Field(
+        default="full_return", max_length=16, sa_column_kwargs={"server_default": "full_return"}
+    )
+    employment_id: uuid.UUID | None = Field(
+        default=None, foreign_key="employments.id", ondelete="CASCADE"
+    )
     status: str = Field(max_length=16, default="pending")
     still_working: bool | None = None
     needs_booster: bool | None = None

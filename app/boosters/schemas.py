@@ -87,7 +87,14 @@ class RtwCompletionWrite(RequestModel):
 class FollowUpPublic(BaseModel):
     id: uuid.UUID
     months: int
-    full_return_on: date
+    reason: Literal["full_return", "new_job"] = Field(
+        description="full_return: months after the full return to work; new_job: months after "
+        "the first day of a new job (`employment_id`)"
+    )
+    employment_id: uuid.UUID | None
+    full_return_on: date = Field(
+        description="The day the months count from: the full return, or the new job's first day"
+    )
     due_on: date
     status: Literal["pending", "answered", "cancelled"]
     still_working: bool | None

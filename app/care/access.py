@@ -9,6 +9,12 @@ The one exception to the care link: a risk alert nobody acknowledged in time is 
 and every therapist marked `on_call` may then see that alert (and only the patient's escalated
 alerts), with the read logged under the reason `risk_escalation` (`ensure_alert_reader`,
 `escalated_alerts`).
+
+The work side (RTW plan, work diary and summaries, employment, joint meetings, employer
+contacts) has a second door: a job counsellor reaches it only while the patient's job-support
+link to them is `accepted` (`ensure_work_side`, used by `WorkSidePatient` in app/care/deps.py;
+reason `job_support`). A counsellor reaches nothing else of anyone: every other patient route
+takes a therapist-only dependency and answers a counsellor 403.
 """
 
 from __future__ import annotations
@@ -21,29 +27,38 @@ from typing import Literal
 from sqlalchemy import ColumnElement, Select, and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.models import user_table
+from app.accounts.models import Role, user_table
 from app.care.models import care_link_table
 from app.core.errors import Forbidden, NotFound
+from app.jobsupport.models import job_support_link_table
 from app.measures.models import risk_alert_table
 
 _cl = care_link_table.c
+_js = job_support_link_table.c
 _ra = risk_alert_table.c
 _u = user_table.c
 
-AccessReason = Literal["care_link", "risk_escalation"]
+AccessReason = Literal["care_link", "risk_escalation", "job_support"]
 
 
 @dataclass(frozen=True, slots=True)
 class PatientScope:
     """Proof that `therapist_id` may read `patient_id` now; only this module makes one.
 
-    `reason` is the ground: an active care link, or (for escalated risk alerts only) being
-    on call.
+    `reason` is the ground: an active care link, (for escalated risk alerts only) being on
+    call, or (the work side only) an accepted job-support link; in that last case the reader
+    in `therapist_id` is the job counsellor (`reader_id` says so without the misnomer).
     """
 
     therapist_id: uuid.UUID
     patient_id: uuid.UUID
     reason: AccessReason = "care_link"
+    reader_role: Role = Role.therapist
+
+    @property
+    def reader_id(self) -> uuid.UUID:
+        """The staff member reading: a therapist, or a job counsellor (reason `job_support`)."""
+        return self.therapist_id
 
 
 def patient_not_found() -> NotFound:
@@ -70,6 +85,38 @@ async def ensure_linked(
     if found is None:
         raise patient_not_found()
     return PatientScope(therapist_id=therapist_id, patient_id=patient_id)
+
+
+def counselled_patient_ids(counsellor_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
+    """Subquery of the patients who have accepted this job counsellor (and not ended it)."""
+    return select(_js.patient_id).where(
+        _js.counsellor_id == counsellor_id, _js.status == "accepted"
+    )
+
+
+async def ensure_work_side(
+    session: AsyncSession, *, reader_id: uuid.UUID, reader_role: Role, patient_id: uuid.UUID
+) -> PatientScope:
+    """The scope for the patient's work side: a therapist by active care link, a job counsellor
+    by an accepted job-support link; anyone else, or no link, the patient 404."""
+    if reader_role is Role.therapist:
+        return await ensure_linked(session, therapist_id=reader_id, patient_id=patient_id)
+    if reader_role is Role.job_counsellor:
+        found = await session.scalar(
+            select(_js.id).where(
+                _js.patient_id == patient_id,
+                _js.counsellor_id == reader_id,
+                _js.status == "accepted",
+            )
+        )
+        if found is not None:
+            return PatientScope(
+                therapist_id=reader_id,
+                patient_id=patient_id,
+                reason="job_support",
+                reader_role=Role.job_counsellor,
+            )
+    raise patient_not_found()
 
 
 def escalated_alerts(overdue_before: datetime) -> ColumnElement[bool]:

@@ -1,1 +1,1 @@
-"""Two-step login for therapists and admins: TOTP factors and one-time recovery codes."""
+"""Two-step login for staff (therapists, job counsellors, admins): TOTP and recovery codes."""

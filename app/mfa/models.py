@@ -13,7 +13,7 @@ from app.core.db import UTCDateTime, table_of
 from app.core.time import utcnow
 
 # Who may (and, with MESTRING_REQUIRE_MFA, must) use a second factor; patients never.
-MFA_ROLES = frozenset({Role.therapist, Role.admin})
+MFA_ROLES = frozenset({Role.therapist, Role.job_counsellor, Role.admin})
 
 
 class MfaFactor(SQLModel, table=True):

@@ -41,5 +41,5 @@ class MfaStatus(BaseModel):
     enabled: bool
     confirmed_at: datetime | None
     recovery_codes_left: int
-    # MESTRING_REQUIRE_MFA applies to this account (therapists and admins when it is on).
+    # MESTRING_REQUIRE_MFA applies to this account (every staff role, when it is on).
     required: bool

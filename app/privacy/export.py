@@ -33,6 +33,7 @@ from app.exercises.models import assignment_table, dose_table, exercise_log_tabl
 from app.instruments.models import questionnaire_version_table
 from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
 from app.privacy import export_account as account
+from app.privacy import export_jobsupport as jobsupport
 from app.privacy.export_workfocus import WORKFOCUS_TABLES, work_focus
 from app.privacy.models import consent_table
 from app.privacy.schemas import (
@@ -66,6 +67,10 @@ EXPORTED_TABLES: Final = {
     "measure_responses": "measure_responses",
     "risk_alerts": "risk_alerts",
     "care_links": "care_links",
+    "job_support_links": "job_support",
+    "employments": "employment",
+    "joint_meetings": "joint_meetings",
+    "employer_contacts": "employer_contacts",
     "auth_sessions": "sessions",
     "invitations": "invitations",
     "access_log": "access_log",
@@ -231,6 +236,10 @@ async def export_patient(
     responses = await _measure_responses(session, patient_id)
     alerts = await _risk_alerts(session, patient_id)
     links = await account.care_links(session, patient_id)
+    job_support = await jobsupport.job_support(session, patient_id)
+    jobs = await jobsupport.employment(session, patient_id)
+    meetings = await jobsupport.joint_meetings(session, patient_id)
+    contacts = await jobsupport.employer_contacts(session, patient_id)
     logins = await account.sessions(session, patient_id, max_days=session_max_days)
     invited = await account.invitations(session, patient_id, profile.email)
     access = await account.access_log(session, patient_id)
@@ -253,6 +262,10 @@ async def export_patient(
         "measure_responses": len(responses),
         "risk_alerts": len(alerts),
         "care_links": len(links),
+        "job_support": len(job_support),
+        "employment": len(jobs),
+        "joint_meetings": len(meetings),
+        "employer_contacts": len(contacts),
         "sessions": len(logins),
         "invitations": len(invited),
         "access_log": len(access),
@@ -276,6 +289,10 @@ async def export_patient(
         measure_responses=responses,
         risk_alerts=alerts,
         care_links=links,
+        job_support=job_support,
+        employment=jobs,
+        joint_meetings=meetings,
+        employer_contacts=contacts,
         sessions=logins,
         invitations=invited,
         access_log=access,

@@ -48,6 +48,12 @@ class Consent(SQLModel, table=True):
     patient_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
     employer_contact: bool
     employer_contact_note: str | None = Field(default=None, max_length=1000)
+    # What the clinic may contact the employer about (adjustments, return_plan, job_search,
+    # other); a consent naming no purpose covers no contact. Null on rows from before scopes.
+    employer_contact_purposes: list[str] | None = Field(default=None, sa_column=Column(JSON))
+    employer_contact_purpose_other: str | None = Field(default=None, max_length=500)
+    # When set, only this person at the employer may be contacted.
+    employer_contact_person: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -6,15 +6,41 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from app.core.schemas import RequestModel
 from app.core.security import PASSWORD_MAX
+
+ContactPurpose = Literal["adjustments", "return_plan", "job_search", "other"]
+_PURPOSES = (
+    "What the clinic may contact the employer about: adjustments at work, the return-to-work "
+    "plan, job search, or other (described in `employer_contact_purpose_other`). A contact is "
+    "recorded only while `employer_contact` is true and this list holds its purpose."
+)
 
 
 class ConsentUpdate(RequestModel):
     employer_contact: bool
     employer_contact_note: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    employer_contact_purposes: Annotated[list[ContactPurpose], Field(max_length=4)] = Field(
+        default_factory=list, description=_PURPOSES
+    )
+    employer_contact_purpose_other: Annotated[str, StringConstraints(max_length=500)] | None = (
+        Field(default=None, description="What `other` means; required with it.")
+    )
+    employer_contact_person: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+        | None
+    ) = Field(default=None, description="When given, only this person may be contacted.")
+
+    @model_validator(mode="after")
+    def _check(self) -> ConsentUpdate:
+        if len(set(self.employer_contact_purposes)) != len(self.employer_contact_purposes):
+            raise ValueError("employer_contact_purposes names a purpose twice")
+        other = (self.employer_contact_purpose_other or "").strip()
+        if "other" in self.employer_contact_purposes and not other:
+            raise ValueError("employer_contact_purpose_other is required with the purpose other")
+        return self
 
 
 class ConsentPublic(BaseModel):
@@ -22,6 +48,9 @@ class ConsentPublic(BaseModel):
 
     employer_contact: bool
     employer_contact_note: str | None
+    employer_contact_purposes: list[ContactPurpose] = Field(description=_PURPOSES)
+    employer_contact_purpose_other: str | None
+    employer_contact_person: str | None
     updated_at: datetime | None
 
 
@@ -37,9 +66,10 @@ class AccessLogPublic(BaseModel):
     reader_name: str
     reader_role: str
     kind: str
-    reason: Literal["care_link", "risk_escalation"] = Field(
+    reason: Literal["care_link", "risk_escalation", "job_support"] = Field(
         description="`care_link`: the reader treats me; `risk_escalation`: an on-call therapist "
-        "who saw a risk alert of mine that no one had acknowledged in time."
+        "who saw a risk alert of mine that no one had acknowledged in time; `job_support`: the "
+        "job counsellor I accepted, reading the work side."
     )
     records: int
     created_at: datetime
@@ -102,6 +132,19 @@ class ExportDocument(BaseModel):
     )
     care_links: list[Record] = Field(
         description="Which therapist followed the patient, `from` when `to` when (null: now)."
+    )
+    job_support: list[Record] = Field(
+        description="Job counsellors proposed to me, whom I accepted, declined or ended, and when."
+    )
+    employment: list[Record] = Field(
+        description="Jobs recorded for me (a new employer's follow-ups are in `follow_ups`)."
+    )
+    joint_meetings: list[Record] = Field(
+        description="Meetings of me, my therapist and my job counsellor."
+    )
+    employer_contacts: list[Record] = Field(
+        description="Every contact the clinic had with my employer, with the consent that "
+        "covered it (`consent_id`)."
     )
     sessions: list[Record] = Field(
         description="Logins: device label, created, last used, ended (never token material)."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -107,13 +108,33 @@ async def list_access(
     return items, next_cursor
 
 
-def _consent(row: object | None) -> ConsentPublic:
+_CONSENT_COLUMNS = (
+    _con.employer_contact,
+    _con.employer_contact_note,
+    _con.employer_contact_purposes,
+    _con.employer_contact_purpose_other,
+    _con.employer_contact_person,
+    _con.created_at,
+)
+
+
+def _consent(row: Any | None) -> ConsentPublic:
     if row is None:
-        return ConsentPublic(employer_contact=False, employer_contact_note=None, updated_at=None)
+        return ConsentPublic(
+            employer_contact=False,
+            employer_contact_note=None,
+            employer_contact_purposes=[],
+            employer_contact_purpose_other=None,
+            employer_contact_person=None,
+            updated_at=None,
+        )
     return ConsentPublic(
-        employer_contact=row.employer_contact,  # type: ignore[attr-defined]
-        employer_contact_note=row.employer_contact_note,  # type: ignore[attr-defined]
-        updated_at=row.created_at,  # type: ignore[attr-defined]
+        employer_contact=row.employer_contact,
+        employer_contact_note=row.employer_contact_note,
+        employer_contact_purposes=row.employer_contact_purposes or [],
+        employer_contact_purpose_other=row.employer_contact_purpose_other,
+        employer_contact_person=row.employer_contact_person,
+        updated_at=row.created_at,
     )
 
 
@@ -121,7 +142,7 @@ async def current_consent(session: AsyncSession, *, patient_id: uuid.UUID) -> Co
     """The consent in force (no contact with the employer until the patient says yes)."""
     row = (
         await session.execute(
-            select(_con.employer_contact, _con.employer_contact_note, _con.created_at)
+            select(*_CONSENT_COLUMNS)
             .where(_con.patient_id == patient_id)
             .order_by(_con.created_at.desc(), _con.id.desc())
             .limit(1)
@@ -134,7 +155,7 @@ async def consent_history(session: AsyncSession, *, patient_id: uuid.UUID) -> Co
     """The consent in force and every earlier answer, newest first."""
     rows = (
         await session.execute(
-            select(_con.employer_contact, _con.employer_contact_note, _con.created_at)
+            select(*_CONSENT_COLUMNS)
             .where(_con.patient_id == patient_id)
             .order_by(_con.created_at.desc(), _con.id.desc())
         )
@@ -154,6 +175,9 @@ async def set_consent(
             patient_id=patient_id,
             employer_contact=data.employer_contact,
             employer_contact_note=data.employer_contact_note,
+            employer_contact_purposes=list(data.employer_contact_purposes),
+            employer_contact_purpose_other=data.employer_contact_purpose_other,
+            employer_contact_person=data.employer_contact_person,
             created_at=utcnow(),
         )
     )

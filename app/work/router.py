@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 
 import app.core.paths  # noqa: F401  (registers the isodate path convertor)
 from app.auth.deps import CurrentPatient
-from app.care.deps import LinkedPatient
+from app.care.deps import LinkedPatient, WorkSidePatient
 from app.core.deps import Cursor, Limit, SessionDep
 from app.core.schemas import ListResponse, error_responses
 from app.work import service
@@ -45,8 +45,8 @@ async def save_my_plan(body: PlanIn, patient: CurrentPatient, session: SessionDe
     response_model=PlanPublic,
     responses=error_responses(401, 403, 404),
 )
-async def read_patient_plan(patient: LinkedPatient, session: SessionDep) -> PlanPublic:
-    """A linked patient's current plan."""
+async def read_patient_plan(patient: WorkSidePatient, session: SessionDep) -> PlanPublic:
+    """A linked patient's current plan (therapist, or the job counsellor the patient accepted)."""
     return await service.read_plan(session, scope=patient)
 
 
@@ -126,14 +126,15 @@ async def list_my_diary(
     responses=error_responses(401, 403, 404),
 )
 async def list_patient_diary(
-    patient: LinkedPatient,
+    patient: WorkSidePatient,
     session: SessionDep,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     limit: Limit = 100,
     cursor: Cursor = None,
 ) -> ListResponse[DiaryPublic]:
-    """A linked patient's diary between two of their local dates, oldest first."""
+    """A linked patient's diary between two of their local dates, oldest first (therapist, or
+    the job counsellor the patient accepted)."""
     items, next_cursor = await service.list_entries_for_therapist(
         session, scope=patient, date_from=date_from, date_to=date_to, limit=limit, cursor=cursor
     )
@@ -179,7 +180,8 @@ async def my_work_summary(
     description=_SUMMARY,
 )
 async def patient_work_summary(
-    patient: LinkedPatient, session: SessionDep, by: By = "week", weeks: Weeks = DEFAULT_WEEKS
+    patient: WorkSidePatient, session: SessionDep, by: By = "week", weeks: Weeks = DEFAULT_WEEKS
 ) -> WorkSummary:
-    """A linked patient's work grade per ISO week or per sick-leave period."""
+    """A linked patient's work grade per ISO week or per sick-leave period (therapist, or the
+    job counsellor the patient accepted)."""
     return await service.work_summary_for_therapist(session, scope=patient, by=by, weeks=weeks)
