@@ -356,3 +356,21 @@ def test_an_override_is_stored_once_replaced_and_read_back_with_its_time(api: Ap
             patient.id: RuleParams(3, 2, 4.5, 1.0, 21, True),
             other.id: RuleParams(),
         }
+
+
+def test_the_baseline_is_the_patients_own_first_seven_by_date(api: Api) -> None:
+    # Issue 21 (mutation survivors). Stored out of order: three 3.0s from 10-12 days ago
+    # first, then seven 6.0s from 30-24 days ago. The baseline is the first seven *by date*
+    # (6.0), not the first seven stored ((3 x 3 + 4 x 6) / 7 = 4.714286, a drop of 0.714286
+    # that would not fire). Another patient with only this window's check-ins has no baseline
+    # at all: the first patient's check-ins are never theirs.
+    with time_machine.travel(NOW, tick=False):
+        patient, other = api.patient(), api.patient()
+        seed_scores(api, patient, {TODAY - timedelta(days=d): 3.0 for d in (12, 11, 10)})
+        seed_scores(api, patient, {TODAY - timedelta(days=d): 6.0 for d in range(30, 23, -1)})
+        for actor in (patient, other):
+            seed_scores(api, actor, {TODAY - timedelta(days=d): 4.0 for d in (2, 1)})
+        assert put_today(api, patient, 4).json()["booster_request"]["reason"] == (
+            "7-day mean 4 is 2 below the baseline 6 (drop ≥ 0.8) (3 check-ins)"
+        )
+        assert put_today(api, other, 4).json()["booster_request"] is None
