@@ -8,10 +8,15 @@ from typing import Any
 
 import pytest
 import time_machine
+from fastapi.testclient import TestClient
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.boosters.models import booster_request_table
+from app.boosters.rule import RuleParams
+from app.boosters.rule_service import params_for_patients
+from app.core.config import Settings
+from app.main import create_app
 from tests.checkin_helpers import answers, seed_scores
 from tests.factories import Actor, Api
 
@@ -280,3 +285,92 @@ def test_the_drop_rule_needs_seven_check_ins_on_the_version(
             assert opened["reason"] == (
                 "7-day mean 4 is 1.142857 below the baseline 5.142857 (drop ≥ 0.8) (3 check-ins)"
             )
+
+
+def test_the_clinic_defaults_come_from_the_settings(settings: Settings) -> None:
+    # Issue 21 (mutation survivors): every MESTRING_BOOSTER_* setting reaches the rule; the
+    # test settings are the defaults, so other values are needed to tell them apart.
+    custom = settings.model_copy(
+        update={
+            "booster_window_days": 5,
+            "booster_min_checkins": 2,
+            "booster_low_threshold": 4.2,
+            "booster_drop_threshold": 1.1,
+            "booster_cooldown_days": 9,
+            "booster_enabled": False,
+        }
+    )
+    with TestClient(create_app(custom)) as client:
+        own = Api(client)
+        therapist = own.therapist()
+        patient = own.patient(therapist)
+        read = client.get(f"/v1/patients/{patient.id}/booster-rule", headers=therapist.headers)
+        assert read.json() == {
+            "window_days": 5,
+            "min_checkins": 2,
+            "low_threshold": 4.2,
+            "drop_threshold": 1.1,
+            "cooldown_days": 9,
+            "enabled": False,
+            "overridden": False,
+            "updated_at": None,
+        }
+
+
+def test_an_override_is_stored_once_replaced_and_read_back_with_its_time(api: Api) -> None:
+    with time_machine.travel(NOW, tick=False):
+        therapist = api.therapist()
+        patient, other = api.patient(therapist), api.patient(therapist)
+        url = f"/v1/patients/{patient.id}/booster-rule"
+        params = {
+            "window_days": 3,
+            "min_checkins": 2,
+            "low_threshold": 4.5,
+            "drop_threshold": 1.0,
+            "cooldown_days": 7,
+            "enabled": True,
+        }
+        first = api.client.put(url, json=params, headers=therapist.headers)
+        assert first.status_code == 200, first.text
+        assert (first.json()["overridden"], first.json()["updated_at"]) == (
+            True,
+            "2027-03-20T09:00:00Z",
+        )
+        again = api.client.put(url, json={**params, "cooldown_days": 21}, headers=therapist.headers)
+        assert again.status_code == 200, again.text  # the upsert's second write replaces
+        read = api.client.get(url, headers=therapist.headers).json()
+        assert read == {
+            **params,
+            "cooldown_days": 21,
+            "overridden": True,
+            "updated_at": "2027-03-20T09:00:00Z",
+        }
+
+        async def in_force(session: AsyncSession) -> dict[uuid.UUID, RuleParams]:
+            return await params_for_patients(
+                session, patient_ids=[patient.id, other.id], defaults=RuleParams()
+            )
+
+        found = api.db(in_force)
+        assert found == {
+            patient.id: RuleParams(3, 2, 4.5, 1.0, 21, True),
+            other.id: RuleParams(),
+        }
+
+
+def test_the_baseline_is_the_patients_own_first_seven_by_date(api: Api) -> None:
+    # Issue 21 (mutation survivors). Stored out of order: three 3.0s from 10-12 days ago
+    # first, then seven 6.0s from 30-24 days ago. The baseline is the first seven *by date*
+    # (6.0), not the first seven stored ((3 x 3 + 4 x 6) / 7 = 4.714286, a drop of 0.714286
+    # that would not fire). Another patient with only this window's check-ins has no baseline
+    # at all: the first patient's check-ins are never theirs.
+    with time_machine.travel(NOW, tick=False):
+        patient, other = api.patient(), api.patient()
+        seed_scores(api, patient, {TODAY - timedelta(days=d): 3.0 for d in (12, 11, 10)})
+        seed_scores(api, patient, {TODAY - timedelta(days=d): 6.0 for d in range(30, 23, -1)})
+        for actor in (patient, other):
+            seed_scores(api, actor, {TODAY - timedelta(days=d): 4.0 for d in (2, 1)})
+        assert put_today(api, patient, 4).json()["booster_request"]["reason"] == (
+            "7-day mean 4 is 2 below the baseline 6 (drop ≥ 0.8) (3 check-ins)"
+        )
+        assert put_today(api, other, 4).json()["booster_request"] is None

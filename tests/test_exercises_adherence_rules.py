@@ -335,3 +335,75 @@ def test_a_fully_adherent_patient_is_at_100_percent_for_every_window_and_day(
         assert rate(result.completed, result.prescribed) in (1.0, None)
         for week in result.weeks:
             assert week.completed == week.prescribed
+
+
+# Issue 21: mutation survivors of the rule, each pinned by hand (March 2026 as above).
+
+
+def test_which_logs_count_for_an_assignment() -> None:
+    # Once a day, 2-4 March. An unlinked ATT log counts; a linked and an unlinked log on the
+    # same day add up (capped by the dose); an unlinked log of another kind counts for nothing,
+    # nor does another assignment's log.
+    other_kind = [
+        DayCount(
+            None, "detached_mindfulness", date(2026, 3, 3), 1, datetime(2026, 3, 3, tzinfo=UTC)
+        )
+    ]
+    assert run(plan(daily(1)), logs((2, 1), assignment=None), 2, 4) == (3, 1)
+    assert run(plan(daily(1)), other_kind, 2, 4) == (3, 0)
+    assert run(plan(daily(1)), logs((2, 1), assignment=uuid.uuid4()), 2, 4) == (3, 0)
+    both = logs((3, 1), assignment=None) + logs((3, 1))
+    assert run(plan(daily(2)), both, 2, 4) == (6, 2)
+
+
+def test_the_last_time_done_is_the_latest_log_inside_the_window() -> None:
+    days = logs((2, 1), (5, 1), (6, 1))
+    inside = compute(
+        plan(daily(1)),
+        days,
+        window_start=date(2026, 3, 2),
+        window_end=date(2026, 3, 5),
+        today=date(2026, 3, 31),
+    )
+    assert inside.plan.id == A
+    assert inside.last_done_at == datetime(2026, 3, 5, 8, tzinfo=UTC)  # the window's last day
+    first_day = compute(
+        plan(daily(1)),
+        days,
+        window_start=date(2026, 3, 2),
+        window_end=date(2026, 3, 4),
+        today=date(2026, 3, 31),
+    )
+    assert first_day.last_done_at == datetime(2026, 3, 2, 8, tzinfo=UTC)  # its first day
+    none = compute(
+        plan(daily(1)),
+        days,
+        window_start=date(2026, 3, 3),
+        window_end=date(2026, 3, 4),
+        today=date(2026, 3, 31),
+    )
+    assert none.last_done_at is None
+
+
+def test_weeks_carry_their_iso_numbers_and_a_window_ending_on_a_monday_has_that_week() -> None:
+    result = compute(
+        plan(daily(1)),
+        [],
+        window_start=date(2026, 3, 2),
+        window_end=date(2026, 3, 9),
+        today=date(2026, 3, 31),
+    )
+    assert [(w.year, w.week, w.starts_on, w.prescribed) for w in result.weeks] == [
+        (2026, 10, date(2026, 3, 2), 7),
+        (2026, 11, date(2026, 3, 9), 1),
+    ]
+    assert today_progress(plan(daily(2)), [], today=date(2026, 3, 4)) == Progress("day", 2, 0)
+
+
+def test_weekly_shares_round_half_up_over_exactly_seven_days() -> None:
+    # 1 a week from Thursday 5th: 4/7 = 0.571 rounds up to 1 (a third up would give 0).
+    assert weekly_share(plan(weekly(1), starts_on=date(2026, 3, 5)), date(2026, 3, 2)) == 1
+    # 5 a week, a whole week: 35/7 = 5 exactly; the next Monday is not part of it.
+    assert weekly_share(plan(weekly(5)), date(2026, 3, 2)) == 5
+    # 5 a week from Wednesday 4th: 25/7 = 3.571 -> 4.
+    assert weekly_share(plan(weekly(5), starts_on=date(2026, 3, 4)), date(2026, 3, 2)) == 4

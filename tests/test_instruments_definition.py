@@ -250,3 +250,39 @@ def test_the_seeded_versions_equal_the_shipped_files(api: Api) -> None:
     for key, definition in found.items():
         assert definition == shipped(key)
         assert InstrumentDefinition.model_validate(definition).metadata.illustrative is True
+
+
+# Issue 21: mutation survivors of app/instruments/scoring.py, each pinned by hand.
+
+
+def test_phq9_item_9_answered_exactly_one_fires_the_alert() -> None:
+    # The alert's `at_least` is 1: "several days" is already a risk signal (DESIGN.md rule 7).
+    definition = InstrumentDefinition.model_validate(shipped("phq9"))
+    answers = {f"phq9_{i}": 0 for i in range(1, 10)} | {"phq9_9": 1}
+    result = score(definition, answers)
+    assert (result.score, result.band) == (1.0, "minimal")
+    assert result.alerts == (FiredAlert(rule="self_harm", item="phq9_9", answer=1),)
+
+
+def test_domains_scored_as_sums_and_bands_compared_at_six_decimals() -> None:
+    label = {"nb": "x", "en": "x"}
+    definition = barriers_like(
+        scoring={"method": "mean", "per_domain": "sum"},
+        bands=[
+            {"id": "lower", "min": 0, "label": label},
+            {"id": "upper", "min": 2.3, "label": label},
+        ],
+    )
+    answers = {
+        "own_belief": 2,
+        "rest_first": 1,
+        "conflict": 4,
+        "harassment": 0,
+        "manager_dialogue": 3,
+    }
+    result = score(definition, answers)
+    # total: mean(2, 3, 4, 0, 3) = 12 / 5 = 2.4; coping 2 + 3 = 5; workplace 4 + 0 + 3 = 7
+    assert (result.score, result.band) == (2.4, "upper")  # not rounded to a whole 2 first
+    assert result.domains == {"coping": 5.0, "workplace": 7.0}
+    assert band_for(definition, 2.2999996) == "upper"  # 2.3 at 6 decimals
+    assert band_for(definition, 2.2999994) == "lower"

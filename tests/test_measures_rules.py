@@ -100,6 +100,8 @@ def test_due_status_through_one_occurrence() -> None:
     assert status(date(2026, 11, 4), None) == (date(2026, 11, 2), "due")
     assert status(date(2026, 11, 5), None) == (date(2026, 11, 2), "overdue")
     assert status(date(2026, 11, 5), date(2026, 11, 5)) is None  # answered late: done
+    # Answered on the due date itself: done (issue 21: `>` here kept it due all window long).
+    assert status(date(2026, 11, 3), date(2026, 11, 2)) is None
     assert status(date(2026, 11, 8), date(2026, 11, 1)) == (date(2026, 11, 2), "overdue")
     # The next occurrence replaces a missed one: due again, not overdue.
     assert status(date(2026, 11, 9), date(2026, 10, 20)) == (date(2026, 11, 9), "due")

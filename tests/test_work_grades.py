@@ -25,10 +25,12 @@ from app.work.grades import (
     StagePart,
     full_return_date,
     grade,
+    iso_week_label,
     period_grade,
     round_percent,
     stage_grades,
     week_grade,
+    week_start_of,
 )
 
 MON = date(2026, 11, 9)  # ISO week 2026-W46, Monday 9 - Sunday 15 November
@@ -253,3 +255,45 @@ def test_full_return_date_is_the_zero_stage_that_stays() -> None:
     assert full_return_date([Stage(d1, 0), Stage(d2, 50), Stage(d3, 0), Stage(d4, 0)]) == d3
     assert full_return_date([Stage(d1, 0), Stage(d2, 50)]) is None
     assert full_return_date([Stage(d1, 100)]) is None
+
+
+# Issue 21: mutation survivors of this module, each pinned by hand.
+
+
+def test_one_working_day_is_enough_for_a_grade_and_no_stages_no_return() -> None:
+    # 7.5 h on the one working day of a 37.5 h week: 450 / (2250 / 5 x 1) = 100
+    assert grade(450, Decimal("37.5"), 1) == 100
+    assert grade(0, Decimal("37.5"), 0) is None
+    assert full_return_date([]) is None
+
+
+def test_iso_week_of_new_years_day_2027_is_2026_w53() -> None:
+    monday = date(2026, 12, 28)
+    assert [week_start_of(monday + timedelta(days=n)) for n in (0, 4, 6)] == [monday] * 3
+    assert week_start_of(date(2027, 1, 4)) == date(2027, 1, 4)
+    assert [iso_week_label(d) for d in (date(2026, 12, 21), monday, date(2027, 1, 4))] == [
+        "2026-W52",
+        "2026-W53",
+        "2027-W01",
+    ]
+
+
+def test_a_period_without_a_plan_still_states_its_dates() -> None:
+    empty = period_grade(None, {}, first=MON, last=SUN, today=THU)
+    assert (empty.first, empty.last, empty.partial) == (MON, SUN, True)
+    assert (empty.working_days, empty.actual_grade) == (0, None)
+    closed = period_grade(_plan(Stage(BEFORE, 50)), {}, first=MON, last=SUN, today=AFTER)
+    assert (closed.first, closed.last, closed.partial) == (MON, SUN, False)
+
+
+def test_a_relapse_after_a_zero_stage_is_listed_and_the_zero_stage_is_not() -> None:
+    # 50 % from 26 October, back at work (0 %) from Monday 9, on sick leave again (50 %) from
+    # Monday 16 November: the two 50 % stages are sick-leave periods, the 0 % one is not.
+    plan = _plan(Stage(date(2026, 10, 26), 50), Stage(MON, 0), Stage(AFTER, 50))
+    periods = stage_grades(plan, {}, today=date(2026, 11, 18))
+    assert [(p.starts_on, p.ends_on, p.sick_leave_percent) for p in periods] == [
+        (date(2026, 10, 26), date(2026, 11, 8), 50),
+        (AFTER, None, 50),
+    ]
+    back = stage_grades(_plan(Stage(BEFORE, 50), Stage(MON, 0)), {}, today=THU)
+    assert [p.sick_leave_percent for p in back] == [50]
