@@ -60,6 +60,11 @@ def test_the_consent_must_name_the_purpose_and_the_person(api: Api) -> None:
     api.client.put("/v1/me/consents", json={"employer_contact": True}, headers=patient.headers)
     assert _refused(_contact(api, therapist, patient))
     _consent(api, patient, employer_contact_person="Mona Leder")
+    seen = api.client.get(f"/v1/patients/{patient.id}/employer-consent", headers=therapist.headers)
+    assert (seen.json()["employer_contact_purposes"], seen.json()["employer_contact_person"]) == (
+        ["adjustments"],
+        "Mona Leder",
+    )
     assert _refused(_contact(api, therapist, patient, purpose="job_search"))
     assert _refused(_contact(api, therapist, patient, person="Per Sjef"))
     assert _contact(api, therapist, patient, person="mona  leder").status_code == 201

@@ -79,3 +79,31 @@ def test_same_employer_schedules_nothing_and_dates_are_checked(api: Api) -> None
     backwards = _job(api, patient, "/v1/me/employment", ends_on="2026-08-01")
     assert backwards.status_code == 422
     assert api.client.get("/v1/me/follow-ups", headers=patient.headers).json()["data"] == []
+
+
+@time_machine.travel(NOW, tick=False)
+def test_changing_a_job_moves_or_cancels_its_follow_ups(api: Api) -> None:
+    therapist, counsellor = api.therapist(), api.counsellor()
+    patient = api.patient(therapist)
+    accepted(api, therapist, patient, counsellor)
+    job = _job(api, patient, "/v1/me/employment").json()
+    url = f"/v1/patients/{patient.id}/employment/{job['id']}"
+    moved = api.client.patch(url, json={"starts_on": "2026-09-15"}, headers=counsellor.headers)
+    assert moved.status_code == 200, moved.text
+    # 15 Sep + 3 months = 15 Dec; + 6 months = 15 Mar 2027.
+    assert [f["due_on"] for f in moved.json()["follow_ups"]] == ["2026-12-15", "2027-03-15"]
+    ended = api.client.patch(
+        f"/v1/me/employment/{job['id']}",
+        json={"ends_on": "2026-11-30", "status": None},
+        headers=patient.headers,
+    )
+    assert ended.json()["status"] == "ended"
+    same = api.client.patch(url, json={"kind": "same_employer"}, headers=therapist.headers)
+    assert same.json()["follow_ups"] == []
+    backwards = api.client.patch(url, json={"ends_on": "2026-09-01"}, headers=therapist.headers)
+    assert (backwards.status_code, backwards.json()["code"]) == (422, "employment_invalid")
+    other = api.patient(therapist)
+    nosy = api.client.patch(
+        f"/v1/me/employment/{job['id']}", json={"role": "x"}, headers=other.headers
+    )
+    assert (nosy.status_code, nosy.json()["code"]) == (404, "employment_not_found")

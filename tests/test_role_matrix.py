@@ -164,6 +164,10 @@ ROUTES: list[Row] = [
     Row("GET", "/v1/job-support/patients", frozenset({C})),
     Row("GET", "/v1/patients/{patient_id}/employment", WORK_SIDE),
     Row("POST", "/v1/patients/{patient_id}/employment", WORK_SIDE, {}),
+    # An invalid body: the own patient is then a 422, not the record 404 of a random id.
+    Row("PATCH", "/v1/patients/{patient_id}/employment/{employment_id}", WORK_SIDE, {"kind": "?"}),
+    Row("PATCH", "/v1/me/employment/{employment_id}", frozenset({P}), {}),
+    Row("GET", "/v1/patients/{patient_id}/employer-consent", WORK_SIDE),
     Row("GET", "/v1/me/employment", frozenset({P})),
     Row("POST", "/v1/me/employment", frozenset({P}), {}),
     Row("POST", "/v1/patients/{patient_id}/joint-meetings", WORK_SIDE, {}),

@@ -87,13 +87,6 @@ async def ensure_linked(
     return PatientScope(therapist_id=therapist_id, patient_id=patient_id)
 
 
-def counselled_patient_ids(counsellor_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
-    """Subquery of the patients who have accepted this job counsellor (and not ended it)."""
-    return select(_js.patient_id).where(
-        _js.counsellor_id == counsellor_id, _js.status == "accepted"
-    )
-
-
 async def ensure_work_side(
     session: AsyncSession, *, reader_id: uuid.UUID, reader_role: Role, patient_id: uuid.UUID
 ) -> PatientScope:

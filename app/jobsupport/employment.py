@@ -23,10 +23,11 @@ from app.boosters.followups import schedule_follow_ups
 from app.boosters.models import follow_up_table
 from app.boosters.schemas import FollowUpPublic
 from app.care.access import patient_not_found
+from app.core.errors import NotFound, Unprocessable
 from app.core.time import local_today, utcnow
 from app.jobsupport.models import employment_table
 from app.jobsupport.rules import default_status
-from app.jobsupport.schemas import EmploymentCreate, EmploymentPublic
+from app.jobsupport.schemas import EmploymentCreate, EmploymentPublic, EmploymentUpdate
 
 _e = employment_table.c
 _f = follow_up_table.c
@@ -106,5 +107,62 @@ async def record_employment(
             source="employment",
             employment_id=employment_id,
         )
+    await session.commit()
+    return (await _public(session, _e.id == employment_id))[0]
+
+
+def employment_not_found() -> NotFound:
+    """The single 404 for a job that is not this patient's or does not exist."""
+    return NotFound("Employment record not found.", code="employment_not_found")
+
+
+async def update_employment(
+    session: AsyncSession,
+    *,
+    patient_id: uuid.UUID,
+    employment_id: uuid.UUID,
+    data: EmploymentUpdate,
+) -> EmploymentPublic:
+    """Apply the fields sent; a new employer's follow-ups follow its first day (moved, or
+    cancelled when the job is no longer a new employer), in the same transaction."""
+    timezone = await lock_patient(session, patient_id=patient_id)
+    if timezone is None:
+        raise patient_not_found()
+    row = (
+        await session.execute(
+            select(_e.starts_on, _e.ends_on, _e.kind).where(
+                _e.id == employment_id, _e.patient_id == patient_id
+            )
+        )
+    ).first()
+    if row is None:
+        await session.rollback()
+        raise employment_not_found()
+    changes = data.model_dump(exclude_unset=True)
+    for required in ("employer", "starts_on", "kind"):
+        if required in changes and changes[required] is None:
+            await session.rollback()
+            raise Unprocessable(f"`{required}` cannot be emptied.", code="employment_invalid")
+    starts_on = changes.get("starts_on", row.starts_on)
+    ends_on = changes.get("ends_on", row.ends_on)
+    kind = changes.get("kind", row.kind)
+    if ends_on is not None and ends_on < starts_on:
+        await session.rollback()
+        raise Unprocessable("ends_on must not be before starts_on.", code="employment_invalid")
+    if "status" in changes and changes["status"] is None:
+        changes["status"] = default_status(
+            starts_on=starts_on, ends_on=ends_on, today=local_today(timezone)
+        )
+    if changes:
+        await session.execute(
+            employment_table.update().where(_e.id == employment_id).values(**changes)
+        )
+    await schedule_follow_ups(
+        session,
+        patient_id=patient_id,
+        full_return_on=starts_on if kind == "new_employer" else None,
+        source="employment",
+        employment_id=employment_id,
+    )
     await session.commit()
     return (await _public(session, _e.id == employment_id))[0]

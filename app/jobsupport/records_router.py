@@ -7,6 +7,8 @@ role. The patient's twins live under /v1/me.
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter, status
 
 from app.auth.deps import CurrentCounsellor, CurrentPatient
@@ -21,11 +23,14 @@ from app.jobsupport.schemas import (
     EmployerContactPublic,
     EmploymentCreate,
     EmploymentPublic,
+    EmploymentUpdate,
     JointMeetingCreate,
     JointMeetingPublic,
 )
 from app.jobsupport.worklist import counsellor_worklist
 from app.privacy.deps import audit_patient_reads
+from app.privacy.schemas import ConsentPublic
+from app.privacy.service import current_consent
 
 router = APIRouter(tags=["job support"])
 
@@ -75,6 +80,34 @@ async def record_patient_employment(
         data=body,
         recorded_by=patient.reader_id,
         recorded_by_role=patient.reader_role.value,
+    )
+
+
+@router.patch(
+    "/patients/{patient_id}/employment/{employment_id}",
+    response_model=EmploymentPublic,
+    responses=error_responses(401, 403, 404),
+)
+async def update_patient_employment(
+    employment_id: uuid.UUID, body: EmploymentUpdate, patient: WorkSidePatient, session: SessionDep
+) -> EmploymentPublic:
+    """Change a job (end it, correct a date); a new employer's follow-ups follow its first day."""
+    return await employment.update_employment(
+        session, patient_id=patient.patient_id, employment_id=employment_id, data=body
+    )
+
+
+@router.patch(
+    "/me/employment/{employment_id}",
+    response_model=EmploymentPublic,
+    responses=error_responses(401, 403, 404),
+)
+async def update_my_employment(
+    employment_id: uuid.UUID, body: EmploymentUpdate, patient: CurrentPatient, session: SessionDep
+) -> EmploymentPublic:
+    """Change a job of mine (end it, correct a date); its follow-ups follow its first day."""
+    return await employment.update_employment(
+        session, patient_id=patient.id, employment_id=employment_id, data=body
     )
 
 
@@ -192,6 +225,17 @@ async def patient_employer_contacts(
     """Every recorded contact with the patient's employer, latest first."""
     items = await contacts.list_contacts(session, patient_id=patient.patient_id)
     return ListResponse(data=items, count=len(items))
+
+
+@router.get(
+    "/patients/{patient_id}/employer-consent",
+    response_model=ConsentPublic,
+    responses=error_responses(401, 403, 404),
+)
+async def patient_employer_consent(patient: WorkSidePatient, session: SessionDep) -> ConsentPublic:
+    """The patient's employer-contact consent in force: whether, about what and with whom the
+    employer may be contacted (so staff know before they call)."""
+    return await current_consent(session, patient_id=patient.patient_id)
 
 
 @router.get(

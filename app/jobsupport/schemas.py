@@ -70,6 +70,20 @@ class EmploymentCreate(RequestModel):
         return self
 
 
+class EmploymentUpdate(RequestModel):
+    """Change a job: end it, correct a date, the hours or the kind; omitted fields stay. A new
+    employer's follow-ups move with its first day (or are cancelled when it is no longer one);
+    answered ones stay."""
+
+    employer: Name | None = None
+    role: Name | None = None
+    starts_on: EventDate | None = None
+    ends_on: EventDate | None = None
+    hours_per_week: Annotated[float, Field(ge=0, le=80)] | None = None
+    kind: EmploymentKind | None = None
+    status: EmploymentStatus | None = None
+
+
 class EmploymentPublic(BaseModel):
     id: uuid.UUID
     patient_id: uuid.UUID
