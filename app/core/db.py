@@ -96,6 +96,9 @@ def create_engine(raw_url: str, *, pool_size: int = 10, pool_timeout: float = 10
         return engine
     return create_async_engine(
         url,
+        # JIT compiles a plan when its estimated cost is high, as the worklist's aggregate's is
+        # at a few hundred patients: seconds of compilation for milliseconds of work. Off.
+        connect_args={"server_settings": {"jit": "off"}},
         pool_size=pool_size,
         max_overflow=0,
         pool_timeout=pool_timeout,
