@@ -208,7 +208,7 @@ def start(kind: str, name: str, log: Path) -> Server:
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
     )
-    for _ in range(200):
+    for _ in range(1200):  # up to 2 minutes: a loaded machine imports slowly
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return Server(proc, port)
