@@ -40,7 +40,8 @@ RUN echo /srv/mestring > "$(/opt/venv/bin/python -c 'import sysconfig; print(sys
  && chmod -R u=rwX,go=rX /opt/venv /srv/mestring
 
 FROM ${PYTHON_IMAGE}
-# Two workers with 5 + 5 connections each: at most 20 PostgreSQL connections per container
+# Two workers with a pool of 10 connections each (no overflow): at most 20 PostgreSQL connections
+# per container
 # (README shows the arithmetic for several replicas). Mount an empty, writable volume (an
 # emptyDir, a tmpfs) at PROMETHEUS_MULTIPROC_DIR; `mestring serve` checks and clears it.
 ENV PATH=/opt/venv/bin:$PATH \
@@ -48,7 +49,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     MESTRING_ENV=production \
     WEB_CONCURRENCY=2 \
-    MESTRING_DB_POOL_SIZE=5 \
+    MESTRING_DB_POOL_SIZE=10 \
     PROMETHEUS_MULTIPROC_DIR=/run/mestring/metrics
 # A numeric user and group of their own (no login, no home). Written directly rather than with
 # useradd, which would stamp today's date into /etc/shadow and make the build differ each day.

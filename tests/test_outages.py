@@ -56,7 +56,7 @@ def test_a_pool_timeout_is_a_503(api: Api, settings: Settings) -> None:
         engine = app.state.services.engine
 
         async def take_all() -> list[AsyncConnection]:
-            return [await engine.connect() for _ in range(2)]  # pool 1 + overflow 1
+            return [await engine.connect()]  # the pool's one connection (no overflow)
 
         async def give_back(held: list[AsyncConnection]) -> None:
             for connection in held:

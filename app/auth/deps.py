@@ -14,7 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import select
+from sqlalchemy import bindparam, text
 
 from app.accounts.models import Role, user_table
 from app.auth.models import auth_session_table
@@ -25,8 +25,20 @@ from app.mfa.models import MFA_ROLES
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
 
-_users = user_table.c
-_sessions = auth_session_table.c
+# The session check runs on every request: one textual statement, built once, so SQLAlchemy
+# neither builds nor walks a statement per request (its cache key is the text) and the driver
+# reuses its prepared statement. A disabled user, a revoked session (logout, password change,
+# "log out everywhere") or a deleted account fails it at once: nothing is cached across requests.
+_PRINCIPAL = text(
+    "SELECT users.role, users.timezone, users.locale, users.display_name, "
+    "auth_sessions.mfa_verified_at FROM users JOIN auth_sessions "
+    "ON auth_sessions.user_id = users.id "
+    "WHERE users.id = :user_id AND users.disabled_at IS NULL "
+    "AND auth_sessions.id = :session_id AND auth_sessions.revoked_at IS NULL"
+).bindparams(
+    bindparam("user_id", type_=user_table.c.id.type),
+    bindparam("session_id", type_=auth_session_table.c.id.type),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,23 +67,11 @@ async def _signed_in(
     claims = tokens.decode_access(token)
     if claims is None:
         raise Unauthorized()
-    query = (
-        select(
-            _users.role,
-            _users.timezone,
-            _users.locale,
-            _users.display_name,
-            _sessions.mfa_verified_at,
-        )
-        .join_from(user_table, auth_session_table, _sessions.user_id == _users.id)
-        .where(
-            _users.id == claims.user_id,
-            _users.disabled_at.is_(None),
-            _sessions.id == claims.session_id,
-            _sessions.revoked_at.is_(None),
-        )
+    connection = await session.connection()
+    found = await connection.execute(
+        _PRINCIPAL, {"user_id": claims.user_id, "session_id": claims.session_id}
     )
-    row = (await session.execute(query)).first()
+    row = found.first()
     if row is None:
         raise Unauthorized()
     role = Role(row.role)

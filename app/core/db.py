@@ -75,7 +75,9 @@ def create_engine(raw_url: str, *, pool_size: int = 10, pool_timeout: float = 10
 
     A request that waits longer than `pool_timeout` seconds for a connection fails with
     SQLAlchemy's TimeoutError, which the request middleware answers as 503 (see
-    `database_unavailable`)."""
+    `database_unavailable`). There is no overflow: a loaded worker never opens (and closes)
+    connections beyond its pool, it queues for one -- connection churn cost more CPU than the
+    wait (issue 12), and a worker is one core, so more connections add no throughput."""
     url = async_url(raw_url)
     if is_sqlite(url):
         if url.database and url.database != ":memory:":
@@ -86,7 +88,7 @@ def create_engine(raw_url: str, *, pool_size: int = 10, pool_timeout: float = 10
             url,
             connect_args={"timeout": 30},
             pool_size=pool_size,
-            max_overflow=pool_size,
+            max_overflow=0,
             pool_timeout=pool_timeout,
             hide_parameters=True,
         )
@@ -94,8 +96,11 @@ def create_engine(raw_url: str, *, pool_size: int = 10, pool_timeout: float = 10
         return engine
     return create_async_engine(
         url,
+        # JIT compiles a plan when its estimated cost is high, as the worklist's aggregate's is
+        # at a few hundred patients: seconds of compilation for milliseconds of work. Off.
+        connect_args={"server_settings": {"jit": "off"}},
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=0,
         pool_timeout=pool_timeout,
         pool_recycle=1800,
         hide_parameters=True,  # bound values never reach an exception message or a log

@@ -249,7 +249,8 @@ def facts(
         )
         .select_from(base)
         .outerjoin(adherence, adherence.c.patient_id == p.id)
-        .subquery("facts")
+        .cte("facts")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
 
 

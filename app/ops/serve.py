@@ -47,10 +47,10 @@ def prepare_metrics(*, workers: int) -> None:
 
 
 def connection_budget(settings: Settings, *, workers: int) -> int:
-    """The most database connections this server opens: per worker, the pool plus overflow."""
+    """The most database connections this server opens: per worker, its pool (no overflow)."""
     if is_sqlite(async_url(settings.database_url)):
         return 0
-    return workers * 2 * settings.db_pool_size
+    return workers * settings.db_pool_size
 
 
 def run(settings: Settings, *, host: str, port: int, workers: int, graceful_seconds: int) -> None:
