@@ -62,6 +62,10 @@ def _typed(key: Any, raw: str) -> Any:
     return raw
 
 
+def _key_count(statement: Any) -> int:
+    return sum(1 for c in statement.selected_columns if c.key[:1] == "k" and c.key[1:].isdigit())
+
+
 async def _zones(session: AsyncSession, *, therapist_id: uuid.UUID) -> list[str]:
     rows = await session.execute(
         select(_u.timezone)
@@ -87,29 +91,28 @@ async def worklist(
     statements, whatever the caseload and the history)."""
     now = utcnow()
     zones = worklist_sql.zone_days(await _zones(session, therapist_id=therapist_id), now)
-    rows = worklist_sql.flagged(
-        worklist_sql.facts(
-            therapist_id=therapist_id,
-            zones=zones,
-            defaults=rule_defaults,
-            now=now,
-            overdue_before=now - risk_ack,
-        )
+    statement = worklist_sql.page_statement(len(zones), sort, flag, cursor is not None)
+    keys = [statement.selected_columns[f"k{i}"] for i in range(_key_count(statement))]
+    params = worklist_sql.statement_params(
+        therapist_id=therapist_id,
+        zones=zones,
+        defaults=rule_defaults,
+        now=now,
+        overdue_before=now - risk_ack,
     )
-    keys = worklist_sql.sort_keys(rows, sort)
-    after = _after(cursor, sort, keys) if cursor else None
-    found = (
-        await session.execute(
-            worklist_sql.page_query(rows, sort=sort, flag=flag, after=after, limit=limit)
-        )
-    ).all()
+    params[worklist_sql.PREFIX + "limit"] = limit + 1
+    if cursor:
+        after = _after(cursor, sort, keys)
+        params.update({f"{worklist_sql.PREFIX}after_{i}": v for i, v in enumerate(after)})
+    found = (await session.execute(statement, params)).all()
     page = found[:limit]
     if not page:
         return [], None
+    params[worklist_sql.PREFIX + "ids"] = [r.id for r in page]
     month = {
         r.patient_id: rate(int(r.completed), int(r.prescribed))
         for r in await session.execute(
-            worklist_sql.adherence_of([r.id for r in page], zones, back=ADHERENCE_28, now=now)
+            worklist_sql.adherence_statement(len(zones), ADHERENCE_28), params
         )
     }
     known = {

@@ -13,13 +13,16 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Float,
     Numeric,
     Select,
     and_,
+    bindparam,
     case,
     cast,
     exists,
@@ -59,6 +62,7 @@ _mr = measure_response_table.c
 NO_ALERT = datetime(1970, 1, 1, tzinfo=UTC)  # the risk sort key of rows without an alert
 MAX_RULE_WINDOW = 90  # the booster rule's window_days is at most 90 (app.core.config)
 ADHERENCE_DAYS = 7
+PAGE_ADHERENCE_DAYS = 28
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +123,26 @@ def _review_sqlite(element: review_due_of, compiler: SQLCompiler, **kw: Any) -> 
     )
 
 
-def _by_zone(zones: Mapping[str, ZoneDays], pick: Any, type_: Any, fallback: Any) -> Any:
+def _by_zone(zones: int, field: str, type_: Any) -> Any:
+    """The caller's value of `field` for the patient's time zone (bound `zone_i`/`field_i`,
+    `field_utc` for a zone not in the list)."""
     return case(
-        *[(_u.timezone == name, literal(pick(days), type_)) for name, days in zones.items()],
-        else_=literal(fallback, type_),
+        *[
+            (
+                _u.timezone == _bound(f"zone_{i}", _u.timezone.type),
+                _bound(f"{field}_{i}", type_),
+            )
+            for i in range(zones)
+        ],
+        else_=_bound(f"{field}_utc", type_),
     )
+
+
+PREFIX = "wl_"  # bound names of their own (SQLAlchemy names anonymous ones after columns)
+
+
+def _bound(name: str, type_: Any) -> Any:
+    return bindparam(PREFIX + name, type_=type_)
 
 
 def _measures_overdue(patient: Any, today: Any) -> Any:
@@ -146,7 +165,7 @@ def _measures_overdue(patient: Any, today: Any) -> Any:
     return case((overdue, 1), else_=0)
 
 
-def _risk(patient: Any, overdue_before: datetime) -> list[Any]:
+def _risk(patient: Any, overdue_before: Any) -> list[Any]:
     """Unacknowledged alerts, whether one is overdue (0/1), and when the oldest opened."""
     open_alert = and_(_ra.patient_id == patient, _ra.acknowledged_at.is_(None))
     return [
@@ -161,21 +180,16 @@ def _risk(patient: Any, overdue_before: datetime) -> list[Any]:
     ]
 
 
-def facts(
-    *,
-    therapist_id: uuid.UUID,
-    zones: Mapping[str, ZoneDays],
-    defaults: RuleParams,
-    now: datetime,
-    overdue_before: datetime,
-) -> Any:
-    """One row per linked patient: who, their local today and every fact a flag tests."""
-    utc = zone_days(["UTC"], now)["UTC"]
-    today = _by_zone(zones, lambda z: day_number(z.today), Integer(), day_number(utc.today))
-    today_date = _by_zone(zones, lambda z: z.today, Date(), utc.today)
+def facts(*, zones: int) -> Any:
+    """One row per linked patient: who, their local today and every fact a flag tests.
+
+    Everything that changes between requests is a bound parameter (`statement_params`), so
+    the statement is built once per shape and reused (building it cost more CPU than running
+    the rest of the request)."""
+    today = _by_zone(zones, "today", Integer())
+    today_date = _by_zone(zones, "today_date", Date())
     stamp = _cl.created_at.type
-    latest = max([z.today for z in zones.values()] + [utc.today])
-    earliest = min([z.today for z in zones.values()] + [utc.today])
+    latest = _bound("latest", Date())
     base = (
         select(
             _u.id,
@@ -185,32 +199,36 @@ def facts(
             today.label("today"),
             today_date.label("today_date"),
             _cl.created_at.label("linked_at"),
-            _by_zone(zones, lambda z: z.cut_3d, stamp, utc.cut_3d).label("cut_3d"),
-            _by_zone(zones, lambda z: z.cut_7d, stamp, utc.cut_7d).label("cut_7d"),
-            func.coalesce(_o.window_days, defaults.window_days).label("window_days"),
-            func.coalesce(_o.min_checkins, defaults.min_checkins).label("min_checkins"),
+            _by_zone(zones, "cut_3d", stamp).label("cut_3d"),
+            _by_zone(zones, "cut_7d", stamp).label("cut_7d"),
+            func.coalesce(_o.window_days, _bound("window_days", Integer())).label("window_days"),
+            func.coalesce(_o.min_checkins, _bound("min_checkins", Integer())).label("min_checkins"),
             func.round(
-                cast(func.coalesce(_o.low_threshold, defaults.low_threshold), Numeric), 6
+                cast(func.coalesce(_o.low_threshold, _bound("low_threshold", Float())), Numeric),
+                6,
             ).label("low_threshold"),
         )
         .select_from(care_link_table)
         .join(user_table, _u.id == _cl.patient_id)
         .outerjoin(booster_rule_table, _o.patient_id == _u.id)
-        .where(_cl.therapist_id == therapist_id, _cl.ended_at.is_(None))
+        .where(
+            _cl.therapist_id == _bound("therapist_id", _cl.therapist_id.type),
+            _cl.ended_at.is_(None),
+        )
         .cte("linked")
     )
     p = base.c
     in_rule_window = and_(
         _c.patient_id == p.id,
         _c.local_date <= latest,
-        _c.local_date > earliest - timedelta(days=MAX_RULE_WINDOW),
+        _c.local_date > _bound("rule_from", Date()),
         epoch_day(_c.local_date) <= p.today,
         epoch_day(_c.local_date) > p.today - p.window_days,
     )
     adherence = adherence_totals(
         base,
         back=ADHERENCE_DAYS,
-        first_day=earliest - timedelta(days=ADHERENCE_DAYS + 6),
+        first_day=_bound("adherence_from", Date()),
         last_day=latest,
         name="adh7",
     )
@@ -245,7 +263,7 @@ def facts(
             ).label("follow_ups_due"),
             review_due_of(p.id, p.today_date).label("review_due"),
             _measures_overdue(p.id, p.today).label("measures_overdue"),
-            *_risk(p.id, overdue_before),
+            *_risk(p.id, _bound("overdue_before", _ra.created_at.type)),
         )
         .select_from(base)
         .outerjoin(adherence, adherence.c.patient_id == p.id)
@@ -276,37 +294,67 @@ def sort_keys(rows: Any, sort: str) -> list[ColumnElement[Any]]:
     return [r.name_key, r.id]
 
 
-def adherence_of(
-    patient_ids: Sequence[uuid.UUID], zones: Mapping[str, ZoneDays], *, back: int, now: datetime
-) -> Select[Any]:
-    """(patient_id, prescribed, completed) over `back` days for a few patients (one page)."""
-    utc = zone_days(["UTC"], now)["UTC"]
-    today = _by_zone(zones, lambda z: day_number(z.today), Integer(), day_number(utc.today))
-    days = [z.today for z in zones.values()] + [utc.today]
+@lru_cache(maxsize=32)
+def adherence_statement(zones: int, back: int) -> Select[Any]:
+    """(patient_id, prescribed, completed) over `back` days for the bound `ids` (one page)."""
     patients = (
-        select(_u.id, today.label("today"))
-        .where(_u.id.in_(list(patient_ids)))
+        select(_u.id, _by_zone(zones, "today", Integer()).label("today"))
+        .where(_u.id.in_(bindparam(PREFIX + "ids", expanding=True)))
         .subquery("page_patients")
     )
     totals = adherence_totals(
         patients,
         back=back,
-        first_day=min(days) - timedelta(days=back + 6),
-        last_day=max(days),
+        first_day=_bound("page_adherence_from", Date()),
+        last_day=_bound("latest", Date()),
         name=f"adh{back}",
     )
     return select(totals)
 
 
-def page_query(
-    rows: Any, *, sort: str, flag: str | None, after: Sequence[Any] | None, limit: int
-) -> Select[Any]:
-    """One page (and one row more, to know whether another page follows)."""
+@lru_cache(maxsize=64)
+def page_statement(zones: int, sort: str, flag: str | None, keyset: bool) -> Select[Any]:
+    """The worklist statement of one shape (cached): one page and one row more, to know
+    whether another page follows; `after_i` bind the cursor's key, `limit` the page size."""
+    rows = flagged(facts(zones=zones))
     keys = sort_keys(rows, sort)
     query = select(rows, *[key.label(f"k{i}") for i, key in enumerate(keys)])
     if flag is not None:
         query = query.where(rows.c[f"f_{flag}"] == 1)
-    if after is not None:
-        values = [literal(value, key.type) for key, value in zip(keys, after, strict=True)]
-        query = query.where(tuple_(*keys) > tuple_(*values))
-    return query.order_by(*keys).limit(limit + 1)
+    if keyset:
+        after = [_bound(f"after_{i}", key.type) for i, key in enumerate(keys)]
+        query = query.where(tuple_(*keys) > tuple_(*after))
+    return query.order_by(*keys).limit(_bound("limit", Integer()))
+
+
+def statement_params(
+    *,
+    therapist_id: uuid.UUID,
+    zones: Mapping[str, ZoneDays],
+    defaults: RuleParams,
+    now: datetime,
+    overdue_before: datetime,
+) -> dict[str, Any]:
+    """The bound values of `page_statement` and `adherence_statement` for one request."""
+    utc = zone_days(["UTC"], now)["UTC"]
+    days = [z.today for z in zones.values()] + [utc.today]
+    values: dict[str, Any] = {
+        "therapist_id": therapist_id,
+        "window_days": defaults.window_days,
+        "min_checkins": defaults.min_checkins,
+        "low_threshold": defaults.low_threshold,
+        "overdue_before": overdue_before,
+        "latest": max(days),
+        "rule_from": min(days) - timedelta(days=MAX_RULE_WINDOW),
+        "adherence_from": min(days) - timedelta(days=ADHERENCE_DAYS + 6),
+        "page_adherence_from": min(days) - timedelta(days=PAGE_ADHERENCE_DAYS + 6),
+    }
+    named = [(f"{i}", name, z) for i, (name, z) in enumerate(zones.items())]
+    for suffix, name, z in [*named, ("utc", None, utc)]:
+        if name is not None:
+            values[f"zone_{suffix}"] = name
+        values[f"today_{suffix}"] = day_number(z.today)
+        values[f"today_date_{suffix}"] = z.today
+        values[f"cut_3d_{suffix}"] = z.cut_3d
+        values[f"cut_7d_{suffix}"] = z.cut_7d
+    return {PREFIX + name: value for name, value in values.items()}
