@@ -15,6 +15,7 @@ from app.core.handlers import install_error_handlers
 from app.core.logging import configure_logging
 from app.core.metrics import HttpMetrics
 from app.core.middleware import RequestContextMiddleware
+from app.core.openapi import operation_id
 from app.idempotency.middleware import IdempotencyMiddleware
 from app.ops.router import router as ops_router
 from app.privacy.audit import AccessAuditMiddleware
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/docs" if docs else None,
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
+        generate_unique_id_function=operation_id,
     )
     app.state.services = services
     app.state.metrics = metrics

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Form
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import select
 
@@ -127,4 +127,4 @@ CurrentAdmin = Annotated[Principal, _require(Role.admin)]
 
 
 # The OAuth2 password form of POST /v1/auth/token, parsed into a LoginForm.
-LoginFormDep = Annotated[LoginForm, Depends()]
+LoginFormDep = Annotated[LoginForm, Form()]
