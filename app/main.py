@@ -15,7 +15,7 @@ from app.core.handlers import install_error_handlers
 from app.core.logging import configure_logging
 from app.core.metrics import HttpMetrics
 from app.core.middleware import RequestContextMiddleware
-from app.core.openapi import operation_id
+from app.core.openapi import ContractAPI, operation_id
 from app.idempotency.middleware import IdempotencyMiddleware
 from app.ops.router import router as ops_router
 from app.privacy.audit import AccessAuditMiddleware
@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await services.engine.dispose()
 
     docs = settings.env != "production" or settings.docs_in_production
-    app = FastAPI(
+    app = ContractAPI(
         title="Mestring API",
         version="1.0.0",
         summary="Between MCT sessions: homework, RTW self-efficacy, graded return to work.",

@@ -65,3 +65,28 @@ def test_component_names_are_type_names(document: dict[str, Any]) -> None:
     names = document["components"]["schemas"]
     assert [n for n in names if not re.match(r"^[A-Z][A-Za-z0-9_]*$", n)] == []
     assert [n for n in names if n.startswith("Body_")] == []
+
+
+def _enums(node: Any, path: str = "") -> list[tuple[str, list[str]]]:
+    found: list[tuple[str, list[str]]] = []
+    if isinstance(node, dict):
+        if isinstance(node.get("enum"), list) and len(node["enum"]) > 1:
+            found.append((path, node["enum"]))
+        for key, value in node.items():
+            found += _enums(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _enums(value, f"{path}/{index}")
+    return found
+
+
+def test_each_value_set_is_one_named_component(document: dict[str, Any]) -> None:
+    enums = _enums(document)
+    inline = [path for path, _ in enums if not path.startswith("/components/schemas/")]
+    inline += [path for path, _ in enums if path.count("/") != 3]
+    assert inline == [], "enums must be $refs to named components"
+    sets = [frozenset(values) for _, values in enums]
+    assert len(sets) == len(set(sets)), "one component per value set"
+    band = document["components"]["schemas"]["CheckinSummary"]["properties"]["band"]
+    assert {"$ref": "#/components/schemas/Band"} in band["anyOf"]
+    assert document["components"]["schemas"]["Band"]["enum"] == ["low", "moderate", "high"]
