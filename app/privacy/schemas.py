@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, WithJsonSchema
 
 from app.core.schemas import RequestModel
 from app.core.security import PASSWORD_MAX
@@ -78,7 +78,10 @@ class ExportDocument(BaseModel):
     `counts` gives the number of stored rows per kind, so the document can be checked whole.
     """
 
-    schema_version: Literal[1] = 1
+    # Published as an integer of 1..1: generators mishandle an integer `const`.
+    schema_version: Annotated[
+        Literal[1], WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 1})
+    ] = 1
     exported_at: datetime
     profile: ExportProfile
     consents: list[Record]
