@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from app.api import api_router
@@ -16,6 +16,7 @@ from app.core.logging import configure_logging
 from app.core.metrics import HttpMetrics
 from app.core.middleware import RequestContextMiddleware
 from app.core.openapi import ContractAPI, operation_id
+from app.core.query import refuse_unknown_query
 from app.idempotency.middleware import IdempotencyMiddleware
 from app.ops.router import router as ops_router
 from app.privacy.audit import AccessAuditMiddleware
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
         generate_unique_id_function=operation_id,
+        dependencies=[Depends(refuse_unknown_query)],
     )
     app.state.services = services
     app.state.metrics = metrics

@@ -10,6 +10,7 @@ unless a rule the schema cannot state refuses it. The normal run is bounded; a d
 from __future__ import annotations
 
 import os
+import uuid
 from typing import Any
 
 import pytest
@@ -44,6 +45,14 @@ EXAMPLES = int(os.environ.get("MESTRING_FUZZ_EXAMPLES", "8"))
 schema = schemathesis.openapi.from_dict(create_app(make_settings("sqlite:///unused.db")).openapi())
 
 
+def _is_uuid(value: object) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return isinstance(value, str)
+
+
 class World:
     """A therapist with a linked patient, and an admin; requests go out as one of them."""
 
@@ -55,8 +64,9 @@ class World:
         self.calls = 0
 
     def send(self, case: Case[Any], actor: Actor) -> Any:
-        if "patient_id" in (case.path_parameters or {}) and self.calls % 2 == 0:
-            case.path_parameters["patient_id"] = str(self.patient.id)  # reach real data too
+        drawn = (case.path_parameters or {}).get("patient_id")
+        if _is_uuid(drawn) and self.calls % 2 == 0:  # reach real data too (never a wrong id)
+            case.path_parameters["patient_id"] = str(self.patient.id)
         self.calls += 1
         kwargs = case.as_transport_kwargs(base_url="http://testserver")
         headers: dict[str, Any] = {

@@ -94,3 +94,13 @@ def test_booleans_and_numbers_only_as_json_types(api: Api) -> None:
         "/v1/me/checkins/2026-01-05", json={"answers": {}, "mood": "5"}, headers=patient.headers
     )
     assert answer.status_code == 422
+
+
+def test_unknown_query_parameters_are_refused(api: Api) -> None:
+    therapist = api.therapist()
+    answer = api.client.get("/v1/me/checkins?form=2026-01-01", headers=api.patient().headers)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["loc"] == ["query", "form"]
+    # Declared ones pass, including those a shared dependency declares (limit, cursor).
+    answer = api.client.get("/v1/patients?limit=5&sort=name", headers=therapist.headers)
+    assert answer.status_code == 200, answer.text
