@@ -6,10 +6,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, WithJsonSchema, model_validator
 
 from app.core.schemas import RequestModel
 from app.core.security import PASSWORD_MAX
+from app.privacy import export_records as rec
+from app.privacy.export_records import Rows
 
 ContactPurpose = Literal["adjustments", "return_plan", "job_search", "other"]
 _PURPOSES = (
@@ -98,8 +100,8 @@ class ExportProfile(BaseModel):
 class ExportRtwPlan(BaseModel):
     """The plan in force (null if none was saved) and every saved version, oldest first."""
 
-    current: Record | None
-    versions: list[Record]
+    current: Annotated[Record | None, Rows(rec.ExportRtwPlanRow | None)]
+    versions: Annotated[list[Record], Rows(list[rec.ExportRtwPlanVersion])]
 
 
 class ExportDocument(BaseModel):
@@ -108,29 +110,36 @@ class ExportDocument(BaseModel):
     `counts` gives the number of stored rows per kind, so the document can be checked whole.
     """
 
-    schema_version: Literal[1] = 1
+    # Published as an integer of 1..1: generators mishandle an integer `const`.
+    schema_version: Annotated[
+        Literal[1], WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 1})
+    ] = 1
     exported_at: datetime
     profile: ExportProfile
-    consents: list[Record]
-    assignments: list[Record] = Field(description="Each with its dose history, `doses`.")
-    exercise_logs: list[Record]
-    checkins: list[Record] = Field(
+    consents: Annotated[list[Record], Rows(list[rec.ExportConsent])]
+    assignments: Annotated[list[Record], Rows(list[rec.ExportAssignment])] = Field(
+        description="Each with its dose history, `doses`."
+    )
+    exercise_logs: Annotated[list[Record], Rows(list[rec.ExportExerciseLog])]
+    checkins: Annotated[list[Record], Rows(list[rec.ExportCheckin])] = Field(
         description="Each with the `questionnaire_key` and `questionnaire_version` answered."
     )
-    booster_requests: list[Record] = Field(description="Each with its status history, `events`.")
-    booster_rule: Record | None
-    follow_ups: list[Record]
-    rtw_completion: Record | None
+    booster_requests: Annotated[list[Record], Rows(list[rec.ExportBoosterRequest])] = Field(
+        description="Each with its status history, `events`."
+    )
+    booster_rule: Annotated[Record | None, Rows(rec.ExportBoosterRule | None)]
+    follow_ups: Annotated[list[Record], Rows(list[rec.ExportFollowUp])]
+    rtw_completion: Annotated[Record | None, Rows(rec.ExportRtwCompletion | None)]
     rtw_plan: ExportRtwPlan
-    work_diary: list[Record]
-    measure_schedules: list[Record]
-    measure_responses: list[Record] = Field(
+    work_diary: Annotated[list[Record], Rows(list[rec.ExportDiaryEntry])]
+    measure_schedules: Annotated[list[Record], Rows(list[rec.ExportMeasureSchedule])]
+    measure_responses: Annotated[list[Record], Rows(list[rec.ExportMeasureResponse])] = Field(
         description="PHQ-9 and GAD-7 answers, each with the `questionnaire_version` answered."
     )
-    risk_alerts: list[Record] = Field(
+    risk_alerts: Annotated[list[Record], Rows(list[rec.ExportRiskAlert])] = Field(
         description="Alerts my answers opened, with when and how each was acknowledged."
     )
-    care_links: list[Record] = Field(
+    care_links: Annotated[list[Record], Rows(list[rec.ExportCareLink])] = Field(
         description="Which therapist followed the patient, `from` when `to` when (null: now)."
     )
     job_support: list[Record] = Field(
@@ -146,10 +155,10 @@ class ExportDocument(BaseModel):
         description="Every contact the clinic had with my employer, with the consent that "
         "covered it (`consent_id`)."
     )
-    sessions: list[Record] = Field(
+    sessions: Annotated[list[Record], Rows(list[rec.ExportSession])] = Field(
         description="Logins: device label, created, last used, ended (never token material)."
     )
-    invitations: list[Record] = Field(
+    invitations: Annotated[list[Record], Rows(list[rec.ExportInvitation])] = Field(
         description="Invitations made out to the patient's email or used to register."
     )
     access_log: list[AccessLogPublic]
