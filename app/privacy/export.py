@@ -41,6 +41,7 @@ from app.privacy.schemas import (
     ExportDocument,
     ExportProfile,
     ExportRtwPlan,
+    ExportWorkFocus,
     Record,
 )
 from app.work.models import rtw_plan_table, rtw_plan_version_table, work_diary_table
@@ -296,6 +297,6 @@ async def export_patient(
         sessions=logins,
         invitations=invited,
         access_log=access,
-        work_focus=work,
+        work_focus=ExportWorkFocus.model_validate(work),
         counts=counts,
     )

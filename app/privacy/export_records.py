@@ -27,9 +27,23 @@ from app.boosters.models import (
 )
 from app.checkins.models import checkin_table
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
+from app.jobsupport.models import (
+    employer_contact_table,
+    employment_table,
+    job_support_link_table,
+    joint_meeting_table,
+)
 from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
 from app.privacy.models import consent_table
 from app.work.models import rtw_plan_table, rtw_plan_version_table, work_diary_table
+from app.workfocus.models import (
+    barrier_check_table,
+    communication_plan_table,
+    communication_plan_version_table,
+    communication_suggestion_table,
+    dialogue_meeting_table,
+    work_goal_table,
+)
 
 # Never exported: the patient id is the document's own, the body hash is a retry fingerprint.
 LEFT_OUT: Final = frozenset({"patient_id", "body_hash"})
@@ -138,6 +152,44 @@ ExportRiskAlert = record_model(
     without=frozenset({"note"}),
     doc="A risk alert an answer opened (the therapist's note stays the clinic's).",
 )
+
+# The job-support side (issue 14).
+ExportJobSupportLink = record_model(
+    "ExportJobSupportLink",
+    job_support_link_table,
+    doc="A job counsellor proposed to the patient, and what became of it.",
+    counsellor_name=str,
+)
+ExportEmployment = record_model("ExportEmployment", employment_table, doc="A job.")
+ExportJointMeeting = record_model(
+    "ExportJointMeeting", joint_meeting_table, doc="A meeting with the job counsellor."
+)
+ExportEmployerContact = record_model(
+    "ExportEmployerContact",
+    employer_contact_table,
+    doc="A contact with the employer, with the consent version that covered it.",
+)
+# Work-focused therapy (issue 13).
+ExportBarrierCheck = record_model(
+    "ExportBarrierCheck", barrier_check_table, doc="A check of the barriers to work."
+)
+ExportCommunicationPlan = record_model(
+    "ExportCommunicationPlan", communication_plan_table, doc="The communication plan in force."
+)
+ExportCommunicationPlanVersion = record_model(
+    "ExportCommunicationPlanVersion",
+    communication_plan_version_table,
+    doc="One saved version of the communication plan.",
+)
+ExportCommunicationSuggestion = record_model(
+    "ExportCommunicationSuggestion",
+    communication_suggestion_table,
+    doc="A therapist's suggestion for the communication plan.",
+)
+ExportDialogueMeeting = record_model(
+    "ExportDialogueMeeting", dialogue_meeting_table, doc="A dialogue meeting and its outcome."
+)
+ExportWorkGoal = record_model("ExportWorkGoal", work_goal_table, doc="A work goal with its steps.")
 
 
 class ExportCareLink(BaseModel):

@@ -6,7 +6,14 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, WithJsonSchema, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from app.core.schemas import RequestModel
 from app.core.security import PASSWORD_MAX
@@ -104,6 +111,22 @@ class ExportRtwPlan(BaseModel):
     versions: Annotated[list[Record], Rows(list[rec.ExportRtwPlanVersion])]
 
 
+class ExportWorkFocus(BaseModel):
+    """Work-focused therapy, one list per table (app/privacy/export_workfocus.py)."""
+
+    model_config = ConfigDict(extra="forbid")  # a new table must be typed here too
+    barrier_checks: Annotated[list[Record], Rows(list[rec.ExportBarrierCheck])]
+    communication_plans: Annotated[list[Record], Rows(list[rec.ExportCommunicationPlan])]
+    communication_plan_versions: Annotated[
+        list[Record], Rows(list[rec.ExportCommunicationPlanVersion])
+    ]
+    communication_suggestions: Annotated[
+        list[Record], Rows(list[rec.ExportCommunicationSuggestion])
+    ]
+    dialogue_meetings: Annotated[list[Record], Rows(list[rec.ExportDialogueMeeting])]
+    work_goals: Annotated[list[Record], Rows(list[rec.ExportWorkGoal])]
+
+
 class ExportDocument(BaseModel):
     """Every record the service holds about the patient, as of `exported_at`.
 
@@ -142,16 +165,16 @@ class ExportDocument(BaseModel):
     care_links: Annotated[list[Record], Rows(list[rec.ExportCareLink])] = Field(
         description="Which therapist followed the patient, `from` when `to` when (null: now)."
     )
-    job_support: list[Record] = Field(
+    job_support: Annotated[list[Record], Rows(list[rec.ExportJobSupportLink])] = Field(
         description="Job counsellors proposed to me, whom I accepted, declined or ended, and when."
     )
-    employment: list[Record] = Field(
+    employment: Annotated[list[Record], Rows(list[rec.ExportEmployment])] = Field(
         description="Jobs recorded for me (a new employer's follow-ups are in `follow_ups`)."
     )
-    joint_meetings: list[Record] = Field(
+    joint_meetings: Annotated[list[Record], Rows(list[rec.ExportJointMeeting])] = Field(
         description="Meetings of me, my therapist and my job counsellor."
     )
-    employer_contacts: list[Record] = Field(
+    employer_contacts: Annotated[list[Record], Rows(list[rec.ExportEmployerContact])] = Field(
         description="Every contact the clinic had with my employer, with the consent that "
         "covered it (`consent_id`)."
     )
@@ -162,8 +185,5 @@ class ExportDocument(BaseModel):
         description="Invitations made out to the patient's email or used to register."
     )
     access_log: list[AccessLogPublic]
-    work_focus: dict[str, list[Record]] = Field(
-        description="Work-focused therapy, per table: barrier_checks, communication_plans, "
-        "communication_plan_versions, communication_suggestions, dialogue_meetings, work_goals."
-    )
+    work_focus: ExportWorkFocus = Field(description="Work-focused therapy, per table.")
     counts: dict[str, int]
