@@ -24,6 +24,7 @@ from app.core.config import REPO_ROOT, ConfigError, Settings, get_settings
 from app.core.deps import Services
 from app.core.errors import AppError
 from app.core.logging import configure_logging, redact
+from app.core.openapi import operation_ids, read_published_ids, render_published_ids
 
 cli = typer.Typer(
     help="Mestring administration.", no_args_is_help=True, pretty_exceptions_enable=False
@@ -249,12 +250,16 @@ def purge(
 def export_openapi(
     output: Annotated[Path, typer.Option()] = REPO_ROOT / "openapi" / "openapi.json",
 ) -> None:
-    """Write the OpenAPI document generated from the app."""
+    """Write the OpenAPI document generated from the app, and add its new operation ids."""
     from app.main import create_app
 
+    document = create_app(_settings()).openapi()
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(render_openapi(create_app(_settings()).openapi()))
-    typer.echo(f"wrote {output}")
+    output.write_text(render_openapi(document))
+    ids_file = output.parent / "operation-ids.txt"
+    published = read_published_ids(ids_file)
+    ids_file.write_text(render_published_ids(published, operation_ids(document)))
+    typer.echo(f"wrote {output} and {ids_file}")
 
 
 def render_openapi(document: dict[str, object]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from app.api import api_router
@@ -15,6 +15,8 @@ from app.core.handlers import install_error_handlers
 from app.core.logging import configure_logging
 from app.core.metrics import HttpMetrics
 from app.core.middleware import RequestContextMiddleware
+from app.core.openapi import ContractAPI, operation_id
+from app.core.query import refuse_unknown_query
 from app.idempotency.middleware import IdempotencyMiddleware
 from app.ops.router import router as ops_router
 from app.privacy.audit import AccessAuditMiddleware
@@ -36,7 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await services.engine.dispose()
 
     docs = settings.env != "production" or settings.docs_in_production
-    app = FastAPI(
+    app = ContractAPI(
         title="Mestring API",
         version="1.0.0",
         summary="Between MCT sessions: homework, RTW self-efficacy, graded return to work.",
@@ -44,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/docs" if docs else None,
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
+        generate_unique_id_function=operation_id,
+        dependencies=[Depends(refuse_unknown_query)],
     )
     app.state.services = services
     app.state.metrics = metrics

@@ -287,3 +287,12 @@ def test_low_rtw_se_uses_the_patients_own_rule_parameters(api: Api) -> None:
     row = hege()
     assert "low_rtw_se" in row["flags"]
     assert (row["rtw_se_rule_mean"], row["rtw_se_mean_7d"]) == (2.333333, 3.0)
+
+
+def test_a_therapist_without_patients_gets_an_empty_worklist(api: Api) -> None:
+    # No linked patient means no time zone to compute "today" in (it was an empty SQL CASE: 500).
+    therapist = api.therapist()
+    for sort in ("flags", "name", "last_checkin"):
+        answer = api.client.get("/v1/patients", params={"sort": sort}, headers=therapist.headers)
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {"data": [], "count": 0, "next_cursor": None}

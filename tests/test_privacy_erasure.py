@@ -118,9 +118,9 @@ def test_erasure_leaves_no_row_about_the_patient(api: Api) -> None:
     assert deleted["measure_responses"] == before["measure_responses"] == 2
     # Her own keys (2 logs, 1 booster request, 2 measure responses), the registration and the
     # assignment, the two job-support proposals, two jobs, a joint meeting and an employer
-    # contact for her (the therapist's invitation to her address is sealed: it cannot be
-    # searched, and its answer is blanked within minutes).
-    assert deleted["idempotency_keys"] == 5 + 1 + 1 + 2 + 2 + 1 + 1
+    # contact for her, her dialogue meeting and her work goal (the therapist's invitation to
+    # her address is sealed: it cannot be searched, and its answer is blanked within minutes).
+    assert deleted["idempotency_keys"] == 5 + 1 + 1 + 2 + 2 + 1 + 1 + 2
     assert deleted["invitations"] == 2  # the one she used and the spare, both made out to her
 
     # The other patient keeps everything.

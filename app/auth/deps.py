@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Form
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import bindparam, text
 
@@ -142,4 +142,4 @@ CurrentWorkSideStaff = Annotated[Principal, Depends(_work_side_staff)]
 
 
 # The OAuth2 password form of POST /v1/auth/token, parsed into a LoginForm.
-LoginFormDep = Annotated[LoginForm, Depends()]
+LoginFormDep = Annotated[LoginForm, Form()]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Form
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from app.core.schemas import RequestModel
 from app.core.security import PASSWORD_MAX
@@ -29,23 +28,17 @@ class LogoutRequest(RequestModel):
     refresh_token: RefreshTokenText | None = None
 
 
-class LoginForm:
+class LoginForm(BaseModel):
     """The OAuth2 password form (so Swagger's Authorize button works), with bounded fields."""
 
-    def __init__(
-        self,
-        username: Annotated[str, Form(min_length=1, max_length=320)],
-        password: Annotated[str, Form(min_length=1, max_length=PASSWORD_MAX)],
-        grant_type: Annotated[str | None, Form(pattern="^password$", max_length=20)] = None,
-        scope: Annotated[str, Form(max_length=200)] = "",
-        otp: Annotated[
-            str | None,
-            Form(
-                max_length=OTP_MAX,
-                description="Two-step login: the authenticator code or a recovery code, when on.",
-            ),
-        ] = None,
-    ) -> None:
-        self.username = username
-        self.password = password
-        self.otp = otp
+    username: Annotated[str, Field(min_length=1, max_length=320)]
+    password: Annotated[str, Field(min_length=1, max_length=PASSWORD_MAX)]
+    grant_type: Annotated[str | None, Field(pattern="^password$", max_length=20)] = None
+    scope: Annotated[str, Field(max_length=200)] = ""
+    otp: Annotated[
+        str | None,
+        Field(
+            max_length=OTP_MAX,
+            description="Two-step login: the authenticator code or a recovery code, when on.",
+        ),
+    ] = None

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from app.accounts.models import Locale
 from app.accounts.schemas import Email, Password
-from app.core.schemas import DisplayName, RequestModel, TimeZoneName
+from app.core.schemas import DisplayName, Id, RequestModel, TimeZoneName
 from app.privacy.schemas import ConsentPublic
 
 InvitationCode = Annotated[str, Field(min_length=4, max_length=64)]
@@ -52,8 +52,8 @@ class RegistrationAccepted(BaseModel):
 
 
 class CareLinkCreate(RequestModel):
-    patient_id: uuid.UUID
-    therapist_id: uuid.UUID
+    patient_id: Id
+    therapist_id: Id
 
 
 class CareLinkPublic(BaseModel):

@@ -20,11 +20,11 @@ from app.checkins.schemas import (
     QuestionnairePublic,
 )
 from app.core.deps import SessionDep, SettingsDep
-from app.core.schemas import ListResponse, error_responses
+from app.core.schemas import IsoDate, ListResponse, error_responses
 
 router = APIRouter(tags=["checkins"])
-From = Annotated[date | None, Query(alias="from", description="First local date (inclusive).")]
-To = Annotated[date | None, Query(alias="to", description="Last local date (inclusive).")]
+From = Annotated[IsoDate | None, Query(alias="from", description="First local date (inclusive).")]
+To = Annotated[IsoDate | None, Query(alias="to", description="Last local date (inclusive).")]
 
 
 @router.get(

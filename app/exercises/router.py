@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Header, Query, Response, status
@@ -11,7 +10,7 @@ from fastapi import APIRouter, Body, Header, Query, Response, status
 from app.auth.deps import CurrentPatient, CurrentTherapist, CurrentUser
 from app.care.deps import LinkedPatient
 from app.core.deps import Cursor, Limit, SessionDep
-from app.core.schemas import ListResponse, error_responses
+from app.core.schemas import IsoDate, ListResponse, error_responses
 from app.exercises import adherence_service, logs, service
 from app.exercises.catalogue import catalogue, resolve_locale
 from app.exercises.kinds import ExerciseKind
@@ -29,8 +28,8 @@ from app.privacy.deps import AuditPatientReads
 
 router = APIRouter(tags=["exercises"])
 
-DateFrom = Annotated[date | None, Query(alias="from", description="First local date.")]
-DateTo = Annotated[date | None, Query(alias="to", description="Last local date (inclusive).")]
+DateFrom = Annotated[IsoDate | None, Query(alias="from", description="First local date.")]
+DateTo = Annotated[IsoDate | None, Query(alias="to", description="Last local date (inclusive).")]
 KindFilter = Annotated[ExerciseKind | None, Query()]
 LocaleQuery = Annotated[Literal["nb", "en"] | None, Query(description="Overrides the account's.")]
 AcceptLanguage = Annotated[str | None, Header(max_length=4000)]

@@ -6,9 +6,9 @@ import uuid
 from datetime import date, datetime, time
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, Strict, StringConstraints, model_validator
 
-from app.core.schemas import RequestModel
+from app.core.schemas import EventDate, RequestModel
 from app.exercises.kinds import (
     INSTRUCTIONS_MAX,
     MAX_TIMES_PER_DAY,
@@ -50,11 +50,11 @@ class ExercisePublic(BaseModel):
 
 
 class AssignmentCreate(RequestModel):
-    exercise_kind: ExerciseKind
+    exercise_kind: Annotated[ExerciseKind, Strict(False)]
     times_per_day: TimesPerDay | None = None
     times_per_week: TimesPerWeek | None = None
-    starts_on: date
-    ends_on: date | None = None
+    starts_on: EventDate
+    ends_on: EventDate | None = None
     worry_time: WorryTime | None = None
     instructions: Instructions | None = None
 
@@ -84,8 +84,8 @@ class AssignmentUpdate(RequestModel):
     paused: bool | None = None
     times_per_day: TimesPerDay | None = None
     times_per_week: TimesPerWeek | None = None
-    effective_from: date | None = None
-    ends_on: date | None = None
+    effective_from: EventDate | None = None
+    ends_on: EventDate | None = None
     worry_time: WorryTime | None = None
     instructions: Instructions | None = None
 

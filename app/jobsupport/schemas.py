@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from app.boosters.schemas import FollowUpPublic
-from app.core.schemas import EventDate, RequestModel
+from app.core.schemas import EventDate, Id, RequestModel
 from app.privacy.schemas import ContactPurpose
 
 LinkStatus = Literal["proposed", "accepted", "declined", "ended"]
@@ -19,7 +19,7 @@ LinkStatus = Literal["proposed", "accepted", "declined", "ended"]
 class JobSupportProposal(RequestModel):
     """The therapist proposes this job counsellor to the patient."""
 
-    counsellor_id: uuid.UUID
+    counsellor_id: Id
 
 
 class JobSupportLinkPublic(BaseModel):

@@ -34,12 +34,14 @@ from app.instruments.models import questionnaire_version_table
 from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
 from app.privacy import export_account as account
 from app.privacy import export_jobsupport as jobsupport
+from app.privacy.export_records import LEFT_OUT
 from app.privacy.export_workfocus import WORKFOCUS_TABLES, work_focus
 from app.privacy.models import consent_table
 from app.privacy.schemas import (
     ExportDocument,
     ExportProfile,
     ExportRtwPlan,
+    ExportWorkFocus,
     Record,
 )
 from app.work.models import rtw_plan_table, rtw_plan_version_table, work_diary_table
@@ -82,8 +84,7 @@ NOT_EXPORTED: Final = {
     "mfa_factors": "second factors are for staff only; a patient never has one",
     "mfa_recovery_codes": "second factors are for staff only; a patient never has one",
 }
-# Never exported: the patient id is the document's own, the body hash is a retry fingerprint.
-_LEFT_OUT = frozenset({"patient_id", "body_hash"})
+_LEFT_OUT = LEFT_OUT  # the records' models (export_records.py) are built from the same columns
 
 
 def _columns(table: Table, *, without: Iterable[str] = ()) -> list[Column[Any]]:
@@ -296,6 +297,6 @@ async def export_patient(
         sessions=logins,
         invitations=invited,
         access_log=access,
-        work_focus=work,
+        work_focus=ExportWorkFocus.model_validate(work),
         counts=counts,
     )

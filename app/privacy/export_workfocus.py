@@ -12,6 +12,7 @@ from typing import Any, Final
 from sqlalchemy import Column, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.privacy.export_records import LEFT_OUT
 from app.workfocus.models import (
     barrier_check_table,
     communication_plan_table,
@@ -31,7 +32,7 @@ WORKFOCUS_TABLES: Final[dict[str, tuple[Table, tuple[str, ...]]]] = {
     "dialogue_meetings": (dialogue_meeting_table, ("starts_at",)),
     "work_goals": (work_goal_table, ("created_at",)),
 }
-_LEFT_OUT = frozenset({"patient_id", "body_hash"})
+_LEFT_OUT = LEFT_OUT  # the records' models (export_records.py) are built from the same columns
 
 
 def _columns(table: Table) -> list[Column[Any]]:

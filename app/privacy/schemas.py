@@ -6,10 +6,19 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from app.core.schemas import RequestModel
 from app.core.security import PASSWORD_MAX
+from app.privacy import export_records as rec
+from app.privacy.export_records import Rows
 
 ContactPurpose = Literal["adjustments", "return_plan", "job_search", "other"]
 _PURPOSES = (
@@ -98,8 +107,24 @@ class ExportProfile(BaseModel):
 class ExportRtwPlan(BaseModel):
     """The plan in force (null if none was saved) and every saved version, oldest first."""
 
-    current: Record | None
-    versions: list[Record]
+    current: Annotated[Record | None, Rows(rec.ExportRtwPlanRow | None)]
+    versions: Annotated[list[Record], Rows(list[rec.ExportRtwPlanVersion])]
+
+
+class ExportWorkFocus(BaseModel):
+    """Work-focused therapy, one list per table (app/privacy/export_workfocus.py)."""
+
+    model_config = ConfigDict(extra="forbid")  # a new table must be typed here too
+    barrier_checks: Annotated[list[Record], Rows(list[rec.ExportBarrierCheck])]
+    communication_plans: Annotated[list[Record], Rows(list[rec.ExportCommunicationPlan])]
+    communication_plan_versions: Annotated[
+        list[Record], Rows(list[rec.ExportCommunicationPlanVersion])
+    ]
+    communication_suggestions: Annotated[
+        list[Record], Rows(list[rec.ExportCommunicationSuggestion])
+    ]
+    dialogue_meetings: Annotated[list[Record], Rows(list[rec.ExportDialogueMeeting])]
+    work_goals: Annotated[list[Record], Rows(list[rec.ExportWorkGoal])]
 
 
 class ExportDocument(BaseModel):
@@ -108,53 +133,57 @@ class ExportDocument(BaseModel):
     `counts` gives the number of stored rows per kind, so the document can be checked whole.
     """
 
-    schema_version: Literal[1] = 1
+    # Published as an integer of 1..1: generators mishandle an integer `const`.
+    schema_version: Annotated[
+        Literal[1], WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 1})
+    ] = 1
     exported_at: datetime
     profile: ExportProfile
-    consents: list[Record]
-    assignments: list[Record] = Field(description="Each with its dose history, `doses`.")
-    exercise_logs: list[Record]
-    checkins: list[Record] = Field(
+    consents: Annotated[list[Record], Rows(list[rec.ExportConsent])]
+    assignments: Annotated[list[Record], Rows(list[rec.ExportAssignment])] = Field(
+        description="Each with its dose history, `doses`."
+    )
+    exercise_logs: Annotated[list[Record], Rows(list[rec.ExportExerciseLog])]
+    checkins: Annotated[list[Record], Rows(list[rec.ExportCheckin])] = Field(
         description="Each with the `questionnaire_key` and `questionnaire_version` answered."
     )
-    booster_requests: list[Record] = Field(description="Each with its status history, `events`.")
-    booster_rule: Record | None
-    follow_ups: list[Record]
-    rtw_completion: Record | None
+    booster_requests: Annotated[list[Record], Rows(list[rec.ExportBoosterRequest])] = Field(
+        description="Each with its status history, `events`."
+    )
+    booster_rule: Annotated[Record | None, Rows(rec.ExportBoosterRule | None)]
+    follow_ups: Annotated[list[Record], Rows(list[rec.ExportFollowUp])]
+    rtw_completion: Annotated[Record | None, Rows(rec.ExportRtwCompletion | None)]
     rtw_plan: ExportRtwPlan
-    work_diary: list[Record]
-    measure_schedules: list[Record]
-    measure_responses: list[Record] = Field(
+    work_diary: Annotated[list[Record], Rows(list[rec.ExportDiaryEntry])]
+    measure_schedules: Annotated[list[Record], Rows(list[rec.ExportMeasureSchedule])]
+    measure_responses: Annotated[list[Record], Rows(list[rec.ExportMeasureResponse])] = Field(
         description="PHQ-9 and GAD-7 answers, each with the `questionnaire_version` answered."
     )
-    risk_alerts: list[Record] = Field(
+    risk_alerts: Annotated[list[Record], Rows(list[rec.ExportRiskAlert])] = Field(
         description="Alerts my answers opened, with when and how each was acknowledged."
     )
-    care_links: list[Record] = Field(
+    care_links: Annotated[list[Record], Rows(list[rec.ExportCareLink])] = Field(
         description="Which therapist followed the patient, `from` when `to` when (null: now)."
     )
-    job_support: list[Record] = Field(
+    job_support: Annotated[list[Record], Rows(list[rec.ExportJobSupportLink])] = Field(
         description="Job counsellors proposed to me, whom I accepted, declined or ended, and when."
     )
-    employment: list[Record] = Field(
+    employment: Annotated[list[Record], Rows(list[rec.ExportEmployment])] = Field(
         description="Jobs recorded for me (a new employer's follow-ups are in `follow_ups`)."
     )
-    joint_meetings: list[Record] = Field(
+    joint_meetings: Annotated[list[Record], Rows(list[rec.ExportJointMeeting])] = Field(
         description="Meetings of me, my therapist and my job counsellor."
     )
-    employer_contacts: list[Record] = Field(
+    employer_contacts: Annotated[list[Record], Rows(list[rec.ExportEmployerContact])] = Field(
         description="Every contact the clinic had with my employer, with the consent that "
         "covered it (`consent_id`)."
     )
-    sessions: list[Record] = Field(
+    sessions: Annotated[list[Record], Rows(list[rec.ExportSession])] = Field(
         description="Logins: device label, created, last used, ended (never token material)."
     )
-    invitations: list[Record] = Field(
+    invitations: Annotated[list[Record], Rows(list[rec.ExportInvitation])] = Field(
         description="Invitations made out to the patient's email or used to register."
     )
     access_log: list[AccessLogPublic]
-    work_focus: dict[str, list[Record]] = Field(
-        description="Work-focused therapy, per table: barrier_checks, communication_plans, "
-        "communication_plan_versions, communication_suggestions, dialogue_meetings, work_goals."
-    )
+    work_focus: ExportWorkFocus = Field(description="Work-focused therapy, per table.")
     counts: dict[str, int]

@@ -16,6 +16,7 @@ from app.accounts.models import user_table
 from app.boosters.followups import plan_return_changed
 from app.care.access import PatientScope, patient_not_found
 from app.core.errors import Conflict, Unprocessable
+from app.core.schemas import STORED
 from app.core.time import local_today, utcnow
 from app.work import grades
 from app.work.models import rtw_plan_table, rtw_plan_version_table
@@ -82,7 +83,7 @@ def _stages(data: PlanIn) -> tuple[grades.Stage, ...]:
 
 def plan_of(body: dict[str, Any]) -> grades.Plan:
     """The arithmetic view of a stored plan body."""
-    data = PlanIn.model_validate(body)
+    data = PlanIn.model_validate(body, context={STORED})
     return grades.Plan(
         agreed_weekly_hours=data.agreed_weekly_hours,
         work_days=frozenset(WEEKDAYS.index(day) + 1 for day in data.work_days),

@@ -11,15 +11,15 @@ import app.core.paths  # noqa: F401  (registers the isodate path convertor)
 from app.auth.deps import CurrentPatient
 from app.care.deps import LinkedPatient, WorkSidePatient
 from app.core.deps import Cursor, Limit, SessionDep
-from app.core.schemas import ListResponse, error_responses
+from app.core.schemas import IsoDate, ListResponse, error_responses
 from app.work import service
 from app.work.schemas import DiaryIn, DiaryPublic, PlanIn, PlanPublic, WorkSummary
 from app.work.summary import DEFAULT_WEEKS, MAX_WEEKS, SummaryBy
 
 router = APIRouter(tags=["work"])
 
-DateFrom = Annotated[date | None, Query(alias="from", description="first local date")]
-DateTo = Annotated[date | None, Query(alias="to", description="last local date (default today)")]
+DateFrom = Annotated[IsoDate | None, Query(alias="from", description="first local date")]
+DateTo = Annotated[IsoDate | None, Query(alias="to", description="last local date (default today)")]
 Weeks = Annotated[
     int, Query(ge=1, le=MAX_WEEKS, description="by=week: ISO weeks up to the current one")
 ]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from app.core.schemas import RequestModel
+from app.core.schemas import EventDate, JsonNumber, RequestModel
 from app.work.grades import DayType
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -18,7 +18,14 @@ DEFAULT_WORK_DAYS: list[Weekday] = ["mon", "tue", "wed", "thu", "fri"]
 DEFAULT_AGREED_HOURS = Decimal("37.5")
 LongText = Annotated[str, Field(max_length=1000)]
 # Plan dates stay in a sane window (date arithmetic near year 9999 would overflow).
-PlanDate = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
+PlanDate = EventDate
+
+
+def _to_hundredths(hours: Decimal) -> Decimal:
+    return hours.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+Hundredths = AfterValidator(_to_hundredths)
 
 
 def _distinct_days(days: list[Weekday]) -> list[Weekday]:
@@ -32,12 +39,12 @@ class StageIn(RequestModel):
     sick_leave_percent: int = Field(
         ge=0, le=100, description="0 (back at work) or 20-100; graded leave below 20 % is refused"
     )
-    planned_weekly_hours: Decimal | None = Field(
+    planned_weekly_hours: (
+        Annotated[Decimal, Field(strict=False, ge=0, le=60), JsonNumber(), Hundredths] | None
+    ) = Field(
         default=None,
-        ge=0,
-        le=60,
-        decimal_places=2,
-        description="default: agreed_weekly_hours x (100 - sick_leave_percent) / 100",
+        description="default: agreed_weekly_hours x (100 - sick_leave_percent) / 100 "
+        "(rounded to hundredths)",
     )
     adjustments: LongText | None = Field(
         default=None, description="what was agreed with the workplace for this stage"
@@ -53,11 +60,13 @@ class StageIn(RequestModel):
 class PlanIn(RequestModel):
     """PUT body; `version` is the version the edit was based on (0: no plan yet), if checked."""
 
-    agreed_weekly_hours: Decimal = Field(
-        default=DEFAULT_AGREED_HOURS, ge=1, le=60, decimal_places=2
-    )
+    agreed_weekly_hours: Annotated[
+        Decimal, Field(strict=False, ge=1, le=60), JsonNumber(), Hundredths
+    ] = Field(default=DEFAULT_AGREED_HOURS, description="rounded to hundredths")
     work_days: Annotated[
-        list[Weekday], Field(min_length=1, max_length=7), AfterValidator(_distinct_days)
+        list[Weekday],
+        Field(min_length=1, max_length=7, json_schema_extra={"uniqueItems": True}),
+        AfterValidator(_distinct_days),
     ] = Field(default_factory=lambda: list(DEFAULT_WORK_DAYS))
     stages: list[StageIn] = Field(min_length=1, max_length=60)
     next_review_on: PlanDate | None = Field(
@@ -110,13 +119,14 @@ class DiaryIn(RequestModel):
         description="vacation and leave days are not working days in the work grade "
         "(worked_hours must then be 0)",
     )
-    worked_hours: Decimal = Field(ge=0, le=24, multiple_of=0.25)
-    planned_hours: Decimal | None = Field(
-        default=None,
-        ge=0,
-        le=24,
-        decimal_places=2,
-        description="default: from the plan (0 on vacation and leave days)",
+    worked_hours: Annotated[
+        Decimal, Field(strict=False, ge=0, le=24, multiple_of=Decimal("0.25")), JsonNumber()
+    ] = Field(description="in quarter hours")
+    planned_hours: Annotated[Decimal, Field(strict=False, ge=0, le=24), JsonNumber()] | None = (
+        Field(
+            default=None,
+            description="default: from the plan (0 on vacation and leave days); to the minute",
+        )
     )
     tasks: LongText | None = None
     strain: int | None = Field(default=None, ge=0, le=10)

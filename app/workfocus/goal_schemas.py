@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from app.core.schemas import EventDate, RequestModel
+from app.core.schemas import EventDate, Id, RequestModel
 
 GoalStatus = Literal["proposed", "active", "reached", "dropped"]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -18,7 +18,7 @@ Strategy = Annotated[str, StringConstraints(max_length=500)]
 
 
 class StepIn(RequestModel):
-    id: uuid.UUID = Field(description="The app's own id, kept across edits.")
+    id: Id = Field(description="The app's own id, kept across edits.")
     text: StepText
     due_on: EventDate | None = None
     done: bool = False
@@ -42,7 +42,7 @@ def _distinct(steps: list[StepIn] | None) -> None:
 class GoalCreate(RequestModel):
     """A new goal; from the therapist it is always `proposed` until the patient accepts it."""
 
-    id: uuid.UUID = Field(description="The app's own id: a retry with it never duplicates.")
+    id: Id = Field(description="The app's own id: a retry with it never duplicates.")
     title: Title
     why: Why | None = Field(default=None, description="Why it matters.")
     steps: Steps = Field(default_factory=list)

@@ -9,7 +9,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from app.core.schemas import EventDate, EventTime, RequestModel
+from app.core.schemas import EventDate, EventTime, Id, JsonNumber, RequestModel
+from app.work.schemas import Hundredths
 
 ParticipantRole = Literal["manager", "welfare_office", "gp", "job_counsellor", "therapist", "other"]
 MeetingStatus = Literal["planned", "held", "cancelled"]
@@ -26,9 +27,7 @@ class Agenda(RequestModel):
     """What the meeting is to cover: entries of the communication plan, the adjustment needs,
     and a time limit."""
 
-    communication_entry_ids: Annotated[list[uuid.UUID], Field(max_length=30)] = Field(
-        default_factory=list
-    )
+    communication_entry_ids: Annotated[list[Id], Field(max_length=30)] = Field(default_factory=list)
     adjustment_needs: LongText | None = None
     time_limit_minutes: int | None = Field(default=None, ge=5, le=480)
     notes: LongText | None = None
@@ -39,8 +38,17 @@ class ProposedStage(RequestModel):
 
     starts_on: EventDate
     sick_leave_percent: int = Field(ge=0, le=100, description="0 (back at work) or 20-100")
-    planned_weekly_hours: Decimal | None = Field(default=None, ge=0, le=60, decimal_places=2)
+    planned_weekly_hours: (
+        Annotated[Decimal, Field(strict=False, ge=0, le=60), JsonNumber(), Hundredths] | None
+    ) = Field(default=None, description="rounded to hundredths")
     adjustments: Annotated[str, StringConstraints(max_length=1000)] | None = None
+
+
+class ProposedStagePublic(BaseModel):
+    starts_on: date
+    sick_leave_percent: int
+    planned_weekly_hours: float | None
+    adjustments: str | None
 
 
 class Outcome(RequestModel):
@@ -52,8 +60,15 @@ class Outcome(RequestModel):
     proposed_stage: ProposedStage | None = None
 
 
+class OutcomePublic(BaseModel):
+    adjustments: str | None
+    tasks: str | None
+    next_status_check_on: date | None
+    proposed_stage: ProposedStagePublic | None
+
+
 class DialogueMeetingCreate(RequestModel):
-    id: uuid.UUID = Field(description="The app's own id: a retry with it never duplicates.")
+    id: Id = Field(description="The app's own id: a retry with it never duplicates.")
     starts_at: EventTime
     participants: Annotated[list[Participant], Field(min_length=1, max_length=12)]
     agenda: Agenda = Field(default_factory=Agenda)
@@ -84,7 +99,7 @@ class DialogueMeetingPublic(BaseModel):
     participants: list[Participant]
     agenda: Agenda
     status: MeetingStatus
-    outcome: Outcome | None
+    outcome: OutcomePublic | None
     outcome_recorded_at: datetime | None
     next_status_check_on: date | None
     created_by_role: str

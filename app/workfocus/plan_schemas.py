@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from app.core.schemas import RequestModel
+from app.core.schemas import Id, RequestModel
 
 Audience = Literal["manager", "colleagues", "welfare_office", "gp", "other"]
 HowMuch = Literal["nothing", "on_sick_leave", "kind_of_problem", "diagnosis"]
@@ -23,7 +23,7 @@ When = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 class CommunicationEntryIn(RequestModel):
     """What to tell one audience, how much, in which words and when."""
 
-    id: uuid.UUID | None = Field(default=None, description="Kept when given; new entries: omit.")
+    id: Id | None = Field(default=None, description="Kept when given; new entries: omit.")
     audience: Audience
     label: Label | None = Field(default=None, description="Who, in the patient's words.")
     what: What = Field(description="What to say.")
@@ -31,7 +31,7 @@ class CommunicationEntryIn(RequestModel):
     words: Words | None = Field(default=None, description="In which words.")
     when: When | None = Field(default=None, description="When, e.g. 'at the dialogue meeting'.")
     status: EntryStatus = "draft"
-    from_suggestion_id: uuid.UUID | None = None
+    from_suggestion_id: Id | None = None
 
     @model_validator(mode="after")
     def _other_is_named(self) -> Self:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from app.work.schemas import PlanPublic
-from app.workfocus.meeting_schemas import PlanProposal, ProposedStage
+from app.workfocus.meeting_schemas import PlanProposal, ProposedStagePublic
 
 
-def stage_applied(plan: PlanPublic, stage: ProposedStage) -> bool:
+def stage_applied(plan: PlanPublic, stage: ProposedStagePublic) -> bool:
     """Whether the saved plan already has a stage from that date with that percentage."""
     return any(
         s.starts_on == stage.starts_on and s.sick_leave_percent == stage.sick_leave_percent
@@ -22,7 +22,7 @@ def stage_applied(plan: PlanPublic, stage: ProposedStage) -> bool:
     )
 
 
-def propose(plan: PlanPublic, stage: ProposedStage) -> PlanProposal:
+def propose(plan: PlanPublic, stage: ProposedStagePublic) -> PlanProposal:
     """The plan with `stage` in date order (replacing a stage from the same date)."""
     stages: list[dict[str, Any]] = [
         {
@@ -42,9 +42,7 @@ def propose(plan: PlanPublic, stage: ProposedStage) -> PlanProposal:
         {
             "starts_on": stage.starts_on.isoformat(),
             "sick_leave_percent": stage.sick_leave_percent,
-            "planned_weekly_hours": float(stage.planned_weekly_hours)
-            if stage.planned_weekly_hours is not None
-            else None,
+            "planned_weekly_hours": stage.planned_weekly_hours,
             "adjustments": stage.adjustments,
             "review_on": None,
             "reviewed_on": None,

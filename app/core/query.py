@@ -1,0 +1,48 @@
+"""Unknown query parameters are refused, as unknown body fields are (a typo must not pass)."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.dependencies.models import Dependant
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+
+_ALLOWED: dict[int, frozenset[str]] = {}
+
+
+def _query_names(dependant: Dependant) -> list[str]:
+    names = [param.alias for param in dependant.query_params]
+    for inner in dependant.dependencies:
+        names += _query_names(inner)
+    return names
+
+
+def _allowed(route: APIRoute) -> frozenset[str]:
+    known = _ALLOWED.get(id(route))
+    if known is None:
+        known = frozenset(_query_names(route.dependant))
+        _ALLOWED[id(route)] = known
+    return known
+
+
+async def refuse_unknown_query(request: Request) -> None:
+    """422 naming each query parameter the operation does not declare."""
+    if not request.query_params:
+        return
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    allowed = _allowed(route)
+    unknown = [name for name in request.query_params if name not in allowed]
+    if unknown:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "extra_forbidden",
+                    "loc": ("query", name),
+                    "msg": "Unknown query parameter",
+                    "input": request.query_params[name],
+                }
+                for name in dict.fromkeys(unknown)
+            ]
+        )
