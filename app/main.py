@@ -12,6 +12,7 @@ from app.api import api_router
 from app.core.config import Settings, get_settings
 from app.core.deps import Services
 from app.core.handlers import install_error_handlers
+from app.core.location import LocationMiddleware
 from app.core.logging import configure_logging
 from app.core.metrics import HttpMetrics
 from app.core.middleware import RequestContextMiddleware
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # stores the answer and commits: data, access log and stored answer in one transaction.
     app.add_middleware(AccessAuditMiddleware)
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(LocationMiddleware)  # on replays too: outside the stored answer
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -19,6 +19,7 @@ from app.accounts.schemas import (
 )
 from app.auth.deps import CurrentAdmin, CurrentUser, EnrollingUser
 from app.core.deps import Cursor, HasherDep, Limit, SessionDep
+from app.core.location import LOCATION
 from app.core.schemas import ListResponse, error_responses
 from app.idempotency.deps import IdempotencyGuard
 
@@ -42,6 +43,7 @@ async def update_me(body: UserUpdate, user: CurrentUser, session: SessionDep) ->
 @router.post(
     "/admin/therapists",
     status_code=status.HTTP_201_CREATED,
+    openapi_extra={LOCATION: "/v1/admin/users/{id}"},
     response_model=UserPublic,
     responses=error_responses(401, 403, 409),
     tags=["admin"],

@@ -16,6 +16,7 @@ from app.care.schemas import (
     InvitationPublic,
 )
 from app.core.deps import Cursor, Limit, SessionDep, SettingsDep
+from app.core.location import LOCATION
 from app.core.schemas import ListResponse, error_responses
 from app.idempotency.deps import IdempotencyGuard, SealedIdempotencyGuard
 
@@ -25,6 +26,7 @@ router = APIRouter(tags=["care"])
 @router.post(
     "/invitations",
     status_code=status.HTTP_201_CREATED,
+    openapi_extra={LOCATION: "/v1/invitations/{id}"},
     response_model=InvitationCreated,
     responses=error_responses(401, 403),
 )
@@ -79,6 +81,7 @@ async def revoke_invitation(
 @router.post(
     "/admin/care-links",
     status_code=status.HTTP_201_CREATED,
+    openapi_extra={LOCATION: "/v1/admin/care-links/{id}"},
     response_model=CareLinkPublic,
     responses=error_responses(401, 403, 404, 409),
     tags=["admin"],

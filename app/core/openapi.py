@@ -15,6 +15,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from app.core.location import LOCATION
+
 
 class ContractAPI(FastAPI):
     """FastAPI whose OpenAPI document is refined once by the contract's conventions."""
@@ -45,6 +47,11 @@ HEADERS: dict[str, dict[str, Any]] = {
         "description": "Seconds to wait before trying again.",
         "schema": {"type": "string", "pattern": "^[0-9]+$"},
     },
+    "Location": {
+        "description": "The URL of what was created.",
+        "schema": {"type": "string"},
+        "required": True,
+    },
     "WWW-Authenticate": {
         "description": "The scheme to authenticate with: `Bearer`.",
         "schema": {"type": "string"},
@@ -55,8 +62,9 @@ _HEADER_REF = "#/components/headers/"
 
 
 def document_headers(document: dict[str, Any]) -> None:
-    """Every answer's X-Request-ID; Retry-After on 429 and 503; WWW-Authenticate on 401; and
-    Idempotent-Replayed on the answers of operations that take an Idempotency-Key."""
+    """Every answer's X-Request-ID; Retry-After on 429 and 503; WWW-Authenticate on 401;
+    Location on the 201 of a route that declared a URL template; and Idempotent-Replayed on the
+    answers of operations that take an Idempotency-Key."""
     document.setdefault("components", {})["headers"] = HEADERS
     for path_item in document.get("paths", {}).values():
         for operation in path_item.values():
@@ -64,8 +72,10 @@ def document_headers(document: dict[str, Any]) -> None:
                 p.get("in") == "header" and p.get("name", "").lower() == "idempotency-key"
                 for p in operation.get("parameters", [])
             )
+            located = operation.pop(LOCATION, None) is not None
             for status, response in operation.get("responses", {}).items():
                 names = ["X-Request-ID"]
+                names += ["Location"] if located and status == "201" else []
                 names += ["Retry-After"] if status in {"429", "503"} else []
                 names += ["WWW-Authenticate"] if status == "401" else []
                 names += ["Idempotent-Replayed"] if keyed else []

@@ -7,7 +7,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-_ALLOWED: dict[int, frozenset[str]] = {}
+# Kept on the route object itself (tests build many apps; an id() may be reused).
+_ATTRIBUTE = "_mestring_query_names"
 
 
 def _query_names(dependant: Dependant) -> list[str]:
@@ -18,10 +19,10 @@ def _query_names(dependant: Dependant) -> list[str]:
 
 
 def _allowed(route: APIRoute) -> frozenset[str]:
-    known = _ALLOWED.get(id(route))
+    known: frozenset[str] | None = vars(route).get(_ATTRIBUTE)
     if known is None:
         known = frozenset(_query_names(route.dependant))
-        _ALLOWED[id(route)] = known
+        vars(route)[_ATTRIBUTE] = known
     return known
 
 

@@ -123,15 +123,11 @@ def _review_sqlite(element: review_due_of, compiler: SQLCompiler, **kw: Any) -> 
     )
 
 
-<<<<<<< HEAD
 def _by_zone(zones: int, field: str, type_: Any) -> Any:
     """The caller's value of `field` for the patient's time zone (bound `zone_i`/`field_i`,
     `field_utc` for a zone not in the list)."""
-=======
-def _by_zone(zones: Mapping[str, ZoneDays], pick: Any, type_: Any, fallback: Any) -> Any:
     if not zones:  # no linked patient: a CASE needs at least one WHEN
-        return literal(fallback, type_)
->>>>>>> mB
+        return _bound(f"{field}_utc", type_)
     return case(
         *[
             (

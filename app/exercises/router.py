@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Header, Query, Response, status
 from app.auth.deps import CurrentPatient, CurrentTherapist, CurrentUser
 from app.care.deps import LinkedPatient
 from app.core.deps import Cursor, Limit, SessionDep
+from app.core.location import LOCATION
 from app.core.schemas import IsoDate, ListResponse, error_responses
 from app.exercises import adherence_service, logs, service
 from app.exercises.catalogue import catalogue, resolve_locale
@@ -50,6 +51,7 @@ async def list_exercises(
 @router.post(
     "/patients/{patient_id}/assignments",
     status_code=status.HTTP_201_CREATED,
+    openapi_extra={LOCATION: "/v1/assignments/{id}"},
     response_model=AssignmentPublic,
     responses=error_responses(401, 403, 404, 409),
 )
