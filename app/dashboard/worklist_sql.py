@@ -41,7 +41,9 @@ from app.checkins.models import checkin_table
 from app.core.sqldays import day_number, epoch_day, name_key
 from app.core.time import local_today, zone
 from app.dashboard.flags import FLAG_RULES
+from app.dashboard.worklist_work import work_facts
 from app.exercises.adherence_sql import adherence_totals
+from app.jobsupport.rules import JOINT_MEETING_DAYS
 from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
 from app.measures.windows import ANSWER_WINDOW_DAYS
 from app.work.models import rtw_plan_table
@@ -63,11 +65,14 @@ ADHERENCE_DAYS = 7
 
 @dataclass(frozen=True, slots=True)
 class ZoneDays:
-    """One time zone's local today and the instants its day `today - 2` and `today - 6` began."""
+    """One time zone's local today and the instants its days `today - 2`, `today - 6` and
+    `today - 31` began (a counsellor accepted before the last, more than 31 local days back,
+    with no joint meeting yet: `joint_meeting_due`)."""
 
     today: date
     cut_3d: datetime
     cut_7d: datetime
+    cut_joint: datetime
 
 
 def zone_days(zones: Sequence[str], now: datetime) -> dict[str, ZoneDays]:
@@ -81,7 +86,10 @@ def zone_days(zones: Sequence[str], now: datetime) -> dict[str, ZoneDays]:
             return datetime.combine(day, time(0), tz).astimezone(UTC)
 
         found[name] = ZoneDays(
-            today, start(today - timedelta(days=2)), start(today - timedelta(days=6))
+            today,
+            start(today - timedelta(days=2)),
+            start(today - timedelta(days=6)),
+            start(today - timedelta(days=JOINT_MEETING_DAYS)),
         )
     return found
 
@@ -187,6 +195,7 @@ def facts(
             _cl.created_at.label("linked_at"),
             _by_zone(zones, lambda z: z.cut_3d, stamp, utc.cut_3d).label("cut_3d"),
             _by_zone(zones, lambda z: z.cut_7d, stamp, utc.cut_7d).label("cut_7d"),
+            _by_zone(zones, lambda z: z.cut_joint, stamp, utc.cut_joint).label("cut_joint"),
             func.coalesce(_o.window_days, defaults.window_days).label("window_days"),
             func.coalesce(_o.min_checkins, defaults.min_checkins).label("min_checkins"),
             func.round(
@@ -246,6 +255,7 @@ def facts(
             review_due_of(p.id, p.today_date).label("review_due"),
             _measures_overdue(p.id, p.today).label("measures_overdue"),
             *_risk(p.id, overdue_before),
+            *work_facts(p, earliest=earliest, latest=latest),
         )
         .select_from(base)
         .outerjoin(adherence, adherence.c.patient_id == p.id)
