@@ -67,6 +67,7 @@ LOG = (
 )
 FLAGS = (
     "risk",
+    "workplace_conflict",
     "no_checkin_7d",
     "no_checkin_3d",
     "low_rtw_se",
@@ -74,7 +75,10 @@ FLAGS = (
     "low_adherence",
     "booster_open",
     "follow_up_due",
+    "joint_meeting_due",
+    "dialogue_meeting_soon",
     "review_due",
+    "status_check_due",
 )
 RISK_ACK = timedelta(hours=24)  # MESTRING_RISK_ACK_HOURS' default
 RULE_DEFAULTS = (7, 3, 3.7)  # window_days, min_checkins, low_threshold (the settings' defaults)
@@ -276,6 +280,14 @@ def _row(r: asyncpg.Record) -> dict[str, Any]:
         "phq9": measures.get("phq9"),
         "gad7": measures.get("gad7"),
         "risk_alerts": {"unacknowledged": r["unack"], "overdue": r["overdue"]},
+        "work_focus": {
+            "workplace_rating": r["workplace_rating"],
+            "barriers_checked_on": r["barriers_checked_on"],
+            "next_meeting_at": r["next_meeting_at"],
+            "status_check_on": r["status_check_on"],
+            "goals_reached_28d": r["goals_reached"],
+            "last_goal_reached_on": r["last_goal_reached_on"],
+        },
         "flags": [name for name in FLAGS if r[f"f_{name}"]],
     }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 # force ($3..$5 are the defaults), and the day numbers the windows need.
 _PATIENTS = """
 p AS (
-  SELECT u.id, u.display_name, cl.created_at AS linked_at,
+  SELECT u.id, u.display_name, u.timezone, cl.created_at AS linked_at,
          (($2::timestamptz) AT TIME ZONE u.timezone)::date AS today,
          (cl.created_at AT TIME ZONE u.timezone)::date AS linked_on,
          coalesce(o.window_days, $3) AS window_days,
@@ -126,23 +126,47 @@ rows AS (
         WHERE r.patient_id = p.id AND r.measure = ms.measure), DATE '1970-01-01')
         < ms.starts_on + (p.today - ms.starts_on) / ms.every_days * ms.every_days)
       AS measure_overdue,
+    (SELECT b.workplace_rating FROM barrier_checks b WHERE b.patient_id = p.id
+      ORDER BY b.local_date DESC LIMIT 1) AS workplace_rating,
+    (SELECT b.local_date FROM barrier_checks b WHERE b.patient_id = p.id
+      ORDER BY b.local_date DESC LIMIT 1) AS barriers_checked_on,
+    (SELECT min(m.starts_at) FROM dialogue_meetings m WHERE m.patient_id = p.id
+      AND m.status = 'planned' AND m.local_date BETWEEN p.today AND p.today + 3)
+      AS next_meeting_at,
+    (SELECT m.next_status_check_on FROM dialogue_meetings m WHERE m.patient_id = p.id
+      AND m.status = 'held' ORDER BY m.starts_at DESC LIMIT 1) AS status_check_on,
+    coalesce(js.id IS NOT NULL AND CASE WHEN jm.held_on IS NULL
+        THEN p.today - (js.responded_at AT TIME ZONE p.timezone)::date > 31
+        ELSE jm.next_on IS NULL OR jm.next_on > jm.held_on + 31 OR jm.next_on < p.today END,
+      false) AS joint_due,
     al.*
   FROM p JOIN ck ON ck.id = p.id LEFT JOIN a7 ON a7.patient_id = p.id
+  LEFT JOIN job_support_links js ON js.patient_id = p.id AND js.status = 'accepted'
+  LEFT JOIN LATERAL (SELECT j.held_on, j.next_on FROM joint_meetings j
+    WHERE j.patient_id = p.id ORDER BY j.held_on DESC, j.created_at DESC LIMIT 1) jm ON true
   CROSS JOIN LATERAL (
     SELECT count(*) AS unack, count(*) FILTER (WHERE ra.created_at < $7) AS overdue,
       coalesce(min(ra.created_at), 'epoch'::timestamptz) AS oldest_at
     FROM risk_alerts ra WHERE ra.patient_id = p.id AND ra.acknowledged_at IS NULL) al
 ),
 flagged AS (
-  SELECT rows.*, unack > 0 AS f_risk, silent >= 7 AS f_no_checkin_7d,
+  SELECT rows.*, unack > 0 AS f_risk, coalesce(workplace_rating >= 3, false)
+    AS f_workplace_conflict, silent >= 7 AS f_no_checkin_7d,
     silent >= 3 AND silent < 7 AS f_no_checkin_3d, low_rtw_se AS f_low_rtw_se,
     measure_overdue AS f_measure_overdue, p7 > 0 AND 2000 * c7 < 999 * p7 AS f_low_adherence,
-    open > 0 AS f_booster_open, follow > 0 AS f_follow_up_due, review_due AS f_review_due
+    open > 0 AS f_booster_open, follow > 0 AS f_follow_up_due, joint_due AS f_joint_meeting_due,
+    next_meeting_at IS NOT NULL AS f_dialogue_meeting_soon, review_due AS f_review_due,
+    coalesce(status_check_on <= today, false) AS f_status_check_due
   FROM rows
 ),
 page AS (SELECT * FROM flagged ORDER BY {{order}} LIMIT $6),
 {_adherence("a28", "page", 28)}
 SELECT f.*, coalesce(a28.p, 0) AS p28, coalesce(a28.c, 0) AS c28, wk.*,
+  (SELECT count(*) FROM work_goals g WHERE g.patient_id = f.id AND g.status = 'reached'
+    AND g.reached_on BETWEEN f.today - 27 AND f.today) AS goals_reached,
+  (SELECT max(g.reached_on) FROM work_goals g WHERE g.patient_id = f.id
+    AND g.status = 'reached' AND g.reached_on BETWEEN f.today - 27 AND f.today)
+    AS last_goal_reached_on,
   (SELECT json_object_agg(m.measure, json_build_object('score', m.last,
      'change_from_first', round((m.last - m.first)::numeric, 6)))
    FROM (SELECT DISTINCT r.measure,
@@ -191,9 +215,11 @@ ORDER BY {{order}}
 """
 
 ORDER_FLAGS = (
-    "f_risk DESC, overdue > 0 DESC, oldest_at, f_no_checkin_7d DESC, f_no_checkin_3d DESC, "
-    "f_low_rtw_se DESC, f_measure_overdue DESC, f_low_adherence DESC, f_booster_open DESC, "
-    'f_follow_up_due DESC, f_review_due DESC, lower(display_name) COLLATE "C", id'
+    "f_risk DESC, overdue > 0 DESC, oldest_at, f_workplace_conflict DESC, "
+    "f_no_checkin_7d DESC, f_no_checkin_3d DESC, f_low_rtw_se DESC, f_measure_overdue DESC, "
+    "f_low_adherence DESC, f_booster_open DESC, f_follow_up_due DESC, "
+    "f_joint_meeting_due DESC, f_dialogue_meeting_soon DESC, f_review_due DESC, "
+    'f_status_check_due DESC, lower(display_name) COLLATE "C", id'
 )
 
 ACCESS = (

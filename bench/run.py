@@ -277,6 +277,14 @@ def get_json(port: int, path: str, auth: str) -> object:
         return json.loads(answer.read())
 
 
+def _instant(row: dict[str, object]) -> object:
+    """The next meeting's instant, compared as a moment (the floor writes +00:00, the app Z)."""
+    work = row["work_focus"]
+    assert isinstance(work, dict)
+    value = work["next_meeting_at"]
+    return None if value is None else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
 def numbers(kind: str, answer: object) -> object:
     """The figures the floor and the app must agree on (the floor leaves out some fields)."""
     if kind == "today":
@@ -315,6 +323,7 @@ def numbers(kind: str, answer: object) -> object:
             **{k: row[k] for k in keys},
             "work_week": {k: row["work_week"][k] for k in week},
             "risk_alerts": {k: row["risk_alerts"][k] for k in ("unacknowledged", "overdue")},
+            "work_focus": {**row["work_focus"], "next_meeting_at": _instant(row)},
             **{
                 m: None if row[m] is None else {k: row[m][k] for k in measure}
                 for m in ("phq9", "gad7")

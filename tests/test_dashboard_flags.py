@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from app.dashboard.schemas import BoosterCounts, PatientSummary, RiskAlertCounts
+from app.dashboard.schemas import BoosterCounts, PatientSummary, RiskAlertCounts, WorkFocusBrief
 from app.dashboard.summary import flags_of
+from app.workfocus.queries import PatientWorkFocus
 
 TODAY = date(2026, 11, 18)
 
@@ -34,15 +35,35 @@ def row(**changes: Any) -> PatientSummary:
         "phq9": None,
         "gad7": None,
         "risk_alerts": RiskAlertCounts(unacknowledged=0, overdue=0, oldest_at=None),
+        "work_focus": WorkFocusBrief(
+            workplace_rating=None,
+            barriers_checked_on=None,
+            next_meeting_at=None,
+            status_check_on=None,
+            goals_reached_28d=0,
+            last_goal_reached_on=None,
+        ),
         "flags": [],
     }
     values.update(changes)
     return PatientSummary(**values)
 
 
-def flags(summary: PatientSummary, linked_on: date | None = None, **extra: bool) -> list[str]:
-    options = {"low_rtw_se": False, "review_due": False, "measure_overdue": False, **extra}
-    return list(flags_of(summary, linked_on=linked_on, **options))
+def flags(
+    summary: PatientSummary,
+    linked_on: date | None = None,
+    work: PatientWorkFocus | None = None,
+    **extra: bool,
+) -> list[str]:
+    options = {
+        "low_rtw_se": False,
+        "review_due": False,
+        "measure_overdue": False,
+        "joint_meeting_due": False,
+        **extra,
+    }
+    found = work or PatientWorkFocus(today=TODAY)
+    return list(flags_of(summary, linked_on=linked_on, work=found, **options))
 
 
 @pytest.mark.parametrize(
@@ -74,15 +95,33 @@ def test_every_flag_in_urgency_order() -> None:
         follow_ups_due=2,
         risk_alerts=RiskAlertCounts(unacknowledged=1, overdue=0, oldest_at=None),
     )
-    assert flags(everything, low_rtw_se=True, review_due=True, measure_overdue=True) == [
+    work = PatientWorkFocus(
+        today=TODAY,
+        workplace_rating=3,
+        next_meeting_on=TODAY + timedelta(days=3),
+        status_check_on=TODAY,
+    )
+    raised = flags(
+        everything,
+        work=work,
+        low_rtw_se=True,
+        review_due=True,
+        measure_overdue=True,
+        joint_meeting_due=True,
+    )
+    assert raised == [
         "risk",
+        "workplace_conflict",
         "no_checkin_7d",
         "low_rtw_se",
         "measure_overdue",
         "low_adherence",
         "booster_open",
         "follow_up_due",
+        "joint_meeting_due",
+        "dialogue_meeting_soon",
         "review_due",
+        "status_check_due",
     ]
     # A scheduled request is on its way: not an open one to triage.
     assert flags(row(booster_requests=BoosterCounts(open=0, scheduled=1))) == []
@@ -96,3 +135,24 @@ def test_risk_is_raised_by_any_unacknowledged_alert_and_only_then() -> None:
     assert flags(row(risk_alerts=counts(3, 3))) == ["risk"]
     assert flags(row(risk_alerts=counts(0, 0))) == []
     assert flags(row(), measure_overdue=True) == ["measure_overdue"]
+
+
+@pytest.mark.parametrize(
+    ("rating", "check_in_days", "expected"),
+    [
+        (2, 1, []),
+        (3, 1, ["workplace_conflict"]),
+        (None, 0, ["status_check_due"]),
+        (None, -1, ["status_check_due"]),
+    ],
+)
+def test_work_flags_from_the_work_focus_reads(
+    rating: int | None, check_in_days: int, expected: list[str]
+) -> None:
+    """Conflict or harassment rated 3 (issue 13); a status check today or past is due."""
+    work = PatientWorkFocus(
+        today=TODAY,
+        workplace_rating=rating,
+        status_check_on=TODAY + timedelta(days=check_in_days),
+    )
+    assert flags(row(), work=work) == expected

@@ -248,8 +248,8 @@ def test_the_worklist_runs_the_same_statements_for_2_and_20_patients(api: Api) -
             assert len(rows(api, therapist, limit=200)) in (2, 20)
         sizes.append(len(statements))
     # auth 1, time zones 1, flags and page 1, the page's 28-day adherence 1, the page's other
-    # figures 11 (measures and risk alerts 3), access log 1
-    assert sizes == [16, 16]
+    # figures 15 (measures and risk alerts 3, work-focused therapy 4), access log 1
+    assert sizes == [20, 20]
 
 
 @time_machine.travel(NOW, tick=False)

@@ -18,6 +18,8 @@ from sqlalchemy import ColumnElement, and_, or_
 
 from app.dashboard.schemas import FLAGS, Flag
 from app.dashboard.summary import NO_CHECKIN_DAYS, NO_CHECKIN_LONG_DAYS
+from app.instruments.profiles import WORKPLACE_AT_LEAST
+from app.jobsupport.rules import JOINT_MEETING_DAYS
 
 # adherence_7d = completed/prescribed to 3 decimals is below LOW_ADHERENCE (0.5) exactly when
 # 2000 completed < 999 prescribed (0.4995 rounds up to 0.5): integers, no rounding in SQL.
@@ -31,6 +33,24 @@ def _silent_at_least(f: Facts, days: int, since_cut: str) -> ColumnElement[bool]
     return or_(
         and_(f.last_checkin.isnot(None), f.last_checkin <= f.today - days),
         and_(f.last_checkin.is_(None), f.linked_at < f[since_cut]),
+    )
+
+
+def _joint_meeting_due(f: Facts) -> ColumnElement[bool]:
+    """app.jobsupport.rules.joint_meeting_due, for a patient with an accepted counsellor."""
+    return and_(
+        f.job_support > 0,
+        or_(
+            and_(f.joint_held.is_(None), f.accepted_at < f.cut_joint),
+            and_(
+                f.joint_held.isnot(None),
+                or_(
+                    f.joint_next.is_(None),
+                    f.joint_next > f.joint_held + JOINT_MEETING_DAYS,
+                    f.joint_next < f.today,
+                ),
+            ),
+        ),
     )
 
 
@@ -50,6 +70,11 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "risk",
         lambda f: f.risk_alerts > 0,
         then_by=lambda f: [1 - f.risk_overdue, f.risk_oldest_at],
+    ),
+    # it changes the plan ("is it the workplace or the person?"): above the slipping signals
+    FlagRule(
+        "workplace_conflict",
+        lambda f: and_(f.workplace_rating.isnot(None), f.workplace_rating >= WORKPLACE_AT_LEAST),
     ),
     FlagRule("no_checkin_7d", lambda f: _silent_at_least(f, NO_CHECKIN_LONG_DAYS, "cut_7d")),
     FlagRule(
@@ -77,7 +102,13 @@ FLAG_RULES: tuple[FlagRule, ...] = (
     ),
     FlagRule("booster_open", lambda f: f.open_boosters > 0),
     FlagRule("follow_up_due", lambda f: f.follow_ups_due > 0),
+    FlagRule("joint_meeting_due", _joint_meeting_due),
+    FlagRule("dialogue_meeting_soon", lambda f: f.meeting_soon > 0),
     FlagRule("review_due", lambda f: f.review_due),
+    FlagRule(
+        "status_check_due",
+        lambda f: and_(f.status_check_day.isnot(None), f.status_check_day <= f.today),
+    ),
 )
 if tuple(rule.name for rule in FLAG_RULES) != FLAGS:  # pragma: no cover
     raise RuntimeError("FLAG_RULES must list every flag of FLAGS, in that order")

@@ -18,6 +18,7 @@ from app.workfocus.meeting_schemas import TodayMeeting
 
 Flag = Literal[
     "risk",
+    "workplace_conflict",
     "no_checkin_7d",
     "no_checkin_3d",
     "low_rtw_se",
@@ -25,11 +26,15 @@ Flag = Literal[
     "low_adherence",
     "booster_open",
     "follow_up_due",
+    "joint_meeting_due",
+    "dialogue_meeting_soon",
     "review_due",
+    "status_check_due",
 ]
 # Most urgent first: the worklist's default sort and the order of every row's `flags`.
 FLAGS: tuple[Flag, ...] = (
     "risk",
+    "workplace_conflict",
     "no_checkin_7d",
     "no_checkin_3d",
     "low_rtw_se",
@@ -37,7 +42,10 @@ FLAGS: tuple[Flag, ...] = (
     "low_adherence",
     "booster_open",
     "follow_up_due",
+    "joint_meeting_due",
+    "dialogue_meeting_soon",
     "review_due",
+    "status_check_due",
 )
 WorklistSort = Literal["flags", "name", "last_checkin"]
 
@@ -112,18 +120,39 @@ class RiskAlertCounts(BaseModel):
     oldest_at: datetime | None = Field(description="When the oldest unacknowledged one opened.")
 
 
+class WorkFocusBrief(BaseModel):
+    """Work-focused therapy at a glance (app.workfocus.queries.workfocus_for_patients)."""
+
+    workplace_rating: int | None = Field(
+        description="The latest barriers check's highest rating of conflict or harassment (0-4)."
+    )
+    barriers_checked_on: date | None = Field(description="The latest barriers check's date.")
+    next_meeting_at: datetime | None = Field(
+        description="The next planned dialogue meeting today or in the next 3 local days."
+    )
+    status_check_on: date | None = Field(
+        description="The status check set by the latest held dialogue meeting's outcome."
+    )
+    goals_reached_28d: int = Field(description="Work goals reached in the last 28 local days.")
+    last_goal_reached_on: date | None
+
+
 class PatientSummary(BaseModel):
     """One worklist row: how the patient is doing, and what needs the therapist's attention.
 
     Flags, most urgent first: `risk` (a risk alert no therapist has acknowledged: always
     first; among such rows, those with an overdue alert, then the oldest alert, come first),
+    `workplace_conflict` (the latest barriers check rates conflict or harassment 3 or more),
     `no_checkin_7d` (no check-in in the last 7 local days, or never
     in the 7 days since the care link began), `no_checkin_3d` (the same over 3 days, when not
     7), `low_rtw_se` (the booster rule's own low test with the patient's parameters: at least
     `min_checkins` check-ins in their window and a window mean below their threshold),
     `measure_overdue` (a scheduled PHQ-9 or GAD-7 whose answer window passed unanswered),
-    `low_adherence` (adherence_7d < 0.5), `booster_open`, `follow_up_due`, `review_due` (a
-    plan-stage review is due and not recorded as held).
+    `low_adherence` (adherence_7d < 0.5), `booster_open`, `follow_up_due`,
+    `joint_meeting_due` (with an accepted job counsellor: no joint meeting booked within 31
+    days of the last one), `dialogue_meeting_soon` (a planned dialogue meeting today or in the
+    next 3 local days), `review_due` (a plan-stage review is due and not recorded as held),
+    `status_check_due` (the latest held dialogue meeting's status check is today or past).
     """
 
     patient_id: uuid.UUID
@@ -155,6 +184,7 @@ class PatientSummary(BaseModel):
     phq9: MeasureBrief | None
     gad7: MeasureBrief | None
     risk_alerts: RiskAlertCounts
+    work_focus: WorkFocusBrief
     flags: list[Flag]
 
 

@@ -3,9 +3,10 @@
 Every number comes from another domain's set-based service function and that domain's own
 pure rule, so a row agrees with the detail endpoints: check-ins 2 statements, booster-rule
 parameters 1, the current questionnaire 1, adherence 2 (one load covers both the 7- and the
-28-day window), work 2, booster counts 1, due follow-ups 1, measures and risk alerts 3 -- 13 in
-all, whatever the number of patients or the length of their history (plus one per measure
-version never read before by this worker, to know whether its wording is illustrative).
+28-day window), work 2, booster counts 1, due follow-ups 1, measures and risk alerts 3,
+work-focused therapy 4, joint meetings due 2 -- 19 in all, whatever the number of patients or
+the length of their history (plus one per measure version never read before by this worker, to
+know whether its wording is illustrative).
 """
 
 from __future__ import annotations
@@ -33,13 +34,16 @@ from app.dashboard.schemas import (
     PatientSummary,
     RiskAlertCounts,
     WeekGradeBrief,
+    WorkFocusBrief,
 )
 from app.exercises.adherence import DayCount, Plan, compute, rate
 from app.exercises.adherence_service import load_day_counts, load_plans, loading_window
 from app.instruments.store import version_by_id
+from app.jobsupport.meetings import joint_meetings_due
 from app.measures.queries import LatestMeasure, PatientMeasures, measures_for_patients
 from app.work.grades import iso_week_label
 from app.work.summary import WorkGlance, work_at_a_glance
+from app.workfocus.queries import PatientWorkFocus, workfocus_for_patients
 
 NO_CHECKIN_DAYS = 3  # none of the last 3 local days (today included) has a check-in
 NO_CHECKIN_LONG_DAYS = 7  # none of the last 7
@@ -121,6 +125,17 @@ def _alerts(found: PatientMeasures) -> RiskAlertCounts:
     )
 
 
+def _work_focus(found: PatientWorkFocus) -> WorkFocusBrief:
+    return WorkFocusBrief(
+        workplace_rating=found.workplace_rating,
+        barriers_checked_on=found.barriers_checked_on,
+        next_meeting_at=found.next_meeting_at,
+        status_check_on=found.status_check_on,
+        goals_reached_28d=found.goals_reached,
+        last_goal_reached_on=found.last_goal_reached_on,
+    )
+
+
 def flags_of(
     row: PatientSummary,
     *,
@@ -128,11 +143,15 @@ def flags_of(
     low_rtw_se: bool,
     review_due: bool,
     measure_overdue: bool,
+    work: PatientWorkFocus,
+    joint_meeting_due: bool,
 ) -> list[Flag]:
     """The row's flags, most urgent first (see PatientSummary)."""
     raised: set[Flag] = set()
     if row.risk_alerts.unacknowledged > 0:
         raised.add("risk")
+    if work.workplace_conflict:
+        raised.add("workplace_conflict")
     silent = _silent_for(row, linked_on)
     if silent is not None and silent >= NO_CHECKIN_LONG_DAYS:
         raised.add("no_checkin_7d")
@@ -148,8 +167,14 @@ def flags_of(
         raised.add("booster_open")
     if row.follow_ups_due > 0:
         raised.add("follow_up_due")
+    if joint_meeting_due:
+        raised.add("joint_meeting_due")
+    if work.dialogue_meeting_soon:
+        raised.add("dialogue_meeting_soon")
     if review_due:
         raised.add("review_due")
+    if work.status_check_due:
+        raised.add("status_check_due")
     return [flag for flag in FLAGS if flag in raised]
 
 
@@ -162,7 +187,7 @@ async def summaries_for_patients(
     known: Mapping[uuid.UUID, Known] | None = None,
     now: datetime | None = None,
 ) -> list[PatientSummary]:
-    """One summary per patient, in the order given, from 13 statements in all (11 when the
+    """One summary per patient, in the order given, from 19 statements in all (15 when the
     worklist's SQL already gave each patient's adherence and flags in `known`).
 
     A risk alert unacknowledged for longer than `risk_ack` (at `now`) counts as overdue."""
@@ -192,6 +217,10 @@ async def summaries_for_patients(
     follow_ups = await due_follow_ups(session, today_by_patient=today)
     measures = await measures_for_patients(
         session, today_by_patient=today, overdue_before=(now or utcnow()) - risk_ack
+    )
+    work_focus = await workfocus_for_patients(session, today_by_patient=today)
+    joint_due = (
+        set() if known is not None else await joint_meetings_due(session, today_by_patient=today)
     )
     rows = []
     for who in patients:
@@ -227,6 +256,7 @@ async def summaries_for_patients(
             phq9=await _brief(session, found.latest.get("phq9")),
             gad7=await _brief(session, found.latest.get("gad7")),
             risk_alerts=_alerts(found),
+            work_focus=_work_focus(work_focus[who.id]),
             flags=[],
         )
         if given is not None:
@@ -241,6 +271,8 @@ async def summaries_for_patients(
             low_rtw_se=is_low(rule_mean, rule_count, mine),
             review_due=glance is not None and glance.review_due,
             measure_overdue=found.measure_overdue,
+            work=work_focus[who.id],
+            joint_meeting_due=who.id in joint_due,
         )
         rows.append(row)
     return rows

@@ -44,10 +44,13 @@ from app.checkins.models import checkin_table
 from app.core.sqldays import day_number, epoch_day, name_key
 from app.core.time import local_today, zone
 from app.dashboard.flags import FLAG_RULES
+from app.dashboard.worklist_work import work_facts
 from app.exercises.adherence_sql import adherence_totals
+from app.jobsupport.rules import JOINT_MEETING_DAYS
 from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
 from app.measures.windows import ANSWER_WINDOW_DAYS
 from app.work.models import rtw_plan_table
+from app.workfocus.queries import SOON_DAYS
 
 _u = user_table.c
 _cl = care_link_table.c
@@ -67,11 +70,14 @@ PAGE_ADHERENCE_DAYS = 28
 
 @dataclass(frozen=True, slots=True)
 class ZoneDays:
-    """One time zone's local today and the instants its day `today - 2` and `today - 6` began."""
+    """One time zone's local today and the instants its days `today - 2`, `today - 6` and
+    `today - 31` began (a counsellor accepted before the last, more than 31 local days back,
+    with no joint meeting yet: `joint_meeting_due`)."""
 
     today: date
     cut_3d: datetime
     cut_7d: datetime
+    cut_joint: datetime
 
 
 def zone_days(zones: Sequence[str], now: datetime) -> dict[str, ZoneDays]:
@@ -85,7 +91,10 @@ def zone_days(zones: Sequence[str], now: datetime) -> dict[str, ZoneDays]:
             return datetime.combine(day, time(0), tz).astimezone(UTC)
 
         found[name] = ZoneDays(
-            today, start(today - timedelta(days=2)), start(today - timedelta(days=6))
+            today,
+            start(today - timedelta(days=2)),
+            start(today - timedelta(days=6)),
+            start(today - timedelta(days=JOINT_MEETING_DAYS)),
         )
     return found
 
@@ -203,6 +212,7 @@ def facts(*, zones: int) -> Any:
             _cl.created_at.label("linked_at"),
             _by_zone(zones, "cut_3d", stamp).label("cut_3d"),
             _by_zone(zones, "cut_7d", stamp).label("cut_7d"),
+            _by_zone(zones, "cut_joint", stamp).label("cut_joint"),
             func.coalesce(_o.window_days, _bound("window_days", Integer())).label("window_days"),
             func.coalesce(_o.min_checkins, _bound("min_checkins", Integer())).label("min_checkins"),
             func.round(
@@ -266,6 +276,9 @@ def facts(*, zones: int) -> Any:
             review_due_of(p.id, p.today_date).label("review_due"),
             _measures_overdue(p.id, p.today).label("measures_overdue"),
             *_risk(p.id, _bound("overdue_before", _ra.created_at.type)),
+            *work_facts(
+                p, earliest=_bound("earliest", Date()), latest_soon=_bound("latest_soon", Date())
+            ),
         )
         .select_from(base)
         .outerjoin(adherence, adherence.c.patient_id == p.id)
@@ -347,6 +360,8 @@ def statement_params(
         "low_threshold": defaults.low_threshold,
         "overdue_before": overdue_before,
         "latest": max(days),
+        "earliest": min(days),
+        "latest_soon": max(days) + timedelta(days=SOON_DAYS),
         "rule_from": min(days) - timedelta(days=MAX_RULE_WINDOW),
         "adherence_from": min(days) - timedelta(days=ADHERENCE_DAYS + 6),
         "page_adherence_from": min(days) - timedelta(days=PAGE_ADHERENCE_DAYS + 6),
@@ -359,4 +374,5 @@ def statement_params(
         values[f"today_date_{suffix}"] = z.today
         values[f"cut_3d_{suffix}"] = z.cut_3d
         values[f"cut_7d_{suffix}"] = z.cut_7d
+        values[f"cut_joint_{suffix}"] = z.cut_joint
     return {PREFIX + name: value for name, value in values.items()}

@@ -14,7 +14,7 @@ from app.accounts.models import user_table
 from app.boosters.followups import add_months
 from app.care.access import patient_not_found
 from app.core.errors import Unprocessable
-from app.core.time import local_today, utcnow
+from app.core.time import local_today, to_local_date, utcnow
 from app.jobsupport.models import job_support_link_table, joint_meeting_table
 from app.jobsupport.rules import joint_meeting_due
 from app.jobsupport.schemas import JointMeetingCreate, JointMeetingPublic
@@ -107,26 +107,26 @@ async def joint_meetings_due(
     needs booking (`rules.joint_meeting_due`), in two statements whatever their number.
 
     For the therapist's worklist (flag `joint_meeting_due`) as well as the counsellor's; the
-    acceptance day is taken in UTC."""
+    acceptance day is the patient's local date, as on the counsellor's worklist."""
     ids = list(today_by_patient)
     if not ids:
         return set()
     accepted = {
-        row.patient_id: row.responded_at
+        row.patient_id: to_local_date(row.responded_at or utcnow(), row.timezone)
         for row in await session.execute(
-            select(_js.patient_id, _js.responded_at).where(
-                _js.patient_id.in_(ids), _js.status == "accepted"
-            )
+            select(_js.patient_id, _js.responded_at, user_table.c.timezone)
+            .join_from(job_support_link_table, user_table, user_table.c.id == _js.patient_id)
+            .where(_js.patient_id.in_(ids), _js.status == "accepted")
         )
     }
     latest = await latest_meetings(session, patient_ids=list(accepted))
     due: set[uuid.UUID] = set()
-    for patient_id, responded_at in accepted.items():
+    for patient_id, accepted_on in accepted.items():
         last = latest.get(patient_id)
         if joint_meeting_due(
             last_held_on=None if last is None else last.held_on,
             next_on=None if last is None else last.next_on,
-            accepted_on=(responded_at or utcnow()).date(),
+            accepted_on=accepted_on,
             today=today_by_patient[patient_id],
         ):
             due.add(patient_id)
