@@ -116,11 +116,12 @@ def test_erasure_leaves_no_row_about_the_patient(api: Api) -> None:
     # The alert her answer opened survives only as this count.
     assert deleted["risk_alerts"] == before["risk_alerts"] == 1
     assert deleted["measure_responses"] == before["measure_responses"] == 2
-    # Her own keys (2 logs, 1 booster request, 2 measure responses), the registration and the
-    # assignment, the two job-support proposals, two jobs, a joint meeting and an employer
-    # contact for her, her dialogue meeting and her work goal (the therapist's invitation to
-    # her address is sealed: it cannot be searched, and its answer is blanked within minutes).
-    assert deleted["idempotency_keys"] == 5 + 1 + 1 + 2 + 2 + 1 + 1 + 2
+    # Her own keys (2 logs, 1 booster request, 2 measure responses), the registration, the
+    # therapist's assignment and plan suggestion for her, the two job-support proposals, two
+    # jobs, a joint meeting and an employer contact for her, her dialogue meeting and her work
+    # goal (the therapist's invitation to her address is sealed: it cannot be searched, and its
+    # answer is blanked within minutes).
+    assert deleted["idempotency_keys"] == 5 + 1 + 1 + 1 + 2 + 2 + 1 + 1 + 2
     assert deleted["invitations"] == 2  # the one she used and the spare, both made out to her
 
     # The other patient keeps everything.

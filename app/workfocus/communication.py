@@ -36,6 +36,7 @@ _s = communication_suggestion_table.c
 SUGGESTIONS_SHOWN = 50
 _SUGGESTION_COLUMNS = (
     _s.id,
+    _s.patient_id,  # also lets erasure find the therapist's stored idempotent answer
     _s.audience,
     _s.label,
     _s.text,

@@ -80,6 +80,7 @@ class SuggestionWrite(RequestModel):
 
 class SuggestionPublic(BaseModel):
     id: uuid.UUID
+    patient_id: uuid.UUID
     audience: Audience
     label: str | None
     text: str
