@@ -287,3 +287,12 @@ def test_low_rtw_se_uses_the_patients_own_rule_parameters(api: Api) -> None:
     row = hege()
     assert "low_rtw_se" in row["flags"]
     assert (row["rtw_se_rule_mean"], row["rtw_se_mean_7d"]) == (2.333333, 3.0)
+
+
+def test_a_therapist_without_patients_gets_an_empty_worklist(api: Api) -> None:
+    """No linked patient means no time zone to compute: once a 500 (a CASE without a WHEN)."""
+    therapist = api.therapist()
+    for params in ({}, {"flag": "risk"}, {"sort": "name"}):
+        response = api.client.get("/v1/patients", params=params, headers=therapist.headers)
+        assert response.status_code == 200, response.text
+        assert response.json()["data"] == []

@@ -128,6 +128,8 @@ def _review_sqlite(element: review_due_of, compiler: SQLCompiler, **kw: Any) -> 
 
 
 def _by_zone(zones: Mapping[str, ZoneDays], pick: Any, type_: Any, fallback: Any) -> Any:
+    if not zones:  # no linked patient: a CASE without a WHEN is not SQL
+        return literal(fallback, type_)
     return case(
         *[(_u.timezone == name, literal(pick(days), type_)) for name, days in zones.items()],
         else_=literal(fallback, type_),
