@@ -292,7 +292,7 @@ def test_low_rtw_se_uses_the_patients_own_rule_parameters(api: Api) -> None:
 def test_a_therapist_without_patients_gets_an_empty_worklist(api: Api) -> None:
     # No linked patient means no time zone to compute "today" in (it was an empty SQL CASE: 500).
     therapist = api.therapist()
-    for sort in ("flags", "name", "last_checkin"):
-        answer = api.client.get("/v1/patients", params={"sort": sort}, headers=therapist.headers)
+    for params in ({}, {"flag": "risk"}, {"sort": "name"}, {"sort": "last_checkin"}):
+        answer = api.client.get("/v1/patients", params=params, headers=therapist.headers)
         assert answer.status_code == 200, answer.text
         assert answer.json() == {"data": [], "count": 0, "next_cursor": None}

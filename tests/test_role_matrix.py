@@ -129,18 +129,18 @@ ROUTES: list[Row] = [
     Row("GET", "/v1/questionnaires/barriers", ANY),
     Row("PUT", "/v1/me/barriers/{local_date}", frozenset({P}), {}),
     Row("GET", "/v1/me/barriers", frozenset({P})),
-    Row("GET", "/v1/patients/{patient_id}/barriers", frozenset({T})),
+    Row("GET", "/v1/patients/{patient_id}/barriers", WORK_SIDE),
     Row("GET", "/v1/me/communication-plan", frozenset({P})),
     Row("PUT", "/v1/me/communication-plan", frozenset({P}), {}),
     Row("POST", "/v1/me/communication-plan/suggestions/{suggestion_id}/accept", frozenset({P})),
     Row("POST", "/v1/me/communication-plan/suggestions/{suggestion_id}/dismiss", frozenset({P})),
-    Row("GET", "/v1/patients/{patient_id}/communication-plan", frozenset({T})),
+    Row("GET", "/v1/patients/{patient_id}/communication-plan", WORK_SIDE),
     Row("POST", "/v1/patients/{patient_id}/communication-plan/suggestions", frozenset({T}), {}),
     Row("POST", "/v1/me/dialogue-meetings", frozenset({P}), {}),
     Row("GET", "/v1/me/dialogue-meetings", frozenset({P})),
     Row("PATCH", "/v1/me/dialogue-meetings/{meeting_id}", frozenset({P}), {}),
     Row("POST", "/v1/patients/{patient_id}/dialogue-meetings", frozenset({T}), {}),
-    Row("GET", "/v1/patients/{patient_id}/dialogue-meetings", frozenset({T})),
+    Row("GET", "/v1/patients/{patient_id}/dialogue-meetings", WORK_SIDE),
     # A body that fails validation: the linked therapist gets 422, not the meeting's 404.
     Row(
         "PATCH",
@@ -152,7 +152,7 @@ ROUTES: list[Row] = [
     Row("GET", "/v1/me/goals", frozenset({P})),
     Row("PATCH", "/v1/me/goals/{goal_id}", frozenset({P}), {}),
     Row("POST", "/v1/patients/{patient_id}/goals", frozenset({T}), {}),
-    Row("GET", "/v1/patients/{patient_id}/goals", frozenset({T})),
+    Row("GET", "/v1/patients/{patient_id}/goals", WORK_SIDE),
     Row("PATCH", "/v1/patients/{patient_id}/goals/{goal_id}", frozenset({T}), {"x": 1}),
     Row("GET", "/v1/job-counsellors", frozenset({T})),
     Row("POST", "/v1/patients/{patient_id}/job-support", frozenset({T}), {}),
@@ -285,6 +285,7 @@ NOT_ABOUT_A_PATIENT = {
     "GET /v1/exercises",
     "GET /v1/questionnaires/rtw-se",
     "GET /v1/questionnaires/{measure}",
+    "GET /v1/questionnaires/barriers",
     "GET /v1/risk-alerts/on-call",  # 403 not_on_call unless on call (escalation, not the link)
     "GET /v1/job-counsellors",
 }
@@ -398,6 +399,8 @@ def test_a_former_therapist_sees_nothing_and_leaves_no_access_log_row(api: Api) 
 
 
 COUNSELLOR_SCOPED = [row for row in PATIENT_SCOPED if C in row.roles]
+# Served to the counsellor only while the patient shares it with them (else the patient 404).
+SHARED_BY_PATIENT = {"GET /v1/patients/{patient_id}/communication-plan"}
 NOT_FOR_COUNSELLORS = [row for row in PATIENT_SCOPED if C not in row.roles]
 
 
@@ -408,6 +411,11 @@ def test_counsellor_sees_only_the_patients_who_accepted_them(api: Api, row: Row)
     own, others, unlinked = (api.patient(therapist) for _ in range(3))
     api.job_support(own, counsellor)
     api.job_support(others, colleague)
+    if row.id in SHARED_BY_PATIENT:
+        for patient in (own, others, unlinked):
+            plan = {"share_with_job_counsellor": True, "entries": []}
+            shared = api.client.put("/v1/me/communication-plan", json=plan, headers=patient.headers)
+            assert shared.status_code == 200, shared.text
     served = _call(api.client, row, _url(row, own.id), counsellor)
     assert served.status_code not in (401, 403, 404), served.text
     random = _call(api.client, row, _url(row), counsellor)

@@ -11,10 +11,13 @@ alerts), with the read logged under the reason `risk_escalation` (`ensure_alert_
 `escalated_alerts`).
 
 The work side (RTW plan, work diary and summaries, employment, joint meetings, employer
-contacts) has a second door: a job counsellor reaches it only while the patient's job-support
-link to them is `accepted` (`ensure_work_side`, used by `WorkSidePatient` in app/care/deps.py;
-reason `job_support`). A counsellor reaches nothing else of anyone: every other patient route
-takes a therapist-only dependency and answers a counsellor 403.
+contacts, work goals, dialogue meetings, the barriers check's workplace domain, the
+communication plan when shared) has a second door: a job counsellor reaches it only while the
+patient's job-support link to them is `accepted` (`ensure_work_side`, used by `WorkSidePatient`
+in app/care/deps.py; reason `job_support`); what part of a shared record a counsellor sees is
+decided here too (`counsellor_reads`, `ensure_shared_with_counsellor`). A counsellor reaches
+nothing else of anyone: every other patient route takes a therapist-only dependency and answers
+a counsellor 403.
 """
 
 from __future__ import annotations
@@ -110,6 +113,19 @@ async def ensure_work_side(
                 reader_role=Role.job_counsellor,
             )
     raise patient_not_found()
+
+
+def counsellor_reads(scope: PatientScope) -> bool:
+    """The reader is a job counsellor (the work side's second door): the record's therapy part
+    is left out (the barriers check: its workplace domain only)."""
+    return scope.reason == "job_support"
+
+
+def ensure_shared_with_counsellor(scope: PatientScope, *, shared: bool) -> None:
+    """The communication plan reaches a job counsellor only while the patient shares it with
+    them (`share_with_job_counsellor`); otherwise the one patient 404."""
+    if counsellor_reads(scope) and not shared:
+        raise patient_not_found()
 
 
 def escalated_alerts(overdue_before: datetime) -> ColumnElement[bool]:

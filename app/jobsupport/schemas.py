@@ -220,6 +220,9 @@ class CounsellorWorklistRow(BaseModel):
     last_diary_on: date | None
     last_joint_meeting_on: date | None
     next_joint_meeting_on: date | None
+    next_dialogue_meeting_on: date | None = Field(
+        description="The next planned dialogue meeting (the patient's local date), today or later."
+    )
     flags: list[WorklistFlag] = Field(
         description="`no_diary_7d`: no work-diary entry in the last 7 local days; "
         "`grade_below_plan`: last week's actual grade below the planned grade; "

@@ -1,5 +1,6 @@
-"""GET /v1/job-support/patients: the counsellor's worklist, in five statements for any number
-of patients (patients, last week's grade (two), last diary day, jobs, latest joint meetings)."""
+"""GET /v1/job-support/patients: the counsellor's worklist, in seven statements for any number
+of patients (patients, last week's grade (two), last diary day, jobs, latest joint meetings,
+next dialogue meetings)."""
 
 from __future__ import annotations
 
@@ -24,11 +25,13 @@ from app.jobsupport.schemas import (
 from app.work import service as work
 from app.work.grades import iso_week_label
 from app.work.models import work_diary_table
+from app.workfocus.models import dialogue_meeting_table
 
 _u = user_table.c
 _js = job_support_link_table.c
 _e = employment_table.c
 _d = work_diary_table.c
+_dm = dialogue_meeting_table.c
 NO_DIARY_DAYS = 7
 
 
@@ -68,6 +71,29 @@ async def _current_jobs(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uui
     return jobs
 
 
+async def next_dialogue_meetings(
+    session: AsyncSession, *, today_by_patient: dict[uuid.UUID, date]
+) -> dict[uuid.UUID, date]:
+    """Each patient's next planned dialogue meeting on their local today or later (one
+    statement; only planned meetings from the earliest of their todays are read)."""
+    if not today_by_patient:
+        return {}
+    rows = await session.execute(
+        select(_dm.patient_id, _dm.local_date)
+        .where(
+            _dm.patient_id.in_(list(today_by_patient)),
+            _dm.status == "planned",
+            _dm.local_date >= min(today_by_patient.values()),
+        )
+        .order_by(_dm.local_date)
+    )
+    found: dict[uuid.UUID, date] = {}
+    for row in rows:
+        if row.local_date >= today_by_patient[row.patient_id]:
+            found.setdefault(row.patient_id, row.local_date)
+    return found
+
+
 async def counsellor_worklist(
     session: AsyncSession, *, counsellor_id: uuid.UUID
 ) -> list[CounsellorWorklistRow]:
@@ -95,6 +121,7 @@ async def counsellor_worklist(
     }
     jobs = await _current_jobs(session, ids)
     meetings = await latest_meetings(session, patient_ids=ids)
+    dialogue = await next_dialogue_meetings(session, today_by_patient=today)
     rows = []
     for p in patients:
         day, meeting, job = today[p.id], meetings.get(p.id), jobs.get(p.id)
@@ -132,6 +159,7 @@ async def counsellor_worklist(
                 last_diary_on=last_diary.get(p.id),
                 last_joint_meeting_on=None if meeting is None else meeting.held_on,
                 next_joint_meeting_on=None if meeting is None else meeting.next_on,
+                next_dialogue_meeting_on=dialogue.get(p.id),
                 flags=worklist_flags(
                     today=day, last_diary_on=last_diary.get(p.id), week=week, meeting_due=due
                 ),

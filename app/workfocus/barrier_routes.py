@@ -7,14 +7,14 @@ from datetime import date
 from fastapi import APIRouter, Response, status
 
 import app.core.paths  # noqa: F401  (registers the isodate path convertor)
-from app.auth.deps import CurrentPatient, CurrentTherapist, CurrentUser
+from app.auth.deps import CurrentPatient, CurrentUser, CurrentWorkSideStaff
 from app.core.deps import Limit, SessionDep
 from app.core.schemas import ListResponse, error_responses
 from app.instruments import service as instruments
 from app.instruments.profiles import BARRIERS_KEY
 from app.instruments.schemas import InstrumentPublic
 from app.workfocus import barriers
-from app.workfocus.deps import TherapyReader
+from app.workfocus.deps import WorkSideReader
 from app.workfocus.schemas import BarrierCheckPublic, BarrierCheckWrite
 
 router = APIRouter(tags=["work-focused therapy"])
@@ -79,10 +79,11 @@ async def my_barriers(
     responses=error_responses(401, 403, 404),
 )
 async def patient_barriers(
-    patient: TherapyReader, therapist: CurrentTherapist, session: SessionDep, limit: Limit = 50
+    patient: WorkSideReader, staff: CurrentWorkSideStaff, session: SessionDep, limit: Limit = 50
 ) -> ListResponse[BarrierCheckPublic]:
-    """A linked patient's barriers checks, newest first."""
-    items = await barriers.history_for_therapist(
-        session, scope=patient, locale=therapist.locale, limit=limit
+    """A linked patient's barriers checks, newest first (a job counsellor: the workplace
+    domain only)."""
+    items = await barriers.history_for_staff(
+        session, scope=patient, locale=staff.locale, limit=limit
     )
     return ListResponse(data=items, count=len(items))

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.care.access import PatientScope
+from app.care.access import PatientScope, counsellor_reads
 from app.core.db import dialect_insert
 from app.core.errors import Unprocessable
 from app.core.time import local_today, utcnow
-from app.instruments.profiles import BARRIERS_KEY
+from app.instruments.profiles import BARRIERS_KEY, WORKPLACE_ITEMS
 from app.instruments.scoring import AnswersMismatch
 from app.instruments.store import LoadedVersion, current_version, version_by_id
 from app.workfocus.barrier_rules import summarise, workplace_conflict
@@ -148,8 +148,34 @@ async def history(
     return [public(row, versions[row.questionnaire_id], locale=locale) for row in rows]
 
 
-async def history_for_therapist(
+async def history_for_staff(
     session: AsyncSession, *, scope: PatientScope, locale: str, limit: int
 ) -> list[BarrierCheckPublic]:
-    """A linked patient's checks, newest first, domains titled in the therapist's locale."""
-    return await history(session, patient_id=scope.patient_id, locale=locale, limit=limit)
+    """A patient's checks, newest first, domains titled in the reader's locale; a job
+    counsellor sees only the workplace domain (`workplace_only`)."""
+    checks = await history(session, patient_id=scope.patient_id, locale=locale, limit=limit)
+    if not counsellor_reads(scope):
+        return checks
+    versions = {
+        version_id: await version_by_id(session, version_id=version_id)
+        for version_id in {check.questionnaire_id for check in checks}
+    }
+    return [workplace_only(check, versions[check.questionnaire_id]) for check in checks]
+
+
+def workplace_only(check: BarrierCheckPublic, version: LoadedVersion) -> BarrierCheckPublic:
+    """The check cut to the workplace domain (the domain of the locked conflict and harassment
+    items): its answers, note, score and high items; no overall score (it covers every
+    domain)."""
+    d = version.definition
+    domains = {i.domain for i in d.items if i.id in WORKPLACE_ITEMS}
+    items = {i.id for i in d.items if i.domain in domains}
+    return check.model_copy(
+        update={
+            "answers": {k: v for k, v in check.answers.items() if k in items},
+            "notes": {k: v for k, v in check.notes.items() if k in domains},
+            "score": None,
+            "domains": [domain for domain in check.domains if domain.id in domains],
+            "highlighted": [item for item in check.highlighted if item in items],
+        }
+    )

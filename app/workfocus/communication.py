@@ -15,7 +15,12 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.locks import lock_patient
-from app.care.access import PatientScope, patient_not_found
+from app.care.access import (
+    PatientScope,
+    counsellor_reads,
+    ensure_shared_with_counsellor,
+    patient_not_found,
+)
 from app.core.errors import Conflict, NotFound
 from app.core.time import utcnow
 from app.workfocus.models import (
@@ -79,8 +84,13 @@ async def read_plan(session: AsyncSession, *, patient_id: uuid.UUID) -> Communic
 async def read_for_therapist(
     session: AsyncSession, *, scope: PatientScope
 ) -> CommunicationPlanPublic:
-    """A linked patient's plan, read only."""
-    return await read_plan(session, patient_id=scope.patient_id)
+    """A linked patient's plan, read only; a job counsellor reads it only while the patient
+    shares it with them, and not the therapist's suggestions (therapy)."""
+    plan = await read_plan(session, patient_id=scope.patient_id)
+    ensure_shared_with_counsellor(scope, shared=plan.share_with_job_counsellor)
+    if counsellor_reads(scope):
+        plan.suggestions = []
+    return plan
 
 
 async def _store(

@@ -11,7 +11,7 @@ from app.core.deps import SessionDep
 from app.core.schemas import error_responses
 from app.idempotency.deps import IdempotencyGuard
 from app.workfocus import communication
-from app.workfocus.deps import TherapyReader
+from app.workfocus.deps import TherapyWriter, WorkSideReader
 from app.workfocus.plan_schemas import (
     CommunicationPlanPublic,
     CommunicationPlanWrite,
@@ -78,8 +78,9 @@ async def dismiss_suggestion(
     response_model=CommunicationPlanPublic,
     responses=error_responses(401, 403, 404),
 )
-async def patient_plan(patient: TherapyReader, session: SessionDep) -> CommunicationPlanPublic:
-    """A linked patient's communication plan, read only, with the suggestions made to it."""
+async def patient_plan(patient: WorkSideReader, session: SessionDep) -> CommunicationPlanPublic:
+    """A linked patient's communication plan, read only, with the suggestions made to it (a
+    job counsellor: only while the patient shares it, without the suggestions)."""
     return await communication.read_for_therapist(session, scope=patient)
 
 
@@ -90,7 +91,7 @@ async def patient_plan(patient: TherapyReader, session: SessionDep) -> Communica
     responses=error_responses(401, 403, 404),
 )
 async def suggest(
-    body: SuggestionWrite, patient: TherapyReader, _key: IdempotencyGuard, session: SessionDep
+    body: SuggestionWrite, patient: TherapyWriter, _key: IdempotencyGuard, session: SessionDep
 ) -> SuggestionPublic:
     """Suggest something for the plan; the patient accepts or dismisses it."""
     return await communication.suggest(session, scope=patient, data=body)

@@ -40,7 +40,10 @@ class BarrierCheckPublic(BaseModel):
     illustrative: bool = Field(description="True while the item wording is our illustration.")
     answers: dict[str, int]
     notes: dict[str, str]
-    score: float = Field(description="Mean of every item, 0-4.")
+    score: float | None = Field(
+        description="Mean of every item, 0-4; null for a job counsellor, who sees the "
+        "workplace domain only."
+    )
     domains: list[BarrierDomainPublic]
     highlighted: list[str] = Field(description="Every item rated 3 or 4.")
     workplace_rating: int = Field(description="The higher rating of conflict and harassment.")
