@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import user_table
+from app.care.access import patient_not_found
 
 _u = user_table.c
 
@@ -23,4 +24,12 @@ async def lock_patient(session: AsyncSession, *, patient_id: uuid.UUID) -> str |
     found: str | None = await session.scalar(
         select(_u.timezone).where(_u.id == patient_id).with_for_update()
     )
+    return found
+
+
+async def lock_existing_patient(session: AsyncSession, *, patient_id: uuid.UUID) -> str:
+    """`lock_patient` for a patient who must still exist: erased meanwhile is the patient 404."""
+    found = await lock_patient(session, patient_id=patient_id)
+    if found is None:
+        raise patient_not_found()
     return found

@@ -13,8 +13,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.locks import lock_patient
-from app.care.access import patient_not_found
+from app.accounts.locks import lock_existing_patient
 from app.core.errors import Conflict, Unprocessable
 from app.core.time import local_today, utcnow
 from app.jobsupport.models import employer_contact_table
@@ -51,9 +50,7 @@ async def record_contact(
     recorded_by_role: str,
 ) -> EmployerContactPublic:
     """Record a contact if the consent in force covers it now; else 409 `consent_required`."""
-    timezone = await lock_patient(session, patient_id=patient_id)
-    if timezone is None:
-        raise patient_not_found()
+    timezone = await lock_existing_patient(session, patient_id=patient_id)
     if data.contacted_on > local_today(timezone):
         await session.rollback()
         raise Unprocessable(

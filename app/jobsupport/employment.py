@@ -16,13 +16,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.locks import lock_patient
+from app.accounts.locks import lock_existing_patient
 from app.boosters.followups import COLUMNS as FOLLOW_UP_COLUMNS
 from app.boosters.followups import public as follow_up_public
 from app.boosters.followups import schedule_follow_ups
 from app.boosters.models import follow_up_table
 from app.boosters.schemas import FollowUpPublic
-from app.care.access import patient_not_found
 from app.core.errors import NotFound, Unprocessable
 from app.core.time import local_today, utcnow
 from app.jobsupport.models import employment_table
@@ -76,9 +75,7 @@ async def record_employment(
 ) -> EmploymentPublic:
     """Record a job (therapist, counsellor or the patient); a new employer's follow-ups are
     scheduled in the same transaction."""
-    timezone = await lock_patient(session, patient_id=patient_id)
-    if timezone is None:  # erased meanwhile
-        raise patient_not_found()
+    timezone = await lock_existing_patient(session, patient_id=patient_id)
     employment_id = uuid.uuid4()
     status = data.status or default_status(
         starts_on=data.starts_on, ends_on=data.ends_on, today=local_today(timezone)
@@ -125,9 +122,7 @@ async def update_employment(
 ) -> EmploymentPublic:
     """Apply the fields sent; a new employer's follow-ups follow its first day (moved, or
     cancelled when the job is no longer a new employer), in the same transaction."""
-    timezone = await lock_patient(session, patient_id=patient_id)
-    if timezone is None:
-        raise patient_not_found()
+    timezone = await lock_existing_patient(session, patient_id=patient_id)
     row = (
         await session.execute(
             select(_e.starts_on, _e.ends_on, _e.kind).where(

@@ -11,10 +11,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.locks import lock_patient
+from app.accounts.locks import lock_existing_patient
 from app.accounts.models import user_table
 from app.boosters.followups import plan_return_changed
-from app.care.access import PatientScope, patient_not_found
+from app.care.access import PatientScope
 from app.core.errors import Conflict, Unprocessable
 from app.core.schemas import STORED
 from app.core.time import local_today, utcnow
@@ -224,9 +224,7 @@ async def save_plan(
     for stage, stored_stage in zip(stages, body["stages"], strict=True):
         stored_stage["review_on"] = stage.review_on.isoformat() if stage.review_on else None
     full_return = grades.full_return_date(stages)
-    timezone = await lock_patient(session, patient_id=patient_id)
-    if timezone is None:  # erased meanwhile
-        raise patient_not_found()
+    timezone = await lock_existing_patient(session, patient_id=patient_id)
     stored = (
         await session.execute(
             select(_plan.version, _plan.full_return_on).where(_plan.patient_id == patient_id)

@@ -14,12 +14,11 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.locks import lock_patient
+from app.accounts.locks import lock_existing_patient
 from app.care.access import (
     PatientScope,
     counsellor_reads,
     ensure_shared_with_counsellor,
-    patient_not_found,
 )
 from app.core.errors import Conflict, NotFound
 from app.core.time import utcnow
@@ -133,8 +132,7 @@ async def _store(
 
 async def _locked_plan(session: AsyncSession, patient_id: uuid.UUID) -> Any:
     """Take the patient's row lock, then read the plan's version and entries (or None)."""
-    if await lock_patient(session, patient_id=patient_id) is None:
-        raise patient_not_found()
+    await lock_existing_patient(session, patient_id=patient_id)
     return (
         await session.execute(
             select(_p.version, _p.share_with_job_counsellor, _p.entries).where(

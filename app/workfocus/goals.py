@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.locks import lock_patient
-from app.care.access import PatientScope, patient_not_found
+from app.accounts.locks import lock_existing_patient
+from app.care.access import PatientScope
 from app.core.errors import Conflict, NotFound
 from app.core.time import local_today, utcnow
 from app.workfocus.goal_schemas import GoalCreate, GoalPublic, GoalUpdate, StepIn
@@ -60,13 +60,6 @@ def _hash(data: GoalCreate) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-async def _lock(session: AsyncSession, patient_id: uuid.UUID) -> str:
-    timezone = await lock_patient(session, patient_id=patient_id)
-    if timezone is None:
-        raise patient_not_found()
-    return timezone
-
-
 async def create(
     session: AsyncSession,
     *,
@@ -77,7 +70,7 @@ async def create(
 ) -> tuple[GoalPublic, bool]:
     """Store a new goal (201; a therapist's is `proposed`); the same id and body again answers
     the stored goal (200), another body or patient 409."""
-    timezone = await _lock(session, patient_id)
+    timezone = await lock_existing_patient(session, patient_id=patient_id)
     body_hash = _hash(data)
     existing = (
         await session.execute(
@@ -127,7 +120,7 @@ async def change(
     by_therapist: bool,
 ) -> GoalPublic:
     """Change a goal; only the patient accepts a proposed one (status `active`)."""
-    timezone = await _lock(session, patient_id)
+    timezone = await lock_existing_patient(session, patient_id=patient_id)
     goal = (
         await session.execute(
             select(*_COLUMNS).where(_g.id == goal_id, _g.patient_id == patient_id)

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.accounts.locks import lock_patient
+from app.accounts.locks import lock_existing_patient
 from app.accounts.models import user_table
-from app.care.access import PatientScope, patient_not_found
+from app.care.access import PatientScope
 from app.core.errors import Conflict, NotFound, Unprocessable
 from app.core.time import to_local_date, utcnow
 from app.work.plan import get_plan
@@ -90,13 +90,6 @@ async def _check_agenda(session: AsyncSession, patient_id: uuid.UUID, agenda: Ag
         )
 
 
-async def _lock(session: AsyncSession, patient_id: uuid.UUID) -> str:
-    timezone = await lock_patient(session, patient_id=patient_id)
-    if timezone is None:
-        raise patient_not_found()
-    return timezone
-
-
 async def create(
     session: AsyncSession,
     *,
@@ -106,7 +99,7 @@ async def create(
     data: DialogueMeetingCreate,
 ) -> tuple[DialogueMeetingPublic, bool]:
     """Store a new meeting (201); the same id and body again answers the stored one (200)."""
-    timezone = await _lock(session, patient_id)
+    timezone = await lock_existing_patient(session, patient_id=patient_id)
     body_hash = _hash(data)
     existing = (
         await session.execute(
@@ -171,7 +164,7 @@ async def change(
     data: DialogueMeetingUpdate,
 ) -> DialogueMeetingPublic:
     """Change the meeting's plan, cancel or reinstate it, or record its outcome (held)."""
-    timezone = await _lock(session, patient_id)
+    timezone = await lock_existing_patient(session, patient_id=patient_id)
     meeting = (
         await session.execute(
             select(*_COLUMNS).where(_m.id == meeting_id, _m.patient_id == patient_id)
