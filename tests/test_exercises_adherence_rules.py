@@ -273,6 +273,7 @@ def test_rate_rounds_to_three_decimals_and_is_none_without_a_prescription() -> N
 # --- the property: nobody who does everything is ever below 100 % --------------------------
 
 DAY0 = date(2026, 1, 5)  # a Monday
+WINDOW_STARTS, WINDOW_LENGTHS = 80, 40  # windows start up to DAY0 + 80 and last up to 40 days
 
 
 @st.composite
@@ -292,7 +293,9 @@ def adherent_patients(draw: st.DrawFn) -> tuple[Plan, list[DayCount], date, date
         doses.append(dose)
         effective += timedelta(days=draw(st.integers(1, 20)))
     p = Plan(A, uuid.uuid4(), "attention_training", start, ends_on, tuple(doses))
-    horizon = start + timedelta(days=90)
+    # Logs must reach the last day any window or today can look at (DAY0 + 120): a horizon
+    # short of it once left a due day of a fully adherent patient without its log.
+    horizon = DAY0 + timedelta(days=WINDOW_STARTS + WINDOW_LENGTHS)
     counts: dict[date, int] = {}
     day = start - timedelta(days=start.weekday())  # from the Monday of the first week
     while day <= horizon:
@@ -317,9 +320,9 @@ def adherent_patients(draw: st.DrawFn) -> tuple[Plan, list[DayCount], date, date
         for d, n in counts.items()
         if n
     ]
-    window_start = DAY0 + timedelta(days=draw(st.integers(0, 80)))
-    window_end = window_start + timedelta(days=draw(st.integers(0, 40)))
-    today = DAY0 + timedelta(days=draw(st.integers(0, 100)))
+    window_start = DAY0 + timedelta(days=draw(st.integers(0, WINDOW_STARTS)))
+    window_end = window_start + timedelta(days=draw(st.integers(0, WINDOW_LENGTHS)))
+    today = DAY0 + timedelta(days=draw(st.integers(0, WINDOW_STARTS + WINDOW_LENGTHS)))
     return p, days, window_start, window_end, today
 
 

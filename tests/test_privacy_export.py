@@ -127,7 +127,9 @@ def test_export_holds_every_record_and_no_one_elses(api: Api) -> None:
     assert (
         sorted(f["reason"] for f in document["follow_ups"]) == ["full_return"] * 2 + ["new_job"] * 2
     )
-    assert document["access_log"][0]["reader_id"] == str(therapist.id)
+    # The therapist's and the counsellor's reads carry the same pinned time, so their order in
+    # the export rests on the random id: compare as sets.
+    assert str(therapist.id) in {entry["reader_id"] for entry in document["access_log"]}
     assert sorted(j["status"] for j in document["job_support"]) == ["accepted", "declined"]
     assert all(j["counsellor_name"] for j in document["job_support"])
     assert "job_support" in {entry["reason"] for entry in document["access_log"]}
