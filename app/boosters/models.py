@@ -11,6 +11,11 @@ from sqlmodel import Field, SQLModel
 from app.core.db import UTCDateTime, table_of
 from app.core.time import utcnow
 
+# The partial unique index's predicate, also the ON CONFLICT target's (app/boosters/requests.py):
+# written as the same literal text in both, never as a bound value, so PostgreSQL can match the
+# index in a generic plan too (tests/test_generic_plans.py).
+OPEN_REQUEST = "status = 'open'"
+
 
 class BoosterRequest(SQLModel, table=True):
     """A request for an extra session; at most one per patient is open at a time."""
@@ -25,8 +30,8 @@ class BoosterRequest(SQLModel, table=True):
             "uq_booster_requests_open_patient",
             "patient_id",
             unique=True,
-            postgresql_where=text("status = 'open'"),
-            sqlite_where=text("status = 'open'"),
+            postgresql_where=text(OPEN_REQUEST),
+            sqlite_where=text(OPEN_REQUEST),
         ),
         Index("ix_booster_requests_patient_created", "patient_id", "created_at"),
     )

@@ -12,11 +12,11 @@ import uuid
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.locks import lock_patient
-from app.boosters.models import booster_event_table, booster_request_table
+from app.boosters.models import OPEN_REQUEST, booster_event_table, booster_request_table
 from app.boosters.queries import ACTIVE, COLUMNS, public, request_not_found
 from app.boosters.schemas import BoosterRequestCreate, BoosterRequestPublic, BoosterRequestUpdate
 from app.care.access import linked_patient_ids
@@ -142,7 +142,10 @@ async def _insert(
             created_at=now,
             updated_at=now,
         )
-        .on_conflict_do_nothing(index_elements=["patient_id"], index_where=_r.status == "open")
+        # The index's own predicate as literal text: a bound `status = $n` matches the partial
+        # index only while PostgreSQL plans with the values, not in a generic plan (a 500 on
+        # the sixth run of the statement on one connection).
+        .on_conflict_do_nothing(index_elements=["patient_id"], index_where=text(OPEN_REQUEST))
         .returning(*COLUMNS)
     )
     row = (await session.execute(stmt)).first()
