@@ -47,9 +47,10 @@ def test_two_moves_of_one_patient_at_once_leave_one_active_link(
             headers=admin.headers,
         )
 
-    # The first move is held after it ended the old link, before it adds the new one; the
-    # second waits for the old link's row, and then finds the patient moved already.
-    with refusals(api.client) as refused:
+    # The first move is held after it locked the patient and ended the old link, before it
+    # adds the new one; the second waits for the patient's row lock (PostgreSQL) or for the
+    # database (SQLite), then finds the first's link and moves the patient on from there.
+    with refusals(api.client) as refused, sent(api.client) as statements:
         results = race(
             settings,
             second_client,
@@ -57,18 +58,16 @@ def test_two_moves_of_one_patient_at_once_leave_one_active_link(
             lambda: move(second_client, second),
             lambda: move(api.client, third),
         )
-    assert results[0].status_code == 201, results[0].text
+    assert [r.status_code for r in results] == [201, 201], [r.text for r in results]
+    assert refused == []  # the active-link index never had to refuse anyone
+    # The loser asked for the patient's lock before it read the current link.
+    lock = "SELECT users.timezone FROM users WHERE users.id = "  # lock_patient's statement
+    locked = next(i for i, s in enumerate(statements) if s.startswith(lock))
+    read = next(i for i, s in enumerate(statements) if s.startswith("SELECT care_links."))
+    assert locked < read, statements
     if _on_postgresql(settings):
-        # Lost race: the active-link index refused the second link, answered as a 409.
-        assert refused == ["IntegrityError"]
-        assert results[1].status_code == 409, results[1].text
-        assert results[1].json()["code"] == "care_link_changed"
-        now_with = second
-    else:
-        # One after the other: the second move moves the patient on from the first's therapist.
-        assert refused == []
-        assert results[1].status_code == 201, results[1].text
-        now_with = third
+        assert statements[locked].endswith(" FOR UPDATE"), statements
+    now_with = third
     for therapist in (first, second, third):
         seen = api.client.get(f"/v1/patients/{patient.id}", headers=therapist.headers)
         assert seen.status_code == (200 if therapist is now_with else 404), therapist

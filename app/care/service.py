@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts import service as accounts
+from app.accounts.locks import lock_patient
 from app.accounts.models import Role, User, user_table
 from app.accounts.passwords import ensure_not_guessable
 from app.care.access import PatientScope, patient_not_found
@@ -204,7 +205,12 @@ async def _user_with_role(session: AsyncSession, user_id: uuid.UUID, role: Role)
 
 
 async def link_patient(session: AsyncSession, *, data: CareLinkCreate) -> CareLink:
-    """Give the patient to this therapist, ending any other active link first."""
+    """Give the patient to this therapist, ending any other active link first.
+
+    The patient's row lock comes first (app/accounts/locks.py), so two moves of one patient
+    run one after the other on PostgreSQL as on SQLite: the second finds the first's link
+    and moves the patient on from there (tests/test_races.py)."""
+    await lock_patient(session, patient_id=data.patient_id)  # no such user: 404 just below
     await _user_with_role(session, data.patient_id, Role.patient)
     await _user_with_role(session, data.therapist_id, Role.therapist)
     current = await session.scalar(
@@ -220,7 +226,7 @@ async def link_patient(session: AsyncSession, *, data: CareLinkCreate) -> CareLi
     session.add(link)
     try:
         await session.commit()
-    except IntegrityError as exc:  # another move of the same patient committed first
+    except IntegrityError as exc:  # backstop: an active link appeared without the lock
         await session.rollback()
         raise Conflict(
             "The patient was just moved by another request; look again.",
