@@ -41,8 +41,11 @@ def waiting_on_a_lock(database_url: str) -> int:
     return asyncio.run(count())
 
 
-def held(client: TestClient, marker: str, nth: int = 1) -> tuple[threading.Event, threading.Event]:
-    """Hold the client's `nth` statement starting with `marker` (before it runs) until released."""
+def held(
+    client: TestClient, marker: str, nth: int = 1, *, after: bool = False
+) -> tuple[threading.Event, threading.Event]:
+    """Hold the client's `nth` statement starting with `marker` until released: before it
+    runs, or with `after` once it has run (its row locks taken, nothing committed yet)."""
     reached, release = threading.Event(), threading.Event()
     engine = client.app.state.services.engine.sync_engine  # type: ignore[attr-defined]
     seen = 0
@@ -55,7 +58,7 @@ def held(client: TestClient, marker: str, nth: int = 1) -> tuple[threading.Event
                 reached.set()
                 release.wait(timeout=20)
 
-    event.listen(engine, "before_cursor_execute", hold)
+    event.listen(engine, "after_cursor_execute" if after else "before_cursor_execute", hold)
     return reached, release
 
 
@@ -74,12 +77,20 @@ def waits(settings: Settings, racing: Future[Any], *, seconds: float = 10) -> bo
 
 
 def race(
-    settings: Settings, first_client: TestClient, marker: str, first: Any, second: Any, nth: int = 1
+    settings: Settings,
+    first_client: TestClient,
+    marker: str,
+    first: Any,
+    second: Any,
+    nth: int = 1,
+    *,
+    after: bool = False,
 ) -> list[Any]:
     """Send `first` through `first_client`, hold it at its `nth` `marker` statement (after it
-    has taken its locks), send `second`, prove it waits for the first, then release; both
-    answers, in that order. The second then runs the branch for "someone got there first"."""
-    reached, release = held(first_client, marker, nth)
+    has taken its locks; `after`: once that statement has run, for a statement that takes the
+    lock itself), send `second`, prove it waits for the first, then release; both answers, in
+    that order. The second then runs the branch for "someone got there first"."""
+    reached, release = held(first_client, marker, nth, after=after)
     with ThreadPoolExecutor(2) as pool:
         holding: Future[Any] = pool.submit(first)
         try:

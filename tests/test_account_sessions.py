@@ -4,17 +4,21 @@ clinic out, and a session has an absolute lifetime."""
 from __future__ import annotations
 
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
+from fastapi.testclient import TestClient
 
 from app.accounts import service as accounts
+from app.core.config import Settings
 from app.core.errors import Conflict
+from app.main import create_app
 from tests.factories import Actor, Api
 from tests.mfa_helpers import bearer
+from tests.race_helpers import race, refusals
 
 
 def _disable(api: Api, admin: Actor, user: Actor, disabled: bool = True) -> Any:
@@ -60,19 +64,40 @@ def test_the_last_active_admin_cannot_be_disabled(api: Api) -> None:
     assert api.client.get("/v1/me", headers=only.headers).status_code == 200
 
 
-def test_two_admins_disabling_each_other_at_once_leave_one_standing(api: Api) -> None:
+@pytest.fixture
+def second_client(settings: Settings) -> Iterator[TestClient]:
+    """Another instance of the app on the same database (its own engine and event loop)."""
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_two_admins_disabling_each_other_at_once_leave_one_standing(
+    api: Api, second_client: TestClient, settings: Settings
+) -> None:
     first, second = api.admin(), api.admin()
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(
-            pool.map(lambda pair: _disable(api, *pair), [(first, second), (second, first)])
+    # The first is held after it locked the active admins' rows, before it disables the
+    # other; the second waits for those rows (PostgreSQL) or for the database (SQLite).
+    with refusals(api.client) as refused:
+        won, lost = race(
+            settings,
+            second_client,
+            "UPDATE USERS",
+            lambda: _disable(Api(second_client), first, second),
+            lambda: _disable(api, second, first),
         )
-    statuses = sorted(r.status_code for r in results)
-    assert statuses[0] == 200
-    assert statuses[1] in (401, 409), [r.text for r in results]
+    assert won.status_code == 200, won.text
+    assert refused == []
+    if settings.database_url.startswith("postgresql"):
+        # Its session was checked before it waited; then it counted the active admins again
+        # and found only the one it was about to disable: the last-admin refusal.
+        assert (lost.status_code, lost.json()["code"]) == (409, "last_admin"), lost.text
+    else:
+        # It queued before its own session was checked, and found that session revoked.
+        assert lost.status_code == 401, lost.text
     standing = [
         a for a in (first, second) if api.client.get("/v1/me", headers=a.headers).is_success
     ]
-    assert len(standing) == 1
+    assert standing == [first]
 
 
 def test_a_session_ends_after_its_absolute_lifetime_however_often_refreshed(api: Api) -> None:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 import time_machine
+from fastapi.testclient import TestClient
 from sqlalchemy import event, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +22,7 @@ from app.idempotency.service import CLAIM_TIMEOUT, fingerprint
 from app.main import create_app
 from tests.conftest import SECRET
 from tests.factories import Actor, Api
+from tests.race_helpers import race, sent
 
 
 def _invite(api: Api, therapist: Actor, key: str, **body: Any) -> Any:
@@ -141,15 +144,38 @@ def test_the_answer_commits_with_the_data_or_neither_does(api: Api) -> None:
     assert _invitations(api, therapist) == 1
 
 
-def test_concurrent_duplicates_create_one_row(api: Api, settings: Settings) -> None:
+@pytest.fixture
+def second_client(settings: Settings) -> Iterator[TestClient]:
+    """Another instance of the app on the same database (its own engine and event loop)."""
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_concurrent_duplicates_create_one_row(
+    api: Api, second_client: TestClient, settings: Settings
+) -> None:
     therapist = api.therapist()
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        responses = list(pool.map(lambda _: _invite(api, therapist, "key-4"), range(4)))
-    statuses = sorted(r.status_code for r in responses)
-    assert statuses.count(201) >= 1
-    assert set(statuses) <= {201, 409}
-    created = {r.json()["id"] for r in responses if r.status_code == 201}
-    assert len(created) == 1
+    other = Api(second_client)
+    # The first is held at its own write, after it claimed the key (the key's row inserted,
+    # not committed); the duplicate's claim waits for that row (the unique index), then finds
+    # it answered: the stored answer again, not a second invitation and not a 409.
+    with sent(api.client) as statements:
+        first, again = race(
+            settings,
+            second_client,
+            "INSERT INTO INVITATIONS",
+            lambda: _invite(other, therapist, "key-4"),
+            lambda: _invite(api, therapist, "key-4"),
+        )
+    assert (first.status_code, again.status_code) == (201, 201), (first.text, again.text)
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert "idempotent-replayed" not in first.headers
+    # The loser's claim found the key taken and read the stored answer; it never ran the route.
+    claims = [s for s in statements if s.startswith("INSERT INTO idempotency_keys")]
+    assert len(claims) == 1, statements
+    assert any(s.startswith("SELECT idempotency_keys.id,") for s in statements), statements
+    assert not any(s.startswith("INSERT INTO invitations") for s in statements), statements
     assert _invitations(api, therapist) == 1
 
 

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
+import uuid
+from collections.abc import Iterator
 
 import pyotp
+import pytest
 import time_machine
-from sqlalchemy import select
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.models import auth_session_table
+from app.core.config import Settings
 from app.core.security import code_digest, fernet_for, hash_code
+from app.main import create_app
 from app.mfa.models import mfa_factor_table, mfa_recovery_code_table
 from tests.conftest import SECRET
 from tests.factories import Api
 from tests.mfa_helpers import START, bearer, enrol, token, wrong_code
+from tests.race_helpers import race, sent
 
 
 def test_enrol_confirm_and_log_in_with_a_code(api: Api) -> None:
@@ -100,15 +107,49 @@ def test_codes_from_the_neighbouring_steps_are_accepted(api: Api) -> None:
         assert token(api, therapist, otp=totp.generate_otp(step)).status_code == 401
 
 
-def test_two_logins_with_one_code_at_once_open_one_session(api: Api) -> None:
+def _sessions(api: Api, user_id: uuid.UUID) -> int:
+    async def work(session: AsyncSession) -> int:
+        query = select(func.count()).where(auth_session_table.c.user_id == user_id)
+        return int(await session.scalar(query) or 0)
+
+    return api.db(work)
+
+
+@pytest.fixture
+def second_client(settings: Settings) -> Iterator[TestClient]:
+    """Another instance of the app on the same database (its own engine and event loop)."""
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_two_logins_with_one_code_at_once_open_one_session(
+    api: Api, second_client: TestClient, settings: Settings
+) -> None:
     with time_machine.travel(START, tick=False) as clock:
         therapist = api.therapist()
         secret, _ = enrol(api, therapist)
         clock.shift(30)
         code = pyotp.TOTP(secret).now()
-        with ThreadPoolExecutor(2) as pool:
-            answers = list(pool.map(lambda _: token(api, therapist, otp=code), range(2)))
-    assert sorted(answer.status_code for answer in answers) == [200, 401]
+        other = Api(second_client)
+        before = _sessions(api, therapist.id)
+        # The first login is held once its conditional UPDATE has spent the code (the factor's
+        # row locked, nothing committed); the second, with the same code, waits for that row
+        # and then finds the step spent: its UPDATE changes nothing and the code is refused.
+        with sent(api.client) as statements:
+            first, second = race(
+                settings,
+                second_client,
+                "UPDATE MFA_FACTORS",
+                lambda: token(other, therapist, otp=code),
+                lambda: token(api, therapist, otp=code),
+                after=True,
+            )
+    assert first.status_code == 200, first.text
+    assert (second.status_code, second.json()["code"]) == (401, "invalid_otp")
+    # The loser's code did match a step (it tried to spend it); the update found it spent.
+    spends = [s for s in statements if s.startswith("UPDATE mfa_factors SET last_used_step")]
+    assert len(spends) == 1, statements
+    assert _sessions(api, therapist.id) == before + 1  # one session opened, not two
 
 
 def test_a_recovery_code_works_once(api: Api) -> None:

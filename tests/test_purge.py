@@ -3,18 +3,22 @@ deletes what has outlived its purpose, in batches, and is safe to run again and 
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
+import pytest
 import time_machine
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import auth_session_table, refresh_token_table
+from app.core.config import Settings
+from app.main import create_app
 from app.privacy.retention import purge_expired
 from app.throttle.models import rate_counter_table, throttle_backoff_table
 from tests.factories import Api
+from tests.race_helpers import read_before_write
 
 START = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
@@ -85,13 +89,41 @@ def test_ended_sessions_spent_tokens_and_expired_counters_go(api: Api) -> None:
         assert set(_purge(api, later).values()) == {0}  # idempotent
 
 
-def test_purges_running_at_once_share_the_work(api: Api) -> None:
+@pytest.fixture
+def second_client(settings: Settings) -> Iterator[TestClient]:
+    """Another instance of the app on the same database (its own engine and event loop)."""
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_purges_running_at_once_share_the_work(
+    api: Api, second_client: TestClient, settings: Settings
+) -> None:
     with time_machine.travel(START, tick=False):
         patient = api.patient()
         for _ in range(6):
             api.login(patient.email, patient.password)
-    later = START + timedelta(days=61)
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        results: list[Any] = list(pool.map(lambda _: _purge(api, later, batch=2), range(3)))
-    assert sum(r["sessions"] for r in results) >= 7  # 7 sessions (and their tokens) in all
+    later = START + timedelta(days=61)  # all 7 sessions ended more than 30 days ago
+
+    def second_purge() -> tuple[dict[str, int], int]:
+        done = _purge(api, later, batch=2)
+        return done, _count(api)["auth_sessions"]
+
+    # The first purge is held after it deleted its first batch of two sessions (their rows
+    # locked, nothing committed), before it deletes tokens. On PostgreSQL the second skips
+    # the locked rows (SKIP LOCKED) and purges the rest to the end meanwhile, instead of
+    # waiting; on SQLite it queues behind the first.
+    first, (second, left) = read_before_write(
+        settings,
+        second_client,
+        "DELETE FROM REFRESH_TOKENS",
+        lambda: _purge(Api(second_client), later, batch=2),
+        second_purge,
+    )
+    if settings.database_url.startswith("postgresql"):
+        assert left == 2  # only the first's batch, deleted but not yet committed
+        assert first["sessions"] == 2  # its batch (tokens went with them) and nothing more
+        assert second["sessions"] >= 5  # the five other sessions, and tokens of its own
+    else:
+        assert left == 0
     assert _count(api)["auth_sessions"] == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -15,6 +16,7 @@ from fastapi.testclient import TestClient
 from app.core.config import Settings
 from app.main import create_app
 from tests.factories import Api
+from tests.race_helpers import race, sent
 
 REDIS_URL = os.environ.get("MESTRING_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -137,6 +139,39 @@ def _wait(client: TestClient, email: str, password: str) -> tuple[int, int | Non
     response = client.post("/v1/auth/token", data={"username": email, "password": password})
     retry_after = response.headers.get("retry-after")
     return response.status_code, int(retry_after) if retry_after else None
+
+
+@pytest.fixture
+def second_client(settings: Settings) -> Iterator[TestClient]:
+    """Another instance of the app on the same database (its own engine and event loop)."""
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_a_guess_racing_the_last_free_one_waits_for_its_count_and_is_refused(
+    api: Api, second_client: TestClient, settings: Settings
+) -> None:
+    """Item 6, made to happen: the fifth failure is held once its upsert has counted it and
+    set the first wait (the back-off row locked, nothing committed); a sixth guess at that
+    moment waits for the row, then finds the account blocked: 429, its password never
+    checked, although the fifth was not committed when it arrived."""
+    patient = api.patient()
+    for _ in range(4):
+        assert _login(api.client, patient.email, "wrong!!!!") == 401
+    with sent(api.client) as statements:
+        fifth, sixth = race(
+            settings,
+            second_client,
+            "INSERT INTO THROTTLE_BACKOFFS",
+            lambda: _login(second_client, patient.email, "wrong!!!!"),
+            lambda: _login(api.client, patient.email, "wrong!!!!"),
+            after=True,
+        )
+    assert (fifth, sixth) == (401, 429)
+    # The refusal branch: the upsert's WHERE kept the row, so it read how long to wait; the
+    # account was never looked up.
+    assert any(s.startswith("SELECT throttle_backoffs.blocked_until") for s in statements)
+    assert not any(s.startswith("SELECT users.") for s in statements), statements
 
 
 def test_twelve_concurrent_wrong_passwords_get_exactly_five_401s(api: Api) -> None:
