@@ -122,6 +122,7 @@ ROUTES: list[Row] = [
     Row("POST", "/v1/me/measures/{measure}/responses", frozenset({P}), {}),
     Row("GET", "/v1/me/measures/{measure}/responses", frozenset({P})),
     Row("GET", "/v1/patients/{patient_id}/measures/{measure}/responses", frozenset({T})),
+    Row("GET", "/v1/patients/{patient_id}/export", frozenset({T})),
     Row("GET", "/v1/patients/{patient_id}/risk-alerts", frozenset({T})),
     Row("GET", "/v1/risk-alerts", frozenset({T})),
     Row("GET", "/v1/risk-alerts/on-call", frozenset({T})),

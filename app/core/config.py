@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     hsts_seconds: int | None = Field(default=None, ge=0)
     db_pool_timeout_seconds: float = Field(default=10, gt=0, le=300)
     db_retry_after_seconds: int = Field(default=5, ge=1, le=300)
+    # Issue 16: the deployment's own URL, under which the FHIR export's canonical URLs (its
+    # questionnaires, code systems and profiles) live; never taken from a request's Host.
+    public_base_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://[^\s/]+")
 
     # --- Operations (issue 20): secrets from files, /metrics access, production checks. ---
     # MESTRING_<NAME>_FILE names a file holding the value of a secret setting (Docker and

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Query, status
+from fastapi.responses import JSONResponse
 
 from app.auth.deps import CurrentPatient
+from app.care.deps import LinkedPatient
 from app.core.deps import Cursor, HasherDep, Limit, SessionDep, SettingsDep
 from app.core.schemas import ListResponse, error_responses
 from app.privacy import service
@@ -17,9 +21,40 @@ from app.privacy.schemas import (
     ConsentUpdate,
     ExportDocument,
 )
+from app.reports.fhir import MEDIA_TYPE as FHIR_JSON
+from app.reports.fhir import fhir_bundle
 from app.throttle.deps import ThrottleDep
 
 router = APIRouter(tags=["privacy"])
+
+# What the OpenAPI document says of the FHIR answer; the tests hold the bundle to FHIR R4 itself
+# (every resource parsed by the fhir.resources library).
+_FHIR_BUNDLE = {
+    "description": "JSON (`ExportDocument`), or with `format=fhir` a FHIR R4 Bundle of type "
+    "collection (application/fhir+json; docs/notes/issue-16.md, FHIR export)",
+    "content": {
+        FHIR_JSON: {
+            "schema": {
+                "type": "object",
+                "required": ["resourceType", "type", "entry"],
+                "properties": {
+                    "resourceType": {"type": "string", "enum": ["Bundle"]},
+                    "type": {"type": "string", "enum": ["collection"]},
+                    "entry": {"type": "array", "items": {"type": "object"}},
+                },
+            }
+        }
+    },
+}
+ExportFormat = Annotated[
+    Literal["json", "fhir"] | None,
+    Query(description="json (the default), or fhir: a FHIR R4 Bundle (application/fhir+json)"),
+]
+FhirOnly = Annotated[Literal["fhir"], Query(description="fhir: a FHIR R4 Bundle")]
+
+
+class FhirResponse(JSONResponse):
+    media_type = FHIR_JSON
 
 
 @router.get("/me/consents", response_model=ConsentHistory, responses=error_responses(401, 403))
@@ -51,14 +86,45 @@ async def read_access_log(
     return ListResponse(data=items, count=len(items), next_cursor=next_cursor)
 
 
-@router.get("/me/export", response_model=ExportDocument, responses=error_responses(401, 403))
+@router.get(
+    "/me/export",
+    response_model=ExportDocument,
+    responses={**error_responses(401, 403), 200: _FHIR_BUNDLE},
+)
 async def export_me(
-    patient: CurrentPatient, session: SessionDep, settings: SettingsDep
-) -> ExportDocument:
-    """Every record about me, as one JSON document with a schema version and counts per kind."""
+    patient: CurrentPatient,
+    session: SessionDep,
+    settings: SettingsDep,
+    format: ExportFormat = None,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> ExportDocument | FhirResponse:
+    """Every record about me, as one JSON document with a schema version and counts per kind;
+    with `format=fhir` (or `Accept: application/fhir+json`) my check-ins, measures, work grades
+    and plan as a FHIR R4 Bundle."""
+    if format == "fhir" or (format is None and FHIR_JSON in (accept or "")):
+        bundle = await fhir_bundle(
+            session, patient_id=patient.id, base_url=settings.public_base_url
+        )
+        return FhirResponse(bundle)
     return await export_patient(
         session, patient_id=patient.id, session_max_days=settings.session_max_days
     )
+
+
+@router.get(
+    "/patients/{patient_id}/export",
+    response_class=FhirResponse,
+    responses={**error_responses(401, 403, 404), 200: _FHIR_BUNDLE},
+)
+async def export_patient_fhir(
+    patient: LinkedPatient, session: SessionDep, settings: SettingsDep, format: FhirOnly = "fhir"
+) -> FhirResponse:
+    """A linked patient's check-ins, measures, work grades and plan as a FHIR R4 Bundle, for the
+    clinic's record (therapist; the read is in the patient's access log)."""
+    bundle = await fhir_bundle(
+        session, patient_id=patient.patient_id, base_url=settings.public_base_url
+    )
+    return FhirResponse(bundle)
 
 
 @router.delete(

@@ -1,0 +1,1 @@
+"""Reports and interoperability: the clinic's outcome report and the FHIR export."""
