@@ -39,18 +39,15 @@ from typing import Any
 
 from app.checkins.definition import band_of
 from app.exercises.adherence import rate
-from app.instruments.profiles import MeasureKey
-from app.measures.recovery import is_case, recovered, reliable_change
-from app.reports.queries import FOLLOW_UP_MONTHS, Bounds, Rows
-from app.reports.sheet import Figure, Sheet
+from app.reports.figures_followup import follow_up_figures, measure_figures
+from app.reports.queries import Bounds, Rows
+from app.reports.sheet import ACTIVE, Figure, Sheet
 from app.reports.stats import RTW_STATUSES, quartiles, rtw_change, rtw_status
 from app.work.grades import Plan
 
 BANDS = ("low", "moderate", "high")
 SOURCES = ("patient", "checkin_rule", "follow_up")
 OUTCOMES = ("open", "scheduled", "completed", "declined", "cancelled")
-MEASURES: tuple[MeasureKey, ...] = ("phq9", "gad7")
-ACTIVE = "patients.active"
 
 
 def _quartile_figures(sheet: Sheet, key: str, label: str, values: list[float], base: str) -> None:
@@ -187,98 +184,6 @@ def _boosters(sheet: Sheet, rows: list[Any], active: int) -> None:
     )
 
 
-def _follow_ups(sheet: Sheet, rows: list[Any]) -> None:
-    for months in FOLLOW_UP_MONTHS:
-        due = [r for r in rows if r.months == months]
-        answered = [r for r in due if r.status == "answered"]
-        prefix = f"followups.{months}m"
-        patients = len({r.patient_id for r in due})
-        total = sheet.count(
-            f"{prefix}.due", f"follow-ups at {months} months due in the period", len(due), patients
-        )
-        sheet.parts(
-            total,
-            [
-                (
-                    f"{prefix}.answered",
-                    "answered",
-                    len(answered),
-                    len({r.patient_id for r in answered}),
-                ),
-                (
-                    f"{prefix}.unanswered",
-                    "not answered",
-                    len(due) - len(answered),
-                    len({r.patient_id for r in due if r.status != "answered"}),
-                ),
-            ],
-        )
-        working = [r for r in answered if r.still_working]
-        sheet.parts(
-            f"{prefix}.answered",
-            [
-                (
-                    f"{prefix}.still_working",
-                    "answered: still working",
-                    len(working),
-                    len({r.patient_id for r in working}),
-                ),
-                (
-                    f"{prefix}.not_working",
-                    "answered: not working",
-                    len(answered) - len(working),
-                    len({r.patient_id for r in answered if not r.still_working}),
-                ),
-            ],
-        )
-
-
-def _measures(sheet: Sheet, rows: list[Any]) -> None:
-    for measure in MEASURES:
-        mine = [r for r in rows if r.measure == measure]
-        p = f"measures.{measure}"
-        base = sheet.split(
-            ACTIVE,
-            (f"{p}.patients", f"patients with a {measure} score"),
-            (f"{p}.none", f"patients without a {measure} score"),
-            len(mine),
-        )
-        sheet.split(
-            base,
-            (f"{p}.case_at_start", "a case at the first score"),
-            (f"{p}.not_case_at_start", "not a case at the first score"),
-            sum(is_case(measure, r.first) for r in mine),
-        )
-        paired = [r for r in mine if r.n >= 2]
-        pairs = sheet.split(
-            base,
-            (f"{p}.paired", "two or more scores"),
-            (f"{p}.single", "one score"),
-            len(paired),
-        )
-        changes = [reliable_change(measure, r.first, r.last) for r in paired]
-        sheet.parts(
-            pairs,
-            [
-                (f"{p}.{name}", name.replace("_", " "), changes.count(name), None)
-                for name in ("improved", "deteriorated", "no_reliable_change")
-            ],
-        )
-        cases = [r for r in paired if is_case(measure, r.first)]
-        cased = sheet.split(
-            pairs,
-            (f"{p}.paired_cases", "two or more scores, a case at the first"),
-            (f"{p}.paired_not_cases", "two or more scores, not a case at the first"),
-            len(cases),
-        )
-        sheet.split(
-            cased,
-            (f"{p}.recovered", "recovered: not a case at the last"),
-            (f"{p}.not_recovered", "still a case at the last"),
-            sum(recovered(measure, r.first, r.last) for r in cases),
-        )
-
-
 def _patients(rows: Iterable[Any]) -> int:
     return len({row.patient_id for row in rows})
 
@@ -294,8 +199,8 @@ def build(
     _rtwse(sheet, rows.checkins, minimum_checkins)
     _adherence(sheet, rows.adherence)
     _boosters(sheet, rows.boosters, len(rows.care))
-    _follow_ups(sheet, rows.follow_ups)
-    _measures(sheet, rows.measures)
+    follow_up_figures(sheet, rows.follow_ups)
+    measure_figures(sheet, rows.measures)
     sheet.split(
         ACTIVE,
         ("jobsupport.accepted", "accepted a job-support link in the period"),

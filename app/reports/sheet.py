@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from app.reports.suppression import Group, suppress
 
+ACTIVE = "patients.active"  # the total every other patient count is a part of
+
 
 @dataclass(frozen=True, slots=True)
 class Figure:
