@@ -19,10 +19,11 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def to_csv(report: OutcomeReport) -> str:
-    """The report as CSV: `report.*` rows (period, days, scope, rule), then every figure."""
+def to_csv(report: OutcomeReport, *, newline: str = "\r\n") -> str:
+    """The report as CSV: `report.*` rows (period, days, scope, rule), then every figure;
+    lines end in CRLF (RFC 4180) unless asked otherwise (the CLI prints plain lines)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator=newline)
     writer.writerow(COLUMNS)
     facts = {
         "report.period": report.period,
