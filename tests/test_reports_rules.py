@@ -12,9 +12,17 @@ from hypothesis import strategies as st
 
 from app.reports.periods import parse_period
 from app.reports.render import chosen_format
-from app.reports.stats import quartiles, rtw_change, rtw_status, working_status
+from app.reports.stats import (
+    quartiles,
+    rtw_change,
+    rtw_status,
+    sick_leave_plan,
+    working_status,
+)
 from app.reports.suppression import RULE, THRESHOLD, Group, suppress
 from app.work.grades import Plan, Stage
+from app.work.plan import plan_of
+from app.work.schemas import PlanIn
 
 
 @pytest.mark.parametrize(
@@ -207,3 +215,37 @@ def test_rtw_change() -> None:
 )
 def test_format_choice(asked: str | None, accept: str | None, chosen: str) -> None:
     assert chosen_format(asked, accept) == chosen  # type: ignore[arg-type]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31)),
+            st.sampled_from([0, 20, 35, 50, 80, 100]),
+        ),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda stage: stage[0],
+    ),
+    st.dates(min_value=date(2024, 12, 1), max_value=date(2028, 1, 31)),
+)
+def test_the_light_plan_reads_the_stages_plan_of_reads(
+    stages: list[tuple[date, int]], day: date
+) -> None:
+    data = PlanIn.model_validate(
+        {
+            "stages": [
+                {"starts_on": d.isoformat(), "sick_leave_percent": p} for d, p in sorted(stages)
+            ],
+            "next_review_on": day.isoformat(),
+        }
+    )
+    body = data.model_dump(mode="json", exclude={"version"})  # as app.work.plan stores it
+    full, light = plan_of(body), sick_leave_plan(body)
+    assert [(s.starts_on, s.sick_leave_percent) for s in light.stages] == [
+        (s.starts_on, s.sick_leave_percent) for s in full.stages
+    ]
+    full_stage, light_stage = full.stage_on(day), light.stage_on(day)
+    assert (full_stage is None) == (light_stage is None)
+    if full_stage is not None and light_stage is not None:
+        assert full_stage.sick_leave_percent == light_stage.sick_leave_percent

@@ -16,8 +16,8 @@ from app.reports import queries
 from app.reports.figures import build
 from app.reports.periods import parse_period
 from app.reports.schemas import OutcomeReport, ReportFigure, SuppressionRule
+from app.reports.stats import sick_leave_plan
 from app.reports.suppression import RULE, THRESHOLD
-from app.work.plan import plan_of
 
 _u = user_table.c
 
@@ -58,7 +58,9 @@ async def outcome_report(
         await _check_therapist(session, therapist_id)
     bounds = queries.Bounds(bounds_period, min(bounds_period.last, today))
     rows = await queries.load(session, bounds=bounds, therapist_id=therapist_id)
-    figures = build(rows, bounds=bounds, minimum_checkins=BASELINE_CHECKINS, plan_of=plan_of)
+    figures = build(
+        rows, bounds=bounds, minimum_checkins=BASELINE_CHECKINS, plan_of=sick_leave_plan
+    )
     return OutcomeReport(
         period=period,
         first_day=bounds_period.first,
