@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.boosters.models import booster_request_table, follow_up_table
 from app.care.models import care_link_table
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
+from app.work.models import work_diary_table
 from tests.factories import Actor, Api
 
 
@@ -121,3 +122,18 @@ def follow_up(
 async def _insert(session: AsyncSession, table: Any, values: dict[str, Any]) -> None:
     await session.execute(insert(table).values(**values))
     await session.commit()
+
+
+def diary(api: Api, patient: Actor, minutes: dict[date, int]) -> None:
+    """Work-diary entries (work days) with these minutes."""
+
+    async def work(session: AsyncSession) -> None:
+        for day, worked in minutes.items():
+            await session.execute(
+                insert(work_diary_table).values(
+                    id=uuid.uuid4(), patient_id=patient.id, local_date=day, worked_minutes=worked
+                )
+            )
+        await session.commit()
+
+    api.db(work)

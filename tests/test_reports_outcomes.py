@@ -16,7 +16,7 @@ from tests.checkin_helpers import relogin, seed_scores
 from tests.factories import Actor, Api
 from tests.measure_helpers import answer
 from tests.race_helpers import sent
-from tests.report_helpers import booster, date_links, follow_up, homework
+from tests.report_helpers import booster, date_links, diary, follow_up, homework
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # "last month" is November 2026
 NOV = date(2026, 11, 1)
@@ -55,6 +55,10 @@ def _caseload(api: Api) -> tuple[Actor, Actor, list[Actor]]:
         _plan(api, p, ("2026-09-01", 100))
     for p in ps[12:14]:
         _plan(api, p, ("2026-08-01", 60), ("2026-11-10", 0))
+    # The last complete week of November (23-29): P6-P11 record 0 h on every weekday (an
+    # actual grade of 0: none); P1-P5 record nothing (incomplete).
+    for p in ps[5:11]:
+        diary(api, p, {_day(d): 0 for d in range(23, 28)})
     # RTW-SE: P1-P5 first 7 at 3.0 (low), last 7 at 4.0 (moderate): up a band;
     # P6 7 at 5.0 (and one on 1 Dec, after the period, at 1.0); P7 3 check-ins (too few).
     for p in ps[:5]:
@@ -112,6 +116,13 @@ EXPECTED: dict[str, Any] = {
     "rtw.change.same": H,  # 6: the hidden 0 + 1 would be 1 < 5
     "rtw.change.down": H,
     "rtw.change.unknown": H,
+    "rtw.actual.full": H,  # 0
+    "rtw.actual.partial_80_99": H,  # 0
+    "rtw.actual.partial_40_79": H,  # 0
+    "rtw.actual.partial_1_39": H,  # 0
+    "rtw.actual.none": 6,  # P6-P11
+    "rtw.actual.incomplete": H,  # 5 (P1-P5): the hidden 0s and 3 would be 3 < 5
+    "rtw.actual.no_grade": H,  # 3: P12 (no plan), P13 and P14 (back at work)
     "rtwse.patients": 6,
     "rtwse.too_few": 8,
     "rtwse.baseline_mean": 3.33,  # (5 x 3.0 + 5.0) / 6
@@ -332,4 +343,4 @@ def test_the_same_statements_whatever_the_caseload(api: Api) -> None:
         _caseload(api)
         many = statements()
     assert one == many, (one, many)
-    assert many == 9
+    assert many == 10

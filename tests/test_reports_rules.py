@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from app.reports.periods import parse_period
 from app.reports.render import chosen_format
 from app.reports.stats import (
+    actual_status,
     quartiles,
     rtw_change,
     rtw_status,
@@ -20,7 +21,7 @@ from app.reports.stats import (
     working_status,
 )
 from app.reports.suppression import RULE, THRESHOLD, Group, suppress
-from app.work.grades import Plan, Stage
+from app.work.grades import PeriodGrade, Plan, Stage
 from app.work.plan import plan_of
 from app.work.schemas import PlanIn
 
@@ -228,12 +229,18 @@ def test_format_choice(asked: str | None, accept: str | None, chosen: str) -> No
         unique_by=lambda stage: stage[0],
     ),
     st.dates(min_value=date(2024, 12, 1), max_value=date(2028, 1, 31)),
+    st.lists(
+        st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), min_size=1, unique=True
+    ),
+    st.sampled_from(["37.5", "30", "22.25", "40"]),
 )
-def test_the_light_plan_reads_the_stages_plan_of_reads(
-    stages: list[tuple[date, int]], day: date
+def test_the_light_plan_reads_what_plan_of_reads(
+    stages: list[tuple[date, int]], day: date, work_days: list[str], hours: str
 ) -> None:
     data = PlanIn.model_validate(
         {
+            "agreed_weekly_hours": float(hours),
+            "work_days": work_days,
             "stages": [
                 {"starts_on": d.isoformat(), "sick_leave_percent": p} for d, p in sorted(stages)
             ],
@@ -242,6 +249,10 @@ def test_the_light_plan_reads_the_stages_plan_of_reads(
     )
     body = data.model_dump(mode="json", exclude={"version"})  # as app.work.plan stores it
     full, light = plan_of(body), sick_leave_plan(body)
+    assert (light.agreed_weekly_hours, light.work_days) == (
+        full.agreed_weekly_hours,
+        full.work_days,
+    )
     assert [(s.starts_on, s.sick_leave_percent) for s in light.stages] == [
         (s.starts_on, s.sick_leave_percent) for s in full.stages
     ]
@@ -249,3 +260,33 @@ def test_the_light_plan_reads_the_stages_plan_of_reads(
     assert (full_stage is None) == (light_stage is None)
     if full_stage is not None and light_stage is not None:
         assert full_stage.sick_leave_percent == light_stage.sick_leave_percent
+
+
+def _week(actual: int | None, *, missing: int = 0) -> PeriodGrade:
+    monday = date(2026, 11, 23)
+    return PeriodGrade(
+        monday,
+        monday + timedelta(days=6),
+        partial=False,
+        weekdays_in_period=5,
+        weekdays_recorded=5 - missing,
+        actual_grade=actual,
+    )
+
+
+@pytest.mark.parametrize(
+    ("week", "status"),
+    [
+        (None, "no_grade"),
+        (_week(None), "no_grade"),
+        (_week(50, missing=1), "incomplete"),
+        (_week(0), "none"),
+        (_week(1), "partial_1_39"),
+        (_week(50), "partial_40_79"),
+        (_week(80), "partial_80_99"),
+        (_week(100), "full"),
+        (_week(112), "full"),  # the grade is not capped
+    ],
+)
+def test_actual_status(week: PeriodGrade | None, status: str) -> None:
+    assert actual_status(week) == status

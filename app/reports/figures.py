@@ -12,6 +12,8 @@ runs):
 - RTW status at the end (`app.reports.stats.rtw_status` on `as_of`) and its change since
   treatment started: the status on the later of the first care link's day and the plan's
   first stage (the sick leave the patient came with, when the plan was written afterwards).
+- actual work grade: the welfare office's grade (`app.work.grades.week_grade`) of the last
+  complete ISO week on or before `as_of`, by band (`app.reports.stats.actual_status`).
 - RTW-SE: patients with at least 7 check-ins by the end; baseline = the mean of their first
   7 (the check-in summary's baseline, `BASELINE_CHECKINS`), latest = the mean of their last
   7; "moved up a band" compares `band_of` of the two.
@@ -35,6 +37,7 @@ import statistics
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from datetime import date, timedelta
 from typing import Any
 
 from app.checkins.definition import band_of
@@ -42,8 +45,15 @@ from app.exercises.adherence import rate
 from app.reports.figures_followup import follow_up_figures, measure_figures
 from app.reports.queries import Bounds, Rows
 from app.reports.sheet import ACTIVE, Figure, Sheet
-from app.reports.stats import RTW_STATUSES, quartiles, rtw_change, rtw_status
-from app.work.grades import Plan
+from app.reports.stats import (
+    ACTUAL_STATUSES,
+    RTW_STATUSES,
+    actual_status,
+    quartiles,
+    rtw_change,
+    rtw_status,
+)
+from app.work.grades import Day, Plan, week_grade
 
 BANDS = ("low", "moderate", "high")
 SOURCES = ("patient", "checkin_rule", "follow_up")
@@ -107,6 +117,34 @@ def _work(
     sheet.parts(
         ACTIVE,
         [(f"rtw.change.{k}", f"RTW status since start: {k}", v, None) for k, v in change.items()],
+    )
+
+
+def _actual(
+    sheet: Sheet,
+    rows: list[Any],
+    diary: list[Any],
+    bounds: Bounds,
+    plan_of: Callable[[dict[str, Any]], Plan],
+) -> None:
+    days: dict[uuid.UUID, dict[date, Day]] = defaultdict(dict)
+    for entry in diary:
+        days[entry.patient_id][entry.local_date] = Day(entry.worked_minutes, entry.day_type)
+    monday = bounds.last_week
+    counts: dict[str, int] = dict.fromkeys(ACTUAL_STATUSES, 0)
+    for row in rows:
+        plan = plan_of(row.body) if row.body is not None else None
+        # The week is over: every day of it is counted (today = the Monday after).
+        week = week_grade(
+            plan, days[row.patient_id], week_start=monday, today=monday + timedelta(days=7)
+        )
+        counts[actual_status(week if plan is not None else None)] += 1
+    sheet.parts(
+        ACTIVE,
+        [
+            (f"rtw.actual.{k}", f"actual work grade, week from {monday}: {k}", v, None)
+            for k, v in counts.items()
+        ],
     )
 
 
@@ -196,6 +234,7 @@ def build(
     _care(sheet, rows.care, bounds)
     starts = {row.patient_id: row for row in rows.care}
     _work(sheet, rows.work, starts, bounds, plan_of)
+    _actual(sheet, rows.work, rows.diary, bounds, plan_of)
     _rtwse(sheet, rows.checkins, minimum_checkins)
     _adherence(sheet, rows.adherence)
     _boosters(sheet, rows.boosters, len(rows.care))

@@ -27,7 +27,7 @@ from app.exercises.adherence_sql import adherence_totals
 from app.jobsupport.models import employment_table, job_support_link_table
 from app.measures.models import measure_response_table
 from app.reports.periods import Period
-from app.work.models import rtw_plan_table
+from app.work.models import rtw_plan_table, work_diary_table
 
 _c = care_link_table.c
 _b = booster_request_table.c
@@ -36,6 +36,7 @@ _k = checkin_table.c
 _m = measure_response_table.c
 _j = job_support_link_table.c
 _e = employment_table.c
+_w = work_diary_table.c
 FOLLOW_UP_MONTHS = (3, 6)
 
 
@@ -54,6 +55,12 @@ class Bounds:
     def end_at(self) -> datetime:
         return datetime.combine(self.period.last + timedelta(days=1), time(), UTC)
 
+    @property
+    def last_week(self) -> date:
+        """The Monday of the last complete ISO week (Monday-Sunday) on or before `as_of`."""
+        sunday = self.as_of - timedelta(days=self.as_of.isoweekday() % 7)
+        return sunday - timedelta(days=6)
+
 
 @dataclass(frozen=True, slots=True)
 class Rows:
@@ -68,6 +75,7 @@ class Rows:
     measures: list[Any]
     job_links: list[Any]
     new_jobs: list[Any]
+    diary: list[Any]
 
 
 def caseload(bounds: Bounds, therapist_id: uuid.UUID | None) -> Subquery:
@@ -226,8 +234,17 @@ def _new_jobs(cases: Subquery, bounds: Bounds) -> Select[Any]:
     )
 
 
+def _diary(cases: Subquery, bounds: Bounds) -> Select[Any]:
+    monday = bounds.last_week
+    return select(_w.patient_id, _w.local_date, _w.worked_minutes, _w.day_type).where(
+        _w.patient_id.in_(select(cases.c.id)),
+        _w.local_date >= monday,
+        _w.local_date <= monday + timedelta(days=6),
+    )
+
+
 async def load(session: AsyncSession, *, bounds: Bounds, therapist_id: uuid.UUID | None) -> Rows:
-    """The report's rows: nine statements, whatever the number of patients."""
+    """The report's rows: ten statements, whatever the number of patients."""
     cases = caseload(bounds, therapist_id)
 
     async def rows(statement: Select[Any]) -> list[Any]:
@@ -243,4 +260,5 @@ async def load(session: AsyncSession, *, bounds: Bounds, therapist_id: uuid.UUID
         measures=await rows(_measures(cases, bounds)),
         job_links=await rows(_job_links(cases, bounds)),
         new_jobs=await rows(_new_jobs(cases, bounds)),
+        diary=await rows(_diary(cases, bounds)),
     )

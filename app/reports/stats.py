@@ -13,6 +13,8 @@
   `partial_40_79`, 80-99 % `partial_80_99`; no plan, or a day before its first stage, is
   `unknown`; a 0 % stage in force reads `full` on its days (100 % working) even when the
   plan later goes back to sick leave.
+- actual work status (`actual_status`): the band of the actual work grade of the last
+  complete ISO week of the period (see the function).
 - change (`rtw_change`): the status at the end of the period against the status on the day
   treatment started, by rank none < 1-39 < 40-79 < 80-99 < full: `up`, `same`, `down`; None
   when either is unknown.
@@ -27,9 +29,11 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from app.boosters.followups import actual_return
-from app.work.grades import Plan, Stage
+from app.work.grades import PeriodGrade, Plan, Stage
+from app.work.schemas import WEEKDAYS
 
-RtwStatus = Literal["full", "partial_80_99", "partial_40_79", "partial_1_39", "none", "unknown"]
+WorkingStatus = Literal["full", "partial_80_99", "partial_40_79", "partial_1_39", "none"]
+RtwStatus = WorkingStatus | Literal["unknown"]
 RTW_STATUSES: tuple[RtwStatus, ...] = (
     "full",
     "partial_80_99",
@@ -46,18 +50,33 @@ _RANK: dict[RtwStatus, int] = {
     "full": 4,
 }
 RtwChange = Literal["up", "same", "down"]
+ActualStatus = WorkingStatus | Literal["incomplete", "no_grade"]
+ACTUAL_STATUSES: tuple[ActualStatus, ...] = (
+    "full",
+    "partial_80_99",
+    "partial_40_79",
+    "partial_1_39",
+    "none",
+    "incomplete",
+    "no_grade",
+)
 
 
 def sick_leave_plan(body: Mapping[str, Any]) -> Plan:
-    """A stored plan body (validated when it was saved) as far as the RTW status needs it:
-    each stage's first day and sick-leave percent. `app.work.plan.plan_of` is the full view
-    (hours, review dates); this one skips its validation, a tenth of a millisecond per
-    patient, which counts at thousands of patients (tests hold the two to the same stages)."""
+    """A stored plan body (validated when it was saved) as far as the report reads it: the
+    agreed weekly hours, the work days and each stage's first day and sick-leave percent.
+    `app.work.plan.plan_of` is the full view (planned hours, review dates); this one skips its
+    validation, ~0.2 ms per patient, which counts at thousands of patients (a property test
+    holds the two to the same plan for the status and the work grade)."""
     stages = tuple(
         Stage(date.fromisoformat(stage["starts_on"]), int(stage["sick_leave_percent"]))
         for stage in body["stages"]
     )
-    return Plan(agreed_weekly_hours=Decimal(0), work_days=frozenset(), stages=stages)
+    return Plan(
+        agreed_weekly_hours=Decimal(str(body["agreed_weekly_hours"])),
+        work_days=frozenset(WEEKDAYS.index(day) + 1 for day in body["work_days"]),
+        stages=stages,
+    )
 
 
 def quartiles(values: Sequence[float]) -> tuple[float, float, float] | None:
@@ -70,7 +89,7 @@ def quartiles(values: Sequence[float]) -> tuple[float, float, float] | None:
     return q1, median, q3
 
 
-def working_status(working_percent: int) -> RtwStatus:
+def working_status(working_percent: int) -> WorkingStatus:
     """The band of a working percent (100 - sick-leave percent)."""
     if working_percent <= 0:
         return "none"
@@ -106,3 +125,16 @@ def rtw_change(start: RtwStatus, end: RtwStatus) -> RtwChange | None:
         return None
     before, after = _RANK[start], _RANK[end]
     return "up" if after > before else "down" if after < before else "same"
+
+
+def actual_status(week: PeriodGrade | None) -> ActualStatus:
+    """The band of a week's actual work grade (the welfare office's rule,
+    `app.work.grades.week_grade`): 0 `none`, 1-39, 40-79, 80-99 `partial_*`, 100 or more
+    `full` (the grade is not capped); `incomplete` when a weekday is missing from the diary
+    (the grade would count it as 0 h); `no_grade` without a plan or without a sick-leave
+    working day that week (back at work, the plan not begun, every weekday off)."""
+    if week is None or week.actual_grade is None:
+        return "no_grade"
+    if not week.complete:
+        return "incomplete"
+    return working_status(week.actual_grade)
