@@ -146,11 +146,12 @@ EXPECTED: dict[str, Any] = {
     "sessions.completed.median": 0.0,
     "sessions.completed.q3": 0.75,
     "followups.3m.due": 6,
+    "followups.3m.patients_without": 8,
     "followups.3m.answered": H,  # 5, its complement 1
     "followups.3m.unanswered": H,
     "followups.3m.still_working": H,
     "followups.3m.not_working": H,
-    **{f"followups.6m.{k}": H for k in ("due", "answered", "unanswered")},
+    **{f"followups.6m.{k}": H for k in ("due", "patients_without", "answered", "unanswered")},
     **{f"followups.6m.{k}": H for k in ("still_working", "not_working")},
     "measures.phq9.patients": 7,
     "measures.phq9.none": 7,

@@ -238,7 +238,7 @@ def build(
     _rtwse(sheet, rows.checkins, minimum_checkins)
     _adherence(sheet, rows.adherence)
     _boosters(sheet, rows.boosters, len(rows.care))
-    follow_up_figures(sheet, rows.follow_ups)
+    follow_up_figures(sheet, rows.follow_ups, len(rows.care))
     measure_figures(sheet, rows.measures)
     sheet.split(
         ACTIVE,

@@ -13,8 +13,9 @@ from app.reports.sheet import ACTIVE, Sheet
 MEASURES: tuple[MeasureKey, ...] = ("phq9", "gad7")
 
 
-def follow_up_figures(sheet: Sheet, rows: list[Any]) -> None:
-    """Follow-ups at 3 and 6 months due in the period: answered, and still working."""
+def follow_up_figures(sheet: Sheet, rows: list[Any], active: int) -> None:
+    """Follow-ups at 3 and 6 months due in the period: answered, and still working; the
+    patients without one due are a cell too (else active minus those due would show them)."""
     for months in FOLLOW_UP_MONTHS:
         due = [r for r in rows if r.months == months]
         answered = [r for r in due if r.status == "answered"]
@@ -23,6 +24,10 @@ def follow_up_figures(sheet: Sheet, rows: list[Any]) -> None:
         total = sheet.count(
             f"{prefix}.due", f"follow-ups at {months} months due in the period", len(due), patients
         )
+        without = sheet.count(
+            f"{prefix}.patients_without", "patients without one due", active - patients
+        )
+        sheet.group(ACTIVE, (total, without))
         sheet.parts(
             total,
             [
