@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from app.reports.periods import parse_period
 from app.reports.render import chosen_format
+from app.reports.sheet import Sheet
 from app.reports.stats import (
     actual_status,
     quartiles,
@@ -290,3 +291,31 @@ def _week(actual: int | None, *, missing: int = 0) -> PeriodGrade:
 )
 def test_actual_status(week: PeriodGrade | None, status: str) -> None:
     assert actual_status(week) == status
+
+
+def test_a_sheet_hides_what_would_give_a_hidden_count_away() -> None:
+    sheet = Sheet()
+    sheet.count("active", "active", 20)
+    base = sheet.split("active", ("scored", "scored"), ("unscored", "unscored"), 17)
+    sheet.statistic("mean", "a mean over the scored", 3.5, base=base)
+    sheet.parts("scored", [("high", "high", 9, None), ("low", "low", 8, None)])
+    sheet.count("requests", "requests", 12, 6)  # 12 requests of 6 patients
+    figures = {f.key: f for f in sheet.figures()}
+    # 3 unscored hide 17 scored; the mean over 17 would say 17: hidden; 9 + 8 would give 17
+    # back: the smaller part hides; the published part shows no share of a hidden total.
+    assert [k for k, f in figures.items() if f.suppressed] == ["scored", "unscored", "mean", "low"]
+    assert (figures["high"].value, figures["high"].n, figures["high"].share) == (9, 9, None)
+    assert (figures["active"].value, figures["active"].share) == (20, None)
+    assert (figures["requests"].value, figures["requests"].n) == (12, 6)
+    hidden = figures["mean"]
+    assert (hidden.value, hidden.n, hidden.share, hidden.of) == (None, None, None, None)
+    assert figures["unscored"].of == "active"
+
+
+def test_a_sheet_gives_shares_of_published_totals() -> None:
+    sheet = Sheet()
+    sheet.count("active", "active", 20)
+    sheet.split("active", ("yes", "yes"), ("no", "no"), 15)
+    figures = {f.key: f for f in sheet.figures()}
+    assert (figures["yes"].share, figures["no"].share) == (0.75, 0.25)
+    assert (figures["no"].value, figures["no"].n, figures["no"].suppressed) == (5, 5, False)
