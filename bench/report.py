@@ -5,7 +5,8 @@
 
 Creates a scratch database (mestring_bench_report_*), migrates it, writes a caseload straight
 into the tables (per patient: a care link, a three-stage RTW plan, a check-in every third day,
-a daily homework assignment done on about half its days, PHQ-9 and GAD-7 at the start and the
+a daily homework assignment done on about half its days, a work diary for the last four
+weeks' weekdays, PHQ-9 and GAD-7 at the start and the
 end for most, a booster request for one in five, a 3-month follow-up for one in ten), then
 asks the real app in-process for `GET /v1/reports/outcomes?period=...` as an admin, `--reps`
 times after one warm-up. Prints the statements per request and the median and slowest wall
@@ -44,7 +45,7 @@ from app.main import create_app
 from app.measures.models import measure_response_table
 from app.reports.periods import parse_period
 from app.work.grades import Stage, full_return_date
-from app.work.models import rtw_plan_table
+from app.work.models import rtw_plan_table, work_diary_table
 from app.work.schemas import PlanIn, StageIn
 
 TARGET_MS = 2000
@@ -179,6 +180,15 @@ def _patient(rows: _Rows, i: int, therapist: uuid.UUID, first: date, last: date,
                 duration_seconds=720,
                 details={},
                 body_hash="0" * 64,
+            )
+    for d in range(max(0, days - 28), days):  # the diary of the last four weeks' weekdays
+        day = first + timedelta(days=d)
+        if day.isoweekday() <= 5:
+            rows.add(
+                work_diary_table,
+                patient_id=pid,
+                local_date=day,
+                worked_minutes=random.choice((0, 225, 450)),
             )
     if i % 5 != 4:
         for key, top in (("phq9", 27), ("gad7", 21)):
