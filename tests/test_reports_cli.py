@@ -14,7 +14,7 @@ from app.cli import cli
 from app.core.config import Settings, get_settings
 from tests.conftest import SECRET
 from tests.factories import Api
-from tests.test_reports_outcomes import EXPECTED, NOW, _caseload
+from tests.report_caseload import EXPECTED, NOW, caseload
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_the_cli_prints_the_apis_report(api: Api, env: None) -> None:
     with time_machine.travel(NOW, tick=False):
         admin = api.admin()
-        a, _, _ = _caseload(api)
+        a, _, _ = caseload(api)
         over_http = api.client.get(
             "/v1/reports/outcomes", params={"period": "2026-11"}, headers=admin.headers
         )
