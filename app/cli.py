@@ -7,6 +7,7 @@ import json
 import logging
 import time
 import traceback
+import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -244,6 +245,33 @@ def purge(
     settings = get_settings()
     done = _run(lambda _s, db: purge_expired(db, settings=settings, now=utcnow(), batch=batch))
     typer.echo("purged " + ", ".join(f"{name} {count}" for name, count in done.items()))
+
+
+@cli.command()
+def report(
+    period: Annotated[str, typer.Option(help="A month YYYY-MM or a quarter YYYY-Qn.")],
+    format: Annotated[str, typer.Option(help="json or csv.")] = "json",
+    therapist_id: Annotated[
+        uuid.UUID | None, typer.Option(help="One therapist's caseload.")
+    ] = None,
+) -> None:
+    """Print the de-identified outcome report (GET /v1/reports/outcomes) of the whole clinic
+    or one therapist's caseload, for the operations person's cron job."""
+    from app.reports.render import to_csv
+    from app.reports.service import outcome_report
+
+    if format not in ("json", "csv"):
+        typer.echo("error: --format must be json or csv", err=True)
+        raise typer.Exit(1)
+    found = _run(
+        lambda _s, db: outcome_report(
+            db, period=period, therapist_id=therapist_id, caller_id=None, caller_role=None
+        )
+    )
+    text = (
+        to_csv(found, newline="\n") if format == "csv" else found.model_dump_json(indent=2) + "\n"
+    )
+    typer.echo(text, nl=False)
 
 
 @cli.command("export-openapi")

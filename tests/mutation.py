@@ -45,6 +45,9 @@ MODULES: dict[str, list[str]] = {
         "tests/test_work_follow_ups.py",
     ],
     "app/care/access.py": ["tests/test_role_matrix.py", "tests/test_risk_alerts.py"],
+    "app/reports/suppression.py": ["tests/test_reports_rules.py"],
+    "app/reports/stats.py": ["tests/test_reports_rules.py"],
+    "app/reports/sheet.py": ["tests/test_reports_sheet.py"],
 }
 COPIED = ["app", "tests", "migrations", "alembic.ini", "pyproject.toml"]
 # A timeout is detection too: the mutant made a covering test hang.

@@ -113,8 +113,9 @@ def test_as_therapist(case: Case[Any], world: World) -> None:
 
 
 # An admin reaches no patient's data: their run covers what they can do (the admin routes,
-# their own account, signing in); elsewhere they get the 403 the role matrix already proves.
-ADMIN_PATHS = r"^/v1/(admin/|auth/|me$|me/mfa|me/password)"
+# the de-identified reports, their own account, signing in); elsewhere they get the 403 the
+# role matrix already proves.
+ADMIN_PATHS = r"^/v1/(admin/|reports/|auth/|me$|me/mfa|me/password)"
 
 
 @schema.include(path_regex=ADMIN_PATHS).parametrize()

@@ -177,6 +177,7 @@ ROUTES: list[Row] = [
     Row("POST", "/v1/patients/{patient_id}/employer-contacts", WORK_SIDE, {}),
     Row("GET", "/v1/patients/{patient_id}/employer-contacts", WORK_SIDE),
     Row("GET", "/v1/me/employer-contacts", frozenset({P})),
+    Row("GET", "/v1/reports/outcomes", frozenset({T, A})),
 ]
 
 # Values for path parameters other than {patient_id} (which the tests choose themselves).
@@ -289,6 +290,7 @@ NOT_ABOUT_A_PATIENT = {
     "GET /v1/questionnaires/barriers",
     "GET /v1/risk-alerts/on-call",  # 403 not_on_call unless on call (escalation, not the link)
     "GET /v1/job-counsellors",
+    "GET /v1/reports/outcomes",  # de-identified figures; another therapist's id is a 404
 }
 
 

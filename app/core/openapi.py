@@ -190,6 +190,8 @@ ENUM_NAMES: dict[frozenset[str], str] = {
         "MeetingStatus": "planned held cancelled",
         "ParticipantRole": "manager welfare_office gp job_counsellor therapist other",
         "ReliableChange": "improved deteriorated no_reliable_change",
+        "ReportFormat": "json csv",
+        "ReportScope": "clinic therapist",
         "ScoringMethod": "sum mean",
         "SuggestionStatus": "open accepted dismissed",
         "SummaryBy": "week period",
