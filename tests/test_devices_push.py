@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.metrics import PROCESS_REGISTRY
@@ -237,3 +239,32 @@ def test_nothing_is_sent_without_configured_senders(
         assert api.db(lambda s: push_to_patient(s, bare, patient.id, MESSAGE)) == []
     assert webpush_receiver.received == []
     assert fcm_stub.received == []
+
+
+def test_transactions_are_the_callers_when_open_and_its_own_otherwise(
+    api: Api, settings: Settings, webpush_receiver: WebPushReceiver
+) -> None:
+    """With no transaction open, push_to_patient ends its own (none stays open across the
+    network calls or after); inside the caller's, the deletion of a gone device is the caller's
+    to commit or roll back."""
+    patient = api.patient()
+    subscription = webpush_receiver.subscribe(VAPID_PUBLIC)
+    _web_device(api, patient, subscription)
+    webpush_receiver.gone.add(subscription["endpoint"])
+
+    async def inside_and_rolled_back(session: AsyncSession) -> list[Delivery]:
+        await session.execute(select(1))  # the caller's transaction
+        outcome = await push_to_patient(session, settings, patient.id, MESSAGE)
+        assert session.in_transaction()
+        await session.rollback()
+        return outcome
+
+    assert api.db(inside_and_rolled_back) == [Delivery.gone]
+    assert len(_devices(api, patient)) == 1  # the caller rolled the deletion back
+
+    async def on_its_own(session: AsyncSession) -> tuple[list[Delivery], bool]:
+        outcome = await push_to_patient(session, settings, patient.id, MESSAGE)
+        return outcome, session.in_transaction()
+
+    assert api.db(on_its_own) == ([Delivery.gone], False)
+    assert _devices(api, patient) == []
