@@ -40,13 +40,18 @@ MESSAGE = PushMessage(
     path="/checkin",
     ttl_seconds=3600,
 )
+METRICS_TOKEN = "metrics-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 
 @pytest.fixture
 def settings(
     database_url: str, webpush_receiver: WebPushReceiver, fcm_stub: FcmStub, tmp_path: Path
 ) -> Settings:
-    return make_settings(database_url, **push_settings(webpush_receiver, fcm_stub, tmp_path))
+    return make_settings(
+        database_url,
+        metrics_token=METRICS_TOKEN,
+        **push_settings(webpush_receiver, fcm_stub, tmp_path),
+    )
 
 
 def _web_device(api: Api, patient: Actor, subscription: dict[str, Any]) -> str:
@@ -117,6 +122,10 @@ def test_web_push_is_decrypted_and_signed(
     assert webpush_receiver.for_endpoint(elsewhere["endpoint"]) == []
     after = _count("mestring_push_deliveries_total", platform="web", outcome="sent")
     assert after == before + 1
+    metrics = api.client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert f'mestring_push_deliveries_total{{outcome="sent",platform="web"}} {after}' in (
+        metrics.text
+    )
 
 
 def test_a_gone_subscription_drops_the_device(
