@@ -221,6 +221,20 @@ def test_an_unregistered_fcm_token_drops_the_device(
     assert fcm_stub.errors == []
 
 
+def test_an_fcm_404_that_is_not_about_the_token_keeps_the_device(
+    api: Api, settings: Settings, fcm_stub: FcmStub
+) -> None:
+    """A wrong project or URL answers 404 for every token: that must not drop every phone."""
+    patient = api.patient()
+    token = fcm_stub.register()
+    _phone(api, patient, token)
+    fcm_stub.answers[token] = 404  # without the UNREGISTERED detail
+
+    assert _push(api, settings, patient) == [Delivery.refused]
+
+    assert len(_devices(api, patient)) == 1
+
+
 def test_fcm_server_errors_are_retried_later(
     api: Api, settings: Settings, fcm_stub: FcmStub
 ) -> None:

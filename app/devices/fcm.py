@@ -156,4 +156,16 @@ class FcmSender:
         if response.status_code == 401:  # our access token expired early or was revoked
             self.forget_token()
             return Delivery.failed
+        if response.status_code == 404 and not unregistered(response):
+            # A 404 that is not about the token (a wrong project or URL) must not drop devices.
+            return Delivery.refused
         return delivery_for_status(response.status_code)
+
+
+def unregistered(response: httpx.Response) -> bool:
+    """FCM says the registration token is gone: an FcmError detail with `UNREGISTERED`."""
+    try:
+        details = response.json()["error"]["details"]
+        return any(isinstance(d, dict) and d.get("errorCode") == "UNREGISTERED" for d in details)
+    except (ValueError, KeyError, TypeError):
+        return False
