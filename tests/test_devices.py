@@ -179,3 +179,20 @@ def test_devices_are_erased_with_the_patient(api: Api) -> None:
         return int(await session.scalar(select(func.count()).select_from(device_table)) or 0)
 
     assert api.db(count) == 0
+
+
+def test_at_most_ten_devices_the_longest_unregistered_goes(api: Api) -> None:
+    patient = api.patient()
+    ids = [str(uuid.uuid4()) for _ in range(11)]
+    bodies = {
+        device_id: {"id": device_id, "platform": "android", "push": {"token": uuid.uuid4().hex}}
+        for device_id in ids
+    }
+    for device_id in ids[:10]:
+        assert _post(api, patient, bodies[device_id]).status_code == 201
+    assert _post(api, patient, bodies[ids[0]]).status_code == 200  # the app started again
+
+    assert _post(api, patient, bodies[ids[10]]).status_code == 201
+
+    kept = {d["id"] for d in _list(api, patient)}
+    assert kept == set(ids) - {ids[1]}
