@@ -4,6 +4,7 @@ assertion, the bearer token and the message shape."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from pathlib import Path
 from typing import Any
@@ -163,13 +164,22 @@ def test_push_service_answers(
     webpush_receiver: WebPushReceiver,
     status: int,
     outcome: Delivery,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     patient = api.patient()
     subscription = webpush_receiver.subscribe(VAPID_PUBLIC)
     _web_device(api, patient, subscription)
     webpush_receiver.answers[subscription["endpoint"]] = status
 
-    assert _push(api, settings, patient) == [outcome]
+    with caplog.at_level(logging.INFO, logger="mestring.push"):
+        assert _push(api, settings, patient) == [outcome]
+
+    [record] = [r for r in caplog.records if r.name == "mestring.push"]
+    assert (record.getMessage(), record.__dict__["reason"]) == (
+        "push not delivered",
+        f"status {status}",
+    )
+    assert subscription["endpoint"] not in str(record.__dict__)  # a capability URL: never logged
 
     assert len(_devices(api, patient)) == (0 if outcome is Delivery.gone else 1)
 
