@@ -274,6 +274,17 @@ def report(
     typer.echo(text, nl=False)
 
 
+@cli.command("vapid-keys")
+def vapid_keys() -> None:
+    """Print a new VAPID key pair for Web Push (MESTRING_VAPID_PRIVATE_KEY; the public key is
+    what browsers take as applicationServerKey, also served at GET /v1/push/vapid-key)."""
+    from app.devices.vapid import new_key_pair
+
+    private, public = new_key_pair()
+    typer.echo(f"MESTRING_VAPID_PRIVATE_KEY={private}")
+    typer.echo(f"public key (applicationServerKey): {public}")
+
+
 @cli.command("export-openapi")
 def export_openapi(
     output: Annotated[Path, typer.Option()] = REPO_ROOT / "openapi" / "openapi.json",

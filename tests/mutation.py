@@ -48,6 +48,8 @@ MODULES: dict[str, list[str]] = {
     "app/reports/suppression.py": ["tests/test_reports_rules.py"],
     "app/reports/stats.py": ["tests/test_reports_rules.py"],
     "app/reports/sheet.py": ["tests/test_reports_sheet.py"],
+    "app/devices/outcome.py": ["tests/test_devices_rules.py"],
+    "app/devices/rules.py": ["tests/test_devices_rules.py"],
 }
 COPIED = ["app", "tests", "migrations", "alembic.ini", "pyproject.toml"]
 # A timeout is detection too: the mutant made a covering test hang.

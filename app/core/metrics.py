@@ -98,4 +98,29 @@ class HttpMetrics:
             registry = CollectorRegistry()
             MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
             return generate_latest(registry)
-        return generate_latest(self.registry)
+        return generate_latest(self.registry) + generate_latest(PROCESS_REGISTRY)
+
+
+class PushMetrics:
+    """Push deliveries (app/devices). Process-wide, not per app: the reminder worker sends
+    without an app, and in one process every app instance shows the same counts."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.deliveries = Counter(
+            "mestring_push_deliveries",
+            "Push messages handed to a push service, by platform and outcome "
+            "(sent, gone, failed: to retry, refused: not retried).",
+            ["platform", "outcome"],
+            registry=registry,
+        )
+        self.devices_dropped = Counter(
+            "mestring_push_devices_dropped",
+            "Devices deleted because their push service said the subscription is gone.",
+            ["platform"],
+            registry=registry,
+        )
+
+
+# Metrics of work done outside requests (push senders; the reminder worker's own).
+PROCESS_REGISTRY = CollectorRegistry()
+push_metrics = PushMetrics(PROCESS_REGISTRY)
