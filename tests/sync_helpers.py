@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -62,3 +63,17 @@ def exercise_log(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def next_changes(api: Api, patient: Actor, since: str, *, limit: int | None = None) -> Any:
+    """The first page after `since` that has changes, waiting up to 30 s for them.
+
+    On PostgreSQL a reader sees a change only once every transaction that began before it
+    ended, on the whole server (app/sync/log.py): other databases' transactions on a shared
+    test server can hold it back for a moment."""
+    deadline = time.monotonic() + 30
+    while True:
+        page = sync_page(api, patient, since, limit)
+        if page["changes"] or time.monotonic() > deadline:
+            return page
+        time.sleep(0.05)
