@@ -82,6 +82,8 @@ async def _delta_page(
     # One change per record, at the place of its last log row (all show the current state).
     last: dict[tuple[str, uuid.UUID], Change] = {}
     for change in found:
+        if change.type not in BY_NAME:  # a type no longer synced: nothing to send
+            continue
         last.pop((change.type, change.record_id), None)
         last[(change.type, change.record_id)] = change
     wanted: dict[str, list[uuid.UUID]] = defaultdict(list)
