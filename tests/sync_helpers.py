@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -76,4 +77,18 @@ def next_changes(api: Api, patient: Actor, since: str, *, limit: int | None = No
         page = sync_page(api, patient, since, limit)
         if page["changes"] or time.monotonic() > deadline:
             return page
+        time.sleep(0.05)
+
+
+def changes_until(
+    api: Api, patient: Actor, since: str, done: Callable[[list[dict[str, Any]]], bool]
+) -> tuple[list[dict[str, Any]], str]:
+    """Sync from `since` until `done(changes so far)` (waiting up to 30 s, see next_changes)."""
+    deadline, changes = time.monotonic() + 30, []
+    while True:
+        page = sync_page(api, patient, since)
+        changes += page["changes"]
+        since = page["next_cursor"]
+        if not page["has_more"] and (done(changes) or time.monotonic() > deadline):
+            return changes, since
         time.sleep(0.05)

@@ -4,8 +4,10 @@ and never applies two changes of one record out of order.
 Writers run on their own engine (own connections, own event loop, in a thread): each
 transaction inserts, updates or deletes check-ins of one patient and sleeps a random while
 between its write and its commit, so on PostgreSQL transactions commit in another order than
-they took their change-log sequence numbers. A naive reader (`seq > last seen`) run beside
-the real one shows that this happened: on PostgreSQL it misses changes. The real reader pages
+they took their change-log sequence numbers. On PostgreSQL the first two transactions are also
+made to commit out of order for sure (the first holds its write until the second committed and
+both readers have read). A naive reader (`seq > last seen`) run beside the real one shows that
+this happened: on PostgreSQL it misses changes. The real reader pages
 through GET /v1/me/sync (small pages) the whole time; in the end what it applied equals the
 table, and every shared row's version only ever went up in what it received.
 """
@@ -29,7 +31,7 @@ from app.core.db import create_engine
 from app.core.time import utcnow
 from app.sync.models import sync_change_table
 from tests.factories import Actor, Api
-from tests.sync_helpers import sync_page
+from tests.sync_helpers import sync_all, sync_page
 
 WRITERS = 8
 TRANSACTIONS = 12
@@ -38,16 +40,40 @@ _c = checkin_table.c
 _s = sync_change_table.c
 
 
+class Order:
+    """Makes writer 0's first transaction commit after writer 1's (PostgreSQL only: SQLite's
+    writers wait for each other's lock, so this would deadlock there)."""
+
+    def __init__(self, on: bool) -> None:
+        self.on = on
+        self.held, self.committed, self.release = (threading.Event() for _ in range(3))
+
+    async def hold(self, writer: int, n: int) -> None:
+        if self.on and (writer, n) == (0, 0):
+            self.held.set()
+            await asyncio.to_thread(self.release.wait, 30)
+
+    async def wait_turn(self, writer: int, n: int) -> None:
+        if self.on and (writer, n) == (1, 0):
+            await asyncio.to_thread(self.held.wait, 30)
+
+    def done(self, writer: int, n: int) -> None:
+        if self.on and (writer, n) == (1, 0):
+            self.committed.set()
+
+
 async def _write(
     engine: AsyncEngine,
     patient_id: uuid.UUID,
     questionnaire_id: uuid.UUID,
     writer: int,
     shared: list[uuid.UUID],
+    order: Order,
 ) -> None:
     rng = random.Random(writer)
     mine: list[uuid.UUID] = []
     for n in range(TRANSACTIONS):
+        await order.wait_turn(writer, n)
         async with engine.connect() as connection:
             transaction = await connection.begin()
             action = rng.choice(["insert", "insert", "update", "delete"] if mine else ["insert"])
@@ -67,7 +93,8 @@ async def _write(
                         updated_at=now,
                     )
                 )
-                mine.append(row_id)
+                if n > 0:  # first inserts stay: a reader that skipped one cannot end up right
+                    mine.append(row_id)
             elif action == "update":
                 await connection.execute(
                     update(checkin_table)
@@ -76,17 +103,21 @@ async def _write(
                 )
             else:
                 await connection.execute(delete(checkin_table).where(_c.id == mine.pop(0)))
+            await order.hold(writer, n)
             await asyncio.sleep(rng.uniform(0, 0.04))  # commit late, out of order
             await transaction.commit()
+        order.done(writer, n)
 
 
-def _run_writers(url: str, patient_id: uuid.UUID, questionnaire_id: uuid.UUID, shared: Any) -> None:
+def _run_writers(
+    url: str, patient_id: uuid.UUID, questionnaire_id: uuid.UUID, shared: Any, order: Order
+) -> None:
     async def main() -> None:
         engine = create_engine(url, pool_size=WRITERS)
         try:
             await asyncio.gather(
                 *(
-                    _write(engine, patient_id, questionnaire_id, writer, shared)
+                    _write(engine, patient_id, questionnaire_id, writer, shared, order)
                     for writer in range(WRITERS)
                 )
             )
@@ -162,16 +193,29 @@ def test_concurrent_writers_out_of_order_commits_reader_misses_nothing(
             highest[change["id"]] = version
             state[change["id"]] = (version, data["note"])
 
-    cursor, naive_last, naive_seen = None, 0, set()
+    snapshot, cursor = sync_all(api, patient)  # deltas from here on
+    take(snapshot)
+    naive_last, naive_seen = 0, set()
     first = _naive(api, patient, 0)
     naive_seen.update(first)
     naive_last = max(first)
     url = api.services.settings.database_url
+    order = Order(backend == "postgresql")
     writers = threading.Thread(
-        target=_run_writers, args=(url, patient.id, questionnaire_id, shared)
+        target=_run_writers, args=(url, patient.id, questionnaire_id, shared, order)
     )
     writers.start()
     pages = 0
+    if order.on:
+        assert order.committed.wait(30)
+        for _ in range(2):  # both readers read while writer 0 has not committed yet
+            page = sync_page(api, patient, cursor, limit=5)
+            take(page["changes"])
+            cursor = page["next_cursor"]
+            seen = _naive(api, patient, naive_last)
+            naive_seen.update(seen)
+            naive_last = max([naive_last, *seen])
+        order.release.set()
     while writers.is_alive() or pages < 3:
         page = sync_page(api, patient, cursor, limit=5)
         take(page["changes"])
