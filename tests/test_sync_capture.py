@@ -87,7 +87,8 @@ def _captured(api: Api) -> set[str]:
         if session.get_bind().dialect.name == "postgresql":
             query = (
                 "SELECT DISTINCT event_object_table FROM information_schema.triggers "
-                "WHERE trigger_name LIKE 'sync\\_%' AND action_statement LIKE '%sync_capture%'"
+                "WHERE trigger_name LIKE 'sync\\_%' "
+                "AND action_statement LIKE 'EXECUTE FUNCTION sync\\_%'"
             )
         else:
             query = (
