@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 SyncType = Literal[
     "assignment",
@@ -32,6 +32,13 @@ DEFAULT_LIMIT = 200
 MAX_LIMIT = 1000
 
 
+class SyncRecord(BaseModel):
+    """A record as the patient's own GET endpoint for its `type` returns it (open: its fields
+    are those of that endpoint's schema)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
 class SyncChangePublic(BaseModel):
     type: SyncType
     id: uuid.UUID = Field(
@@ -39,7 +46,7 @@ class SyncChangePublic(BaseModel):
         "record per patient) the patient's id."
     )
     op: SyncOp
-    data: dict[str, Any] | None = Field(
+    data: SyncRecord | None = Field(
         description="With `upsert`: the record as the patient's own GET endpoint for it returns "
         "it (e.g. `assignment`: AssignmentPublic, `checkin`: CheckinPublic, `rtw_plan`: "
         "PlanPublic, `consents`: ConsentHistory, `measure_schedule`: MeasureDue). With "
