@@ -43,7 +43,8 @@ async def _snapshot_ids(
     parts = []
     for table in kind.tables:
         column = table.c[kind.id_column]
-        query = select(column.label("record_id")).where(table.c.patient_id == reader.id)
+        # DISTINCT: a one-per-patient type has many rows per id (a union of one part is none).
+        query = select(column.label("record_id")).where(table.c.patient_id == reader.id).distinct()
         if after is not None:
             query = query.where(column > after)
         parts.append(query)
