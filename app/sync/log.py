@@ -71,7 +71,8 @@ async def changes_after(
     else:
         query = (
             select(_s.txid, _s.seq, _s.type, _s.record_id)
-            .where(_s.patient_id == patient_id, _s.seq > after.seq)
+            # txid is always NULL here; naming it lets the (patient, txid, seq) index order rows.
+            .where(_s.patient_id == patient_id, _s.txid.is_(None), _s.seq > after.seq)
             .order_by(_s.seq)
         )
     rows = await session.execute(query.limit(limit))
