@@ -194,9 +194,6 @@ ENUM_NAMES: dict[frozenset[str], str] = {
         "SuggestionStatus": "open accepted dismissed",
         "SummaryBy": "week period",
         "SyncOp": "upsert delete",
-        "SyncType": "assignment exercise_log checkin diary_entry rtw_plan booster_request "
-        "follow_up consents measure_schedule measure_response barrier_check communication_plan "
-        "dialogue_meeting goal job_support_link employment joint_meeting employer_contact",
         "Weekday": "mon tue wed thu fri sat sun",
         "WorklistFlag": "risk no_checkin_7d no_checkin_3d low_rtw_se measure_overdue "
         "low_adherence booster_open follow_up_due review_due",

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,13 +24,13 @@ from app.sync.reader import Loaded, Reader
 from app.sync.records import BY_NAME, KINDS, Kind
 from app.sync.schemas import SyncChangePublic, SyncPage
 
+_CHANGE: TypeAdapter[SyncChangePublic] = TypeAdapter(SyncChangePublic)
+
 
 def _change(kind: str, record_id: uuid.UUID, loaded: Loaded) -> SyncChangePublic:
     model = loaded.get(record_id)
-    data: dict[str, Any] | None = None if model is None else model.model_dump(mode="json")
-    return SyncChangePublic.model_validate(
-        {"type": kind, "id": record_id, "op": "delete" if model is None else "upsert", "data": data}
-    )
+    op = "delete" if model is None else "upsert"
+    return _CHANGE.validate_python({"type": kind, "id": record_id, "op": op, "data": model})
 
 
 async def _load(session: AsyncSession, reader: Reader, kind: Kind, ids: list[uuid.UUID]) -> Loaded:
