@@ -17,6 +17,7 @@ from app.measures.router import router as measures_router
 from app.mfa.router import router as mfa_router
 from app.privacy.router import router as privacy_router
 from app.reports.router import router as reports_router
+from app.sync.router import router as sync_router
 from app.work.router import router as work_router
 from app.workfocus.router import router as workfocus_router
 
@@ -40,3 +41,4 @@ api_router.include_router(instruments_router)
 api_router.include_router(measures_router)
 api_router.include_router(reports_router)
 api_router.include_router(devices_router)
+api_router.include_router(sync_router)

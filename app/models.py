@@ -20,6 +20,7 @@ from app.jobsupport.models import EmployerContact, Employment, JobSupportLink, J
 from app.measures.models import MeasureResponse, MeasureSchedule, RiskAlert
 from app.mfa.models import MfaFactor, MfaRecoveryCode
 from app.privacy.models import AccessLogEntry, Consent, ErasureReceipt
+from app.sync.models import SyncChange
 from app.throttle.models import RateCounter
 from app.work.models import RtwPlan, RtwPlanVersion, WorkDiaryEntry
 from app.workfocus.models import (
@@ -68,6 +69,7 @@ __all__ = [
     "RtwCompletion",
     "RtwPlan",
     "RtwPlanVersion",
+    "SyncChange",
     "User",
     "WorkDiaryEntry",
     "WorkGoal",

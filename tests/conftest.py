@@ -125,6 +125,8 @@ async def _truncate(engine: AsyncEngine) -> None:
             for name in reversed(tables):
                 if name not in CASCADE_ONLY_TABLES:
                     await connection.execute(text(f'DELETE FROM "{name}"'))
+            # The deletes above wrote sync change-log rows (triggers); they go last.
+            await connection.execute(text("DELETE FROM sync_changes"))
 
 
 @pytest.fixture

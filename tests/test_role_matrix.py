@@ -73,6 +73,7 @@ ROUTES: list[Row] = [
     Row("GET", "/v1/patients/{patient_id}", frozenset({T})),
     Row("GET", "/v1/patients", frozenset({T})),
     Row("GET", "/v1/me/today", frozenset({P})),
+    Row("GET", "/v1/me/sync", frozenset({P})),
     Row("GET", "/v1/me/consents", frozenset({P})),
     Row("PUT", "/v1/me/consents", frozenset({P}), {}),
     Row("GET", "/v1/me/access-log", frozenset({P})),

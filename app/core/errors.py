@@ -58,6 +58,12 @@ class Conflict(AppError):
     detail = "The request conflicts with the current state."
 
 
+class Gone(AppError):
+    status_code = 410
+    code = "gone"
+    detail = "What was asked for is no longer kept."
+
+
 class Unprocessable(AppError):
     status_code = 422
     code = "invalid"

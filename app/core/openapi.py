@@ -196,6 +196,7 @@ ENUM_NAMES: dict[frozenset[str], str] = {
         "ScoringMethod": "sum mean",
         "SuggestionStatus": "open accepted dismissed",
         "SummaryBy": "week period",
+        "SyncOp": "upsert delete",
         "Weekday": "mon tue wed thu fri sat sun",
         "WorklistFlag": "risk no_checkin_7d no_checkin_3d low_rtw_se measure_overdue "
         "low_adherence booster_open follow_up_due review_due",

@@ -85,6 +85,7 @@ _DESCRIPTIONS = {
     403: "Wrong role",
     404: "Not found, or not yours to see",
     409: "Conflict with the current state",
+    410: "No longer kept",
     413: "Request body too large",
     429: "Too many requests",
     503: "Not ready",

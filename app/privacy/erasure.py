@@ -47,6 +47,7 @@ from app.idempotency.models import idempotency_key_table
 from app.idempotency.service import anonymous_owner
 from app.models import metadata
 from app.privacy.models import erasure_receipt_table
+from app.sync import purge as sync_log
 from app.throttle.service import Throttle, account_backoff, account_entries, admit
 
 _u = user_table.c
@@ -178,4 +179,7 @@ async def erase_account(
         )
     )
     await session.execute(delete(user_table).where(_u.id == user_id))
+    # After the cascade: its deletes wrote change-log rows (triggers), which go too. Not counted
+    # in the receipt (the log is derived data, like an index).
+    await sync_log.forget_patient(session, patient_id=user_id)
     await session.commit()

@@ -1,7 +1,7 @@
 """devices
 
 Revision ID: 468e58b073c9
-Revises: 3ad6f8df8e4e
+Revises: 1fc5005ad533
 Create Date: 2026-12-01 21:32:13.456262
 
 A patient's push devices (issue 17): one row per app install, keyed by the app's own id; the
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '468e58b073c9'
-down_revision: str | None = '3ad6f8df8e4e'
+down_revision: str | None = '1fc5005ad533'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
