@@ -296,3 +296,20 @@ def test_a_therapist_without_patients_gets_an_empty_worklist(api: Api) -> None:
         answer = api.client.get("/v1/patients", params=params, headers=therapist.headers)
         assert answer.status_code == 200, answer.text
         assert answer.json() == {"data": [], "count": 0, "next_cursor": None}
+
+
+def test_an_empty_cursor_is_the_first_page_as_on_every_other_list(api: Api) -> None:
+    # Found by the deep fuzz (issue 19): `?cursor=` built the keyset statement (a cursor was
+    # given) but bound no key (an empty one is falsy): 500. Every other list reads an empty
+    # cursor as none.
+    therapist = api.therapist()
+    api.patient(therapist, name="Hege")
+    api.patient(therapist, name="Dag")
+    for sort in ("flags", "name", "last_checkin"):
+        plain = api.client.get("/v1/patients", params={"sort": sort}, headers=therapist.headers)
+        empty = api.client.get(
+            "/v1/patients", params={"sort": sort, "cursor": ""}, headers=therapist.headers
+        )
+        assert (plain.status_code, empty.status_code) == (200, 200), (sort, empty.text)
+        assert empty.json() == plain.json()
+        assert empty.json()["count"] == 2

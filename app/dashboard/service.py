@@ -91,7 +91,9 @@ async def worklist(
     statements, whatever the caseload and the history)."""
     now = utcnow()
     zones = worklist_sql.zone_days(await _zones(session, therapist_id=therapist_id), now)
-    statement = worklist_sql.page_statement(len(zones), sort, flag, cursor is not None)
+    # An empty cursor is no cursor, as on every list (`is not None` once built the keyset
+    # statement and bound no key: a 500).
+    statement = worklist_sql.page_statement(len(zones), sort, flag, bool(cursor))
     keys = [statement.selected_columns[f"k{i}"] for i in range(_key_count(statement))]
     params = worklist_sql.statement_params(
         therapist_id=therapist_id,
