@@ -246,6 +246,9 @@ PATIENT_SCOPED = [row for row in ROUTES if "{patient_id}" in row.path]
 def test_unlinked_patient_is_a_404_like_a_random_id(api: Api, row: Row) -> None:
     therapist, colleague = api.therapist(), api.therapist()
     patient = api.patient(colleague)
+    # A caseload of their own: access is to this patient, not to "any patient" once linked
+    # (the access check without its patient condition survived the mutation run otherwise).
+    api.patient(therapist)
     hidden = _call(api.client, row, _url(row, patient.id), therapist)
     random = _call(api.client, row, _url(row), therapist)
     assert hidden.status_code == random.status_code == 404
