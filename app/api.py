@@ -15,6 +15,7 @@ from app.jobsupport.router import router as jobsupport_router
 from app.measures.router import router as measures_router
 from app.mfa.router import router as mfa_router
 from app.privacy.router import router as privacy_router
+from app.reminders.router import router as reminders_router
 from app.work.router import router as work_router
 from app.workfocus.router import router as workfocus_router
 
@@ -36,3 +37,4 @@ api_router.include_router(dashboard_router)
 api_router.include_router(workfocus_router)
 api_router.include_router(instruments_router)
 api_router.include_router(measures_router)
+api_router.include_router(reminders_router)

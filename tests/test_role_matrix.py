@@ -75,6 +75,8 @@ ROUTES: list[Row] = [
     Row("GET", "/v1/me/today", frozenset({P})),
     Row("GET", "/v1/me/consents", frozenset({P})),
     Row("PUT", "/v1/me/consents", frozenset({P}), {}),
+    Row("GET", "/v1/me/reminders", frozenset({P})),
+    Row("PUT", "/v1/me/reminders", frozenset({P}), {"therapist_messages": True}),
     Row("GET", "/v1/me/access-log", frozenset({P})),
     Row("GET", "/v1/me/export", frozenset({P})),
     Row("DELETE", "/v1/me", frozenset({P}), {}),

@@ -12,7 +12,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -87,6 +87,8 @@ class HttpMetrics:
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
         )
 
+        self.push = PushMetrics(self.registry)  # the in-process reminder loop (SQLite)
+
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         """Record one finished request."""
         self.requests.labels(method, route, str(status)).inc()
@@ -99,3 +101,42 @@ class HttpMetrics:
             MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
             return generate_latest(registry)
         return generate_latest(self.registry)
+
+
+class PushMetrics:
+    """What the reminder worker did (issue 17): pushes the push services accepted, deliveries
+    that failed, devices dropped because their subscription is gone, outbox rows by outcome,
+    and the queue lag (age of the oldest outbox row still waiting to be delivered)."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.sent = Counter(
+            "mestring_push_sent", "Deliveries a push service accepted.", registry=registry
+        )
+        self.failed = Counter(
+            "mestring_push_failed", "Deliveries that failed (retried later).", registry=registry
+        )
+        self.dropped = Counter(
+            "mestring_push_dropped_devices",
+            "Devices dropped because the push service said the subscription is gone.",
+            registry=registry,
+        )
+        self.outcomes = Counter(
+            "mestring_push_outbox",
+            "Outbox rows finished, by outcome (sent, skipped, expired, failed, no_device).",
+            ["outcome"],
+            registry=registry,
+        )
+        self.queue_lag = Gauge(
+            "mestring_push_queue_lag_seconds",
+            "Age of the oldest outbox row not yet delivered (0 when none waits).",
+            registry=registry,
+            multiprocess_mode="max",
+        )
+
+    def record(self, status: str, *, sent: int, failed: int, dropped: int) -> None:
+        """Count one delivery run."""
+        self.sent.inc(sent)
+        self.failed.inc(failed)
+        self.dropped.inc(dropped)
+        if status not in ("busy", "pending"):
+            self.outcomes.labels(status).inc()
