@@ -28,8 +28,8 @@ OSLO = ZoneInfo("Europe/Oslo")
 NEW_YORK = ZoneInfo("America/New_York")
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -100,10 +100,13 @@ def test_no_quiet_hours() -> None:
 def test_worry_reminder_the_evening_before_a_worry_time_after_midnight() -> None:
     # Worry time 00:10, 30 minutes before: due from 23:40 Oslo (22:40 UTC) on 10 January,
     # about the worry time of 11 January.
-    worry = {"worry_time": time(0, 10), "minutes_before": 30, "zone": OSLO}
-    today = date(2027, 1, 10)
-    assert worry_reminder(**worry, today=today, now=utc(2027, 1, 10, 22, 39)) is None
-    assert worry_reminder(**worry, today=today, now=utc(2027, 1, 10, 22, 40)) == date(2027, 1, 11)
+    def found(now: datetime) -> date | None:
+        return worry_reminder(
+            worry_time=time(0, 10), minutes_before=30, today=date(2027, 1, 10), zone=OSLO, now=now
+        )
+
+    assert found(utc(2027, 1, 10, 22, 39)) is None
+    assert found(utc(2027, 1, 10, 22, 40)) == date(2027, 1, 11)
 
 
 def test_worry_reminder_the_same_day() -> None:
