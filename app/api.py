@@ -8,6 +8,7 @@ from app.boosters.router import router as boosters_router
 from app.care.router import router as care_router
 from app.checkins.router import router as checkins_router
 from app.dashboard.router import router as dashboard_router
+from app.devices.router import router as devices_router
 from app.exercises.router import router as exercises_router
 from app.instruments.router import router as instruments_router
 from app.jobsupport.records_router import router as jobsupport_records_router
@@ -38,3 +39,4 @@ api_router.include_router(workfocus_router)
 api_router.include_router(instruments_router)
 api_router.include_router(measures_router)
 api_router.include_router(reminders_router)
+api_router.include_router(devices_router)

@@ -115,10 +115,10 @@ def worker(
     ] = None,
 ) -> None:
     """Run the reminder and push worker (procrastinate on PostgreSQL; see README, The worker)."""
-    from prometheus_client import CollectorRegistry, start_http_server
+    from prometheus_client import start_http_server
 
     from app.core.db import async_url, is_sqlite
-    from app.core.metrics import PushMetrics
+    from app.core.metrics import PROCESS_REGISTRY
     from app.reminders import worker as engine
 
     settings = _settings()
@@ -126,12 +126,10 @@ def worker(
     if is_sqlite(async_url(settings.database_url)):
         log.error("mestring worker needs PostgreSQL; on SQLite the API runs reminders itself")
         raise typer.Exit(CONFIG_ERROR_EXIT)
-    registry = CollectorRegistry()
-    metrics = PushMetrics(registry)
     if metrics_port is not None:
-        start_http_server(metrics_port, registry=registry)
+        start_http_server(metrics_port, registry=PROCESS_REGISTRY)
     log.info("worker starting", extra={"concurrency": settings.worker_concurrency})
-    asyncio.run(engine.run(settings, metrics))
+    asyncio.run(engine.run(settings))
 
 
 def _create(role: Role, email: str, password: str, name: str) -> None:
@@ -271,6 +269,17 @@ def purge(
     settings = get_settings()
     done = _run(lambda _s, db: purge_expired(db, settings=settings, now=utcnow(), batch=batch))
     typer.echo("purged " + ", ".join(f"{name} {count}" for name, count in done.items()))
+
+
+@cli.command("vapid-keys")
+def vapid_keys() -> None:
+    """Print a new VAPID key pair for Web Push (MESTRING_VAPID_PRIVATE_KEY; the public key is
+    what browsers take as applicationServerKey, also served at GET /v1/push/vapid-key)."""
+    from app.devices.vapid import new_key_pair
+
+    private, public = new_key_pair()
+    typer.echo(f"MESTRING_VAPID_PRIVATE_KEY={private}")
+    typer.echo(f"public key (applicationServerKey): {public}")
 
 
 @cli.command("export-openapi")

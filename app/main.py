@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with maybe_running(services, metrics.push):  # reminders on SQLite (issue 17)
+        async with maybe_running(services):  # reminders on SQLite (issue 17)
             yield
         await throttle.close()
         await services.engine.dispose()

@@ -12,6 +12,7 @@ from app.boosters.models import (
 from app.care.models import CareLink, Invitation
 from app.checkins.models import Checkin
 from app.core.db import metadata
+from app.devices.models import Device
 from app.exercises.models import AssignmentDose, ExerciseAssignment, ExerciseLog
 from app.idempotency.models import IdempotencyKey
 from app.instruments.models import QuestionnaireVersion
@@ -45,6 +46,7 @@ __all__ = [
     "CommunicationPlanVersion",
     "CommunicationSuggestion",
     "Consent",
+    "Device",
     "DialogueMeeting",
     "EmployerContact",
     "Employment",

@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 
 import time_machine
+from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +26,8 @@ from app.boosters.models import (
 )
 from app.care.models import care_link_table, invitation_table
 from app.checkins.models import checkin_table
+from app.devices.models import device_table
+from app.devices.vapid import b64url, public_point
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
 from app.jobsupport.models import (
     employer_contact_table,
@@ -260,6 +263,22 @@ def seed_work_focus(api: Api, therapist: Actor, patient: Actor) -> None:
     step = {"id": str(uuid.uuid4()), "text": "Ask for the agenda", "due_on": TODAY}
     work_goal = {"id": str(uuid.uuid4()), "title": "Join the Monday meeting", "steps": [step]}
     _ok(client.post("/v1/me/goals", json=work_goal, headers=mine | _key()))
+    # Push devices (issue 17): a browser and a phone.
+    for device in (web_device(), {"platform": "android", "push": {"token": uuid.uuid4().hex}}):
+        _ok(client.post("/v1/me/devices", json={"id": str(uuid.uuid4()), **device}, headers=mine))
+
+
+def web_device() -> dict[str, Any]:
+    """A Web Push device body with a fresh subscription on a known push service."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    return {
+        "platform": "web",
+        "label": "Firefox",
+        "push": {
+            "endpoint": f"https://updates.push.services.mozilla.com/wpush/v2/{uuid.uuid4().hex}",
+            "keys": {"p256dh": b64url(public_point(key.public_key())), "auth": b64url(b"A" * 16)},
+        },
+    }
 
 
 def _patient_rows(table: Table, patient_id: uuid.UUID) -> Any:
@@ -308,6 +327,7 @@ KIND_QUERIES: dict[str, Callable[[uuid.UUID], Any]] = {
         select(func.count()).select_from(invitation_table).where(invitation_table.c.used_by == p)
     ),
     "access_log": lambda p: _patient_rows(access_log_table, p),
+    "devices": lambda p: _patient_rows(device_table, p),
     **{name: partial(_patient_rows, table) for name, (table, _order) in WORKFOCUS_TABLES.items()},
 }
 

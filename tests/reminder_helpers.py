@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.devices.service import push_to_patient
 from app.reminders.delivery import Outcome, deliver
 from app.reminders.models import push_outbox_table
 from app.reminders.scheduler import schedule_due
-from app.reminders.sending import push_to_patient
 from tests.factories import Actor, Api
 
 

@@ -42,6 +42,7 @@ EXPECTED = {
     "communication_suggestions": 1,
     "dialogue_meetings": 1,
     "work_goals": 1,
+    "devices": 2,  # a browser and a phone
 }
 # The therapist's reads above: the assignment, booster rule and RTW completion answers and the
 # profile (more if more therapist routes get logged; the count is checked against SQL below).
@@ -105,9 +106,13 @@ def test_export_holds_every_record_and_no_one_elses(api: Api) -> None:
         "sessions": len(document["sessions"]),
         "invitations": len(document["invitations"]),
         "access_log": len(document["access_log"]),
+        "devices": len(document["devices"]),
         **{kind: len(rows) for kind, rows in document["work_focus"].items()},
     }
     assert sections == counts
+    # The Web Push auth secret is a credential, not information about the patient.
+    assert sorted(d["platform"] for d in document["devices"]) == ["android", "web"]
+    assert all("auth" not in d and "patient_id" not in d for d in document["devices"])
 
     assert [d["times_per_day"] for d in document["assignments"][0]["doses"]] == [2, 1]
     assert [(c["local_date"], c["score"]) for c in document["checkins"]] == [

@@ -87,8 +87,6 @@ class HttpMetrics:
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
         )
 
-        self.push = PushMetrics(self.registry)  # the in-process reminder loop (SQLite)
-
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         """Record one finished request."""
         self.requests.labels(method, route, str(status)).inc()
@@ -100,30 +98,44 @@ class HttpMetrics:
             registry = CollectorRegistry()
             MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
             return generate_latest(registry)
-        return generate_latest(self.registry)
+        return generate_latest(self.registry) + generate_latest(PROCESS_REGISTRY)
 
 
 class PushMetrics:
-    """What the reminder worker did (issue 17): pushes the push services accepted, deliveries
-    that failed, devices dropped because their subscription is gone, outbox rows by outcome,
-    and the queue lag (age of the oldest outbox row still waiting to be delivered)."""
+    """Push deliveries (app/devices). Process-wide, not per app: the reminder worker sends
+    without an app, and in one process every app instance shows the same counts."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
-        self.sent = Counter(
-            "mestring_push_sent", "Deliveries a push service accepted.", registry=registry
-        )
-        self.failed = Counter(
-            "mestring_push_failed", "Deliveries that failed (retried later).", registry=registry
-        )
-        self.dropped = Counter(
-            "mestring_push_dropped_devices",
-            "Devices dropped because the push service said the subscription is gone.",
+        self.deliveries = Counter(
+            "mestring_push_deliveries",
+            "Push messages handed to a push service, by platform and outcome "
+            "(sent, gone, failed: to retry, refused: not retried).",
+            ["platform", "outcome"],
             registry=registry,
         )
+        self.devices_dropped = Counter(
+            "mestring_push_devices_dropped",
+            "Devices deleted because their push service said the subscription is gone.",
+            ["platform"],
+            registry=registry,
+        )
+
+
+class WorkerMetrics:
+    """The reminder worker (issue 17; app/reminders): outbox rows finished by outcome,
+    delivery runs that failed (retried with back-off), and the queue lag: the age of the oldest
+    outbox row still waiting. Deliveries per device and dropped devices are PushMetrics'."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
         self.outcomes = Counter(
             "mestring_push_outbox",
             "Outbox rows finished, by outcome (sent, skipped, expired, failed, no_device).",
             ["outcome"],
+            registry=registry,
+        )
+        self.failed = Counter(
+            "mestring_push_delivery_runs_failed",
+            "Delivery runs that failed and will be retried (push service or database errors).",
             registry=registry,
         )
         self.queue_lag = Gauge(
@@ -133,10 +145,13 @@ class PushMetrics:
             multiprocess_mode="max",
         )
 
-    def record(self, status: str, *, sent: int, failed: int, dropped: int) -> None:
-        """Count one delivery run."""
-        self.sent.inc(sent)
-        self.failed.inc(failed)
-        self.dropped.inc(dropped)
+    def record(self, status: str) -> None:
+        """Count one delivery run by the status it left its outbox row in."""
         if status not in ("busy", "pending"):
             self.outcomes.labels(status).inc()
+
+
+# Metrics of work done outside requests (push senders; the reminder worker's own).
+PROCESS_REGISTRY = CollectorRegistry()
+push_metrics = PushMetrics(PROCESS_REGISTRY)
+worker_metrics = WorkerMetrics(PROCESS_REGISTRY)

@@ -172,6 +172,7 @@ ENUM_NAMES: dict[frozenset[str], str] = {
         "ContactPurpose": "adjustments return_plan job_search other",
         "CounsellorFlag": "no_diary_7d grade_below_plan joint_meeting_due",
         "DayType": "work vacation leave",
+        "DevicePlatform": "web android ios",
         "DosePeriod": "day week",
         "DueStatus": "due overdue",
         "EmploymentKind": "same_employer new_employer",

@@ -76,6 +76,7 @@ EXPORTED_TABLES: Final = {
     "auth_sessions": "sessions",
     "invitations": "invitations",
     "access_log": "access_log",
+    "devices": "devices",
     **{name: name for name in WORKFOCUS_TABLES},
 }
 # Tables that refer to a user but hold nothing of a patient's to hand over, and why.
@@ -244,6 +245,7 @@ async def export_patient(
     logins = await account.sessions(session, patient_id, max_days=session_max_days)
     invited = await account.invitations(session, patient_id, profile.email)
     access = await account.access_log(session, patient_id)
+    push_devices = await account.devices(session, patient_id)
     work = await work_focus(session, patient_id)
     counts = {
         "consents": len(consents),
@@ -270,6 +272,7 @@ async def export_patient(
         "sessions": len(logins),
         "invitations": len(invited),
         "access_log": len(access),
+        "devices": len(push_devices),
         **{name: len(rows) for name, rows in work.items()},
     }
     return ExportDocument(
@@ -297,6 +300,7 @@ async def export_patient(
         sessions=logins,
         invitations=invited,
         access_log=access,
+        devices=push_devices,
         work_focus=ExportWorkFocus.model_validate(work),
         counts=counts,
     )

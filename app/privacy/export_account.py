@@ -1,7 +1,9 @@
-"""The account side of the export: care-link history, sessions, invitations, the access log.
+"""The account side of the export: care-link history, sessions, invitations, the access log,
+push devices.
 
 Each is one set-based statement. Never selected: token material of any kind (refresh-token
-hashes, session ids that access tokens carry), invitation code digests, MFA state.
+hashes, session ids that access tokens carry), invitation code digests, MFA state, a Web Push
+subscription's authentication secret.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from app.accounts.models import user_table
 from app.auth.models import auth_session_table
 from app.care.models import care_link_table, invitation_table
 from app.core.time import utcnow
+from app.devices.models import device_table
+from app.privacy.export_records import DEVICE_LEFT_OUT, exported_columns
 from app.privacy.models import access_log_table
 from app.privacy.schemas import AccessLogPublic, Record
 
@@ -110,3 +114,14 @@ async def access_log(session: AsyncSession, patient_id: uuid.UUID) -> list[Acces
         .order_by(log.created_at, log.id)
     )
     return [AccessLogPublic.model_validate(row, from_attributes=True) for row in rows]
+
+
+async def devices(session: AsyncSession, patient_id: uuid.UUID) -> list[Record]:
+    """The devices registered for push messages, without the subscription's auth secret (a
+    credential, not information about the patient)."""
+    d = device_table.c
+    columns = [d[name] for name in exported_columns(device_table, DEVICE_LEFT_OUT)]
+    rows = await session.execute(
+        select(*columns).where(d.patient_id == patient_id).order_by(d.created_at, d.id)
+    )
+    return [dict(row._mapping) for row in rows]

@@ -26,6 +26,7 @@ from app.boosters.models import (
     rtw_completion_table,
 )
 from app.checkins.models import checkin_table
+from app.devices.models import device_table
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
 from app.jobsupport.models import (
     employer_contact_table,
@@ -168,6 +169,15 @@ ExportEmployerContact = record_model(
     "ExportEmployerContact",
     employer_contact_table,
     doc="A contact with the employer, with the consent version that covered it.",
+)
+# Push devices (issue 17): the Web Push authentication secret is a credential, left out.
+DEVICE_LEFT_OUT: Final = frozenset({"auth"})
+ExportDevice = record_model(
+    "ExportDevice",
+    device_table,
+    without=DEVICE_LEFT_OUT,
+    doc="A device registered for push messages (its Web Push endpoint or FCM token, label, "
+    "dates); a Web Push subscription's authentication secret is left out.",
 )
 # Work-focused therapy (issue 13).
 ExportBarrierCheck = record_model(

@@ -184,6 +184,9 @@ class ExportDocument(BaseModel):
     invitations: Annotated[list[Record], Rows(list[rec.ExportInvitation])] = Field(
         description="Invitations made out to the patient's email or used to register."
     )
+    devices: Annotated[list[Record], Rows(list[rec.ExportDevice])] = Field(
+        description="Devices registered for push messages (no Web Push auth secret)."
+    )
     access_log: list[AccessLogPublic]
     work_focus: ExportWorkFocus = Field(description="Work-focused therapy, per table.")
     counts: dict[str, int]

@@ -13,10 +13,10 @@ from collections.abc import AsyncIterator
 from app.core.config import Settings
 from app.core.db import async_url, is_sqlite
 from app.core.deps import Services
-from app.core.metrics import PushMetrics
+from app.core.metrics import worker_metrics
+from app.devices.service import push_to_patient
 from app.reminders.delivery import DeliveryFailed
 from app.reminders.runtime import Runtime, deliver_and_count, tick
-from app.reminders.sending import push_to_patient
 
 log = logging.getLogger("mestring.worker")
 
@@ -56,11 +56,11 @@ def wanted(settings: Settings) -> bool:
 
 
 @contextlib.asynccontextmanager
-async def maybe_running(services: Services, metrics: PushMetrics) -> AsyncIterator[None]:
+async def maybe_running(services: Services) -> AsyncIterator[None]:
     """The app's lifespan part: the loop when `wanted`, nothing otherwise."""
     if not wanted(services.settings):
         yield
         return
-    runtime = Runtime(services=services, sender=push_to_patient, metrics=metrics)
+    runtime = Runtime(services=services, sender=push_to_patient, metrics=worker_metrics)
     async with running(runtime, services.settings.worker_tick_seconds):
         yield

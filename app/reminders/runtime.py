@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.deps import Services
-from app.core.metrics import PushMetrics
+from app.core.metrics import WorkerMetrics
 from app.core.time import utcnow
 from app.reminders.delivery import Outcome, Sender, deliver
 from app.reminders.models import push_outbox_table
@@ -31,7 +31,7 @@ class Runtime:
 
     services: Services
     sender: Sender
-    metrics: PushMetrics
+    metrics: WorkerMetrics
 
 
 async def to_deliver(session: AsyncSession, *, now: datetime) -> list[uuid.UUID]:
@@ -84,7 +84,5 @@ async def deliver_and_count(runtime: Runtime, outbox_id: uuid.UUID) -> Outcome:
         except Exception:
             runtime.metrics.failed.inc()
             raise
-    runtime.metrics.record(
-        outcome.status, sent=outcome.sent, failed=outcome.failed, dropped=outcome.dropped
-    )
+    runtime.metrics.record(outcome.status)
     return outcome

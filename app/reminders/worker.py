@@ -21,10 +21,10 @@ from sqlalchemy.engine import make_url
 
 from app.core.config import Settings
 from app.core.deps import Services
-from app.core.metrics import PushMetrics
+from app.core.metrics import worker_metrics
+from app.devices.service import push_to_patient
 from app.reminders.delivery import MAX_ATTEMPTS
 from app.reminders.runtime import Runtime, deliver_and_count, tick
-from app.reminders.sending import push_to_patient
 
 log = logging.getLogger("mestring.worker")
 blueprint = procrastinate.Blueprint()
@@ -92,11 +92,11 @@ def build_app(settings: Settings) -> procrastinate.App:
     return app
 
 
-async def run(settings: Settings, metrics: PushMetrics) -> None:
+async def run(settings: Settings) -> None:
     """Run a worker until SIGINT/SIGTERM (procrastinate finishes the running jobs first)."""
     global _runtime
     services = Services.build(settings)
-    _runtime = Runtime(services=services, sender=push_to_patient, metrics=metrics)
+    _runtime = Runtime(services=services, sender=push_to_patient, metrics=worker_metrics)
     app = build_app(settings)
     heartbeat = max(1.0, settings.worker_stalled_seconds / 6)
     try:

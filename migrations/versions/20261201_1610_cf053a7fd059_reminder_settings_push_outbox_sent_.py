@@ -1,7 +1,7 @@
 """reminder settings, push outbox, sent reminders
 
 Revision ID: cf053a7fd059
-Revises: 3ad6f8df8e4e
+Revises: 468e58b073c9
 Create Date: 2026-12-01 21:32:29.226544
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'cf053a7fd059'
-down_revision: str | None = '3ad6f8df8e4e'
+down_revision: str | None = '468e58b073c9'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

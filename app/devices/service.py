@@ -1,0 +1,196 @@
+"""Devices: register, list, remove; and `push_to_patient`, which sends one message to every
+device of a patient and drops the ones the push service says are gone."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import aiohttp
+import httpx
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts.locks import lock_existing_patient
+from app.core.config import Settings
+from app.core.db import dialect_insert, rowcount
+from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.metrics import push_metrics
+from app.core.time import utcnow
+from app.devices.fcm import FcmSender
+from app.devices.models import device_table
+from app.devices.rules import endpoint_allowed
+from app.devices.schemas import DeviceIn, DevicePublic, FcmPushPublic, WebPushIn, WebPushPublic
+from app.devices.webpush import Subscription, WebPushSender
+from app.push.message import Delivery, PushMessage
+
+_d = device_table.c
+_PUBLIC = (_d.id, _d.platform, _d.address, _d.label, _d.created_at, _d.updated_at,
+           _d.last_delivered_at)  # fmt: skip
+
+
+def _public(row: Any) -> DevicePublic:
+    push = WebPushPublic(endpoint=row.address) if row.platform == "web" else None
+    return DevicePublic(
+        id=row.id,
+        platform=row.platform,
+        push=push or FcmPushPublic(token=row.address),
+        label=row.label,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        last_delivered_at=row.last_delivered_at,
+    )
+
+
+async def register(
+    session: AsyncSession, *, settings: Settings, patient_id: uuid.UUID, data: DeviceIn
+) -> tuple[DevicePublic, bool]:
+    """Create or update the device `data.id`; True when it was created.
+
+    The address (endpoint or token) moves to this device: another row holding it, of this
+    patient or another one, is removed (the browser or phone now belongs to this sign-in).
+    """
+    if isinstance(data.push, WebPushIn):
+        if not endpoint_allowed(data.push.endpoint, settings):
+            raise Unprocessable(
+                "This push endpoint is not on a known push service.",
+                code="push_endpoint_not_allowed",
+            )
+        address, p256dh, auth = data.push.endpoint, data.push.keys.p256dh, data.push.keys.auth
+    else:
+        address, p256dh, auth = data.push.token, None, None
+    await lock_existing_patient(session, patient_id=patient_id)
+    owner = await session.scalar(select(_d.patient_id).where(_d.id == data.id).with_for_update())
+    if owner is not None and owner != patient_id:
+        raise Conflict("This device id is already in use.", code="device_id_in_use")
+    now = utcnow()
+    await session.execute(delete(device_table).where(_d.address == address, _d.id != data.id))
+    values = {
+        "platform": data.platform,
+        "address": address,
+        "p256dh": p256dh,
+        "auth": auth,
+        "label": data.label,
+        "updated_at": now,
+    }
+    statement = (
+        dialect_insert(session, device_table)
+        .values(id=data.id, patient_id=patient_id, created_at=now, **values)
+        .on_conflict_do_update(
+            index_elements=[_d.id], set_=values, where=_d.patient_id == patient_id
+        )
+        .returning(*_PUBLIC)
+    )
+    try:
+        row = (await session.execute(statement)).first()
+    except IntegrityError:
+        # Another patient's registration of the same address committed in between.
+        await session.rollback()
+        raise Conflict(
+            "This push address was registered at the same moment; try again.",
+            code="device_address_in_use",
+        ) from None
+    if row is None:  # another patient took the id in between
+        await session.rollback()
+        raise Conflict("This device id is already in use.", code="device_id_in_use")
+    await session.commit()
+    return _public(row), owner is None
+
+
+async def list_devices(session: AsyncSession, *, patient_id: uuid.UUID) -> list[DevicePublic]:
+    """The patient's devices, oldest first."""
+    rows = await session.execute(
+        select(*_PUBLIC).where(_d.patient_id == patient_id).order_by(_d.created_at, _d.id)
+    )
+    return [_public(row) for row in rows]
+
+
+async def remove(session: AsyncSession, *, patient_id: uuid.UUID, device_id: uuid.UUID) -> None:
+    """Forget a device (sign-out on it, notifications turned off); 404 when not the patient's."""
+    result = await session.execute(
+        delete(device_table).where(_d.id == device_id, _d.patient_id == patient_id)
+    )
+    if rowcount(result) == 0:
+        await session.rollback()
+        raise NotFound("Device not found.", code="device_not_found")
+    await session.commit()
+
+
+async def push_to_patient(
+    session: AsyncSession, settings: Settings, patient_id: uuid.UUID, message: PushMessage
+) -> list[Delivery]:
+    """Send `message` to every device of the patient that a configured sender can reach.
+
+    One Delivery per device tried (none for an `android`/`ios` device while FCM is off, or a
+    `web` one while VAPID is not configured). A device whose push service answers 404/410 is
+    deleted. Transactions: when the session has none open on entry, the device list is read in
+    a transaction committed before any network call (on SQLite an open transaction holds the
+    write lock), and the results are written and committed after; when the caller has one
+    open, everything happens in it and the caller commits (then it stays open across the
+    sends: avoid that on SQLite).
+    """
+    own_transaction = not session.in_transaction()
+    rows = (
+        await session.execute(
+            select(_d.id, _d.platform, _d.address, _d.p256dh, _d.auth).where(
+                _d.patient_id == patient_id
+            )
+        )
+    ).all()
+    if own_transaction:
+        await session.commit()
+    web = WebPushSender.from_settings(settings)
+    fcm = FcmSender.from_settings(settings)
+    web_rows = [r for r in rows if r.platform == "web" and web is not None]
+    fcm_rows = [r for r in rows if r.platform != "web" and fcm is not None]
+    if not web_rows and not fcm_rows:
+        return []
+    outcomes = await _send_all(web, web_rows, fcm, fcm_rows, message)
+    tried = [*web_rows, *fcm_rows]
+    await _record(session, tried, outcomes)
+    if own_transaction:
+        await session.commit()
+    return outcomes
+
+
+async def _send_all(
+    web: WebPushSender | None,
+    web_rows: Sequence[Any],
+    fcm: FcmSender | None,
+    fcm_rows: Sequence[Any],
+    message: PushMessage,
+) -> list[Delivery]:
+    async with aiohttp.ClientSession() as web_http, httpx.AsyncClient() as fcm_http:
+        if fcm is not None and fcm_rows:
+            await fcm.warm_up(fcm_http)
+        sends = [
+            *(
+                web.send(web_http, Subscription(r.address, r.p256dh, r.auth), message)
+                for r in web_rows
+                if web is not None
+            ),
+            *(fcm.send(fcm_http, r.address, message) for r in fcm_rows if fcm is not None),
+        ]
+        return list(await asyncio.gather(*sends))
+
+
+async def _record(session: AsyncSession, rows: Sequence[Any], outcomes: list[Delivery]) -> None:
+    """Drop the gone devices, note when the others last got a message, count everything."""
+    now = utcnow()
+    sent = [r.id for r, outcome in zip(rows, outcomes, strict=True) if outcome is Delivery.sent]
+    for row, outcome in zip(rows, outcomes, strict=True):
+        push_metrics.deliveries.labels(row.platform, outcome.value).inc()
+        if outcome is Delivery.gone:
+            # Only this address: the device may have re-registered a new one meanwhile.
+            dropped = await session.execute(
+                delete(device_table).where(_d.id == row.id, _d.address == row.address)
+            )
+            if rowcount(dropped):
+                push_metrics.devices_dropped.labels(row.platform).inc()
+    if sent:
+        await session.execute(
+            update(device_table).where(_d.id.in_(sent)).values(last_delivered_at=now)
+        )
