@@ -210,7 +210,7 @@ class Settings(BaseSettings):
     # tests).
     inprocess_worker: bool | None = None
     worker_tick_seconds: int = Field(default=60, ge=1, le=600)
-    worker_stalled_seconds: int = Field(default=60, ge=5, le=3600)
+    worker_stalled_seconds: int = Field(default=60, ge=2, le=3600)
     worker_concurrency: int = Field(default=4, ge=1, le=50)
     crisis_resources: Annotated[list[CrisisResource], Field(min_length=1, max_length=10)] = Field(
         default_factory=lambda: list(NORWEGIAN_CRISIS_RESOURCES)

@@ -28,6 +28,8 @@ from app.reminders.runtime import Runtime, deliver_and_count, tick
 
 log = logging.getLogger("mestring.worker")
 blueprint = procrastinate.Blueprint()
+NAMESPACE = "mestring"
+DELIVER = f"{NAMESPACE}:deliver_outbox"
 _runtime: Runtime | None = None
 
 
@@ -51,9 +53,8 @@ async def deliver_outbox(outbox_id: str) -> None:
 async def defer_delivery(app: procrastinate.App, outbox_id: uuid.UUID) -> None:
     """One waiting job per outbox row; a row already waiting is left alone."""
     key = f"outbox:{outbox_id}"
-    del app  # the task is bound to the app that registered the blueprint
     with contextlib.suppress(AlreadyEnqueued):
-        await deliver_outbox.configure(lock=key, queueing_lock=key).defer_async(
+        await app.configure_task(DELIVER, lock=key, queueing_lock=key).defer_async(
             outbox_id=str(outbox_id)
         )
 
@@ -65,13 +66,23 @@ async def tick_task(context: procrastinate.JobContext, timestamp: int) -> None:
     del timestamp
     app = context.app
     runtime = _current()
-    stalled = await app.job_manager.get_stalled_jobs(
-        seconds_since_heartbeat=runtime.services.settings.worker_stalled_seconds
+    await recover_stalled(app, runtime.services.settings)
+    await tick(runtime, defer=lambda outbox_id: defer_delivery(app, outbox_id))
+
+
+async def recover_stalled(app: procrastinate.App, settings: Settings) -> int:
+    """Put back in the queue the running jobs of workers whose heartbeat stopped (killed,
+    crashed, cut off) for `worker_stalled_seconds`; they run again from the start, and
+    `deliver` resumes from the row's state (a claimed row is sent again, same tag)."""
+    stalled = list(
+        await app.job_manager.get_stalled_jobs(
+            seconds_since_heartbeat=settings.worker_stalled_seconds
+        )
     )
     for job in stalled:
         log.warning("retrying a stalled job", extra={"job_id": job.id, "task": job.task_name})
         await app.job_manager.retry_job(job)
-    await tick(runtime, defer=lambda outbox_id: defer_delivery(app, outbox_id))
+    return len(stalled)
 
 
 def conninfo(database_url: str) -> str:
@@ -88,7 +99,7 @@ def build_app(settings: Settings) -> procrastinate.App:
         conninfo=conninfo(settings.database_url), min_size=1, max_size=4
     )
     app = procrastinate.App(connector=connector)
-    app.add_tasks_from(blueprint, namespace="mestring")
+    app.add_tasks_from(blueprint, namespace=NAMESPACE)
     return app
 
 
@@ -101,6 +112,7 @@ async def run(settings: Settings) -> None:
     heartbeat = max(1.0, settings.worker_stalled_seconds / 6)
     try:
         async with app.open_async():
+            await recover_stalled(app, settings)  # a restart after a crash need not wait a tick
             await app.run_worker_async(
                 concurrency=settings.worker_concurrency,
                 update_heartbeat_interval=heartbeat,
