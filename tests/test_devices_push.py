@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.metrics import PROCESS_REGISTRY
@@ -38,13 +40,18 @@ MESSAGE = PushMessage(
     path="/checkin",
     ttl_seconds=3600,
 )
+METRICS_TOKEN = "metrics-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 
 @pytest.fixture
 def settings(
     database_url: str, webpush_receiver: WebPushReceiver, fcm_stub: FcmStub, tmp_path: Path
 ) -> Settings:
-    return make_settings(database_url, **push_settings(webpush_receiver, fcm_stub, tmp_path))
+    return make_settings(
+        database_url,
+        metrics_token=METRICS_TOKEN,
+        **push_settings(webpush_receiver, fcm_stub, tmp_path),
+    )
 
 
 def _web_device(api: Api, patient: Actor, subscription: dict[str, Any]) -> str:
@@ -115,6 +122,10 @@ def test_web_push_is_decrypted_and_signed(
     assert webpush_receiver.for_endpoint(elsewhere["endpoint"]) == []
     after = _count("mestring_push_deliveries_total", platform="web", outcome="sent")
     assert after == before + 1
+    metrics = api.client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert f'mestring_push_deliveries_total{{outcome="sent",platform="web"}} {after}' in (
+        metrics.text
+    )
 
 
 def test_a_gone_subscription_drops_the_device(
@@ -210,6 +221,20 @@ def test_an_unregistered_fcm_token_drops_the_device(
     assert fcm_stub.errors == []
 
 
+def test_an_fcm_404_that_is_not_about_the_token_keeps_the_device(
+    api: Api, settings: Settings, fcm_stub: FcmStub
+) -> None:
+    """A wrong project or URL answers 404 for every token: that must not drop every phone."""
+    patient = api.patient()
+    token = fcm_stub.register()
+    _phone(api, patient, token)
+    fcm_stub.answers[token] = 404  # without the UNREGISTERED detail
+
+    assert _push(api, settings, patient) == [Delivery.refused]
+
+    assert len(_devices(api, patient)) == 1
+
+
 def test_fcm_server_errors_are_retried_later(
     api: Api, settings: Settings, fcm_stub: FcmStub
 ) -> None:
@@ -237,3 +262,32 @@ def test_nothing_is_sent_without_configured_senders(
         assert api.db(lambda s: push_to_patient(s, bare, patient.id, MESSAGE)) == []
     assert webpush_receiver.received == []
     assert fcm_stub.received == []
+
+
+def test_transactions_are_the_callers_when_open_and_its_own_otherwise(
+    api: Api, settings: Settings, webpush_receiver: WebPushReceiver
+) -> None:
+    """With no transaction open, push_to_patient ends its own (none stays open across the
+    network calls or after); inside the caller's, the deletion of a gone device is the caller's
+    to commit or roll back."""
+    patient = api.patient()
+    subscription = webpush_receiver.subscribe(VAPID_PUBLIC)
+    _web_device(api, patient, subscription)
+    webpush_receiver.gone.add(subscription["endpoint"])
+
+    async def inside_and_rolled_back(session: AsyncSession) -> list[Delivery]:
+        await session.execute(select(1))  # the caller's transaction
+        outcome = await push_to_patient(session, settings, patient.id, MESSAGE)
+        assert session.in_transaction()
+        await session.rollback()
+        return outcome
+
+    assert api.db(inside_and_rolled_back) == [Delivery.gone]
+    assert len(_devices(api, patient)) == 1  # the caller rolled the deletion back
+
+    async def on_its_own(session: AsyncSession) -> tuple[list[Delivery], bool]:
+        outcome = await push_to_patient(session, settings, patient.id, MESSAGE)
+        return outcome, session.in_transaction()
+
+    assert api.db(on_its_own) == ([Delivery.gone], False)
+    assert _devices(api, patient) == []

@@ -263,6 +263,14 @@ class Settings(BaseSettings):
                     "MESTRING_VAPID_SUBJECT must be a mailto: or https: URL when "
                     "MESTRING_VAPID_PRIVATE_KEY is set"
                 )
+        if self.fcm_credentials_file is not None:
+            from app.devices.fcm_account import ServiceAccount
+
+            account = ServiceAccount.from_file(self.fcm_credentials_file)  # ValueError: unusable
+            if not (self.fcm_project_id or account.project_id):
+                raise ValueError(
+                    "MESTRING_FCM_PROJECT_ID must be set: the key file names no project_id"
+                )
         return self
 
     @field_validator("cors_origins", mode="before")

@@ -7,16 +7,14 @@ exchanged at the token URL for an access token, kept until five minutes before i
 
 from __future__ import annotations
 
-import json
 import time
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 import jwt
 
 from app.core.config import Settings
+from app.devices.fcm_account import FcmConfigError, ServiceAccount
 from app.devices.outcome import delivery_for_status, topic_for
 from app.push.message import Delivery, PushMessage
 
@@ -25,40 +23,6 @@ DEFAULT_TOKEN_URL = "https://oauth2.googleapis.com/token"  # noqa: S105  (a URL)
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 ASSERTION_SECONDS = 3600
 REFRESH_MARGIN_SECONDS = 300
-
-
-class FcmConfigError(ValueError):
-    """The service-account key file cannot be used; the message names the file, not its values."""
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceAccount:
-    client_email: str
-    private_key: str = ""
-    private_key_id: str | None = None
-    project_id: str | None = None
-    token_uri: str | None = None
-
-    @classmethod
-    def from_file(cls, path: Path) -> ServiceAccount:
-        try:
-            data: Any = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise FcmConfigError(f"MESTRING_FCM_CREDENTIALS_FILE: cannot read {path}") from exc
-        if not isinstance(data, dict) or not all(
-            isinstance(data.get(k), str) for k in ("client_email", "private_key")
-        ):
-            raise FcmConfigError(
-                f"MESTRING_FCM_CREDENTIALS_FILE: {path} is not a service-account key "
-                "(client_email and private_key are needed)"
-            )
-        return cls(
-            client_email=data["client_email"],
-            private_key=data["private_key"],
-            private_key_id=data.get("private_key_id"),
-            project_id=data.get("project_id"),
-            token_uri=data.get("token_uri"),
-        )
 
 
 # Access tokens by (account, token URL): a process asks once an hour, not once per push.
@@ -192,4 +156,16 @@ class FcmSender:
         if response.status_code == 401:  # our access token expired early or was revoked
             self.forget_token()
             return Delivery.failed
+        if response.status_code == 404 and not unregistered(response):
+            # A 404 that is not about the token (a wrong project or URL) must not drop devices.
+            return Delivery.refused
         return delivery_for_status(response.status_code)
+
+
+def unregistered(response: httpx.Response) -> bool:
+    """FCM says the registration token is gone: an FcmError detail with `UNREGISTERED`."""
+    try:
+        details = response.json()["error"]["details"]
+        return any(isinstance(d, dict) and d.get("errorCode") == "UNREGISTERED" for d in details)
+    except (ValueError, KeyError, TypeError):
+        return False

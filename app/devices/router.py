@@ -34,7 +34,8 @@ async def register_device(
     """Register this app install for push messages: 201 when new, 200 when the same `id` was
     registered before (its subscription or token and label are replaced). A Web Push endpoint
     must be on a known push service (422 `push_endpoint_not_allowed`); an id that another
-    account registered answers 409 `device_id_in_use`."""
+    account registered answers 409 `device_id_in_use`. At most 10 devices are kept: a new one
+    replaces the one registered (or re-registered) longest ago, so register at every app start."""
     device, created = await service.register(
         session, settings=settings, patient_id=patient.id, data=body
     )

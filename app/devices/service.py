@@ -28,6 +28,7 @@ from app.devices.webpush import Subscription, WebPushSender
 from app.push.message import Delivery, PushMessage
 
 _d = device_table.c
+MAX_DEVICES = 10  # per patient
 _PUBLIC = (_d.id, _d.platform, _d.address, _d.label, _d.created_at, _d.updated_at,
            _d.last_delivered_at)  # fmt: skip
 
@@ -96,8 +97,24 @@ async def register(
     if row is None:  # another patient took the id in between
         await session.rollback()
         raise Conflict("This device id is already in use.", code="device_id_in_use")
+    await _keep_newest(session, patient_id)
     await session.commit()
     return _public(row), owner is None
+
+
+async def _keep_newest(session: AsyncSession, patient_id: uuid.UUID) -> None:
+    """At most MAX_DEVICES per patient: the ones registered (or re-registered) longest ago go.
+    Apps register again at every start, so those are the installs no longer in use; and one
+    reminder never fans out to an unbounded list of addresses a client chose."""
+    newest = (
+        select(_d.id)
+        .where(_d.patient_id == patient_id)
+        .order_by(_d.updated_at.desc(), _d.id.desc())
+        .limit(MAX_DEVICES)
+    )
+    await session.execute(
+        delete(device_table).where(_d.patient_id == patient_id, _d.id.not_in(newest))
+    )
 
 
 async def list_devices(session: AsyncSession, *, patient_id: uuid.UUID) -> list[DevicePublic]:

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 
 import aiohttp
-from py_vapid import Vapid
+from py_vapid import Vapid, VapidException
 from pywebpush import WebPushException, webpush_async
 
 from app.core.config import Settings
@@ -83,6 +83,8 @@ class WebPushSender:
                     timeout=self._timeout,
                     aiohttp_session=http,
                 )
+        except VapidException:  # claims it cannot sign, e.g. an endpoint origin it cannot parse
+            return Delivery.refused
         except WebPushException as exc:
             if exc.response is None:  # refused before sending (a subscription it cannot use)
                 return Delivery.refused
