@@ -63,7 +63,8 @@ async def _finish(session: AsyncSession, outbox_id: uuid.UUID, status: str) -> N
 
 
 async def _why_not(session: AsyncSession, row: Any, now: datetime) -> str | None:
-    """'expired' or 'skipped' when the push must not go out now; None when it may."""
+    """'expired' or 'skipped' when the push must not go out, 'held' when not yet (a therapist
+    message in quiet hours waits for their end); None when it may go now."""
     patient_id, kind = row.patient_id, row.kind
     if now > row.not_after:
         return "expired"
@@ -75,10 +76,14 @@ async def _why_not(session: AsyncSession, row: Any, now: datetime) -> str | None
             .where(_u.id == patient_id)
         )
     ).one()
+    quiet = in_quiet_hours(
+        now.astimezone(zone(pref.timezone)).time(), pref.quiet_from, pref.quiet_to
+    )
     if kind not in REMINDER_KINDS:
-        return "skipped" if pref.therapist_messages is False else None
-    local_now = now.astimezone(zone(pref.timezone)).time()
-    if in_quiet_hours(local_now, pref.quiet_from, pref.quiet_to):
+        if pref.therapist_messages is False:
+            return "skipped"
+        return "held" if quiet else None
+    if quiet:
         return "skipped"
     facts = await load_facts(session, {patient_id: row.local_date})
     if not facts.still_due(patient_id, kind, row.thing, row.local_date):
@@ -108,6 +113,14 @@ async def deliver(
     if row is None:
         return Outcome("busy")
     refusal = await _why_not(session, row, now)
+    if refusal == "held":  # back to the queue, this claim not counted as an attempt
+        await session.execute(
+            update(push_outbox_table)
+            .where(_o.id == outbox_id, _o.status == "sending")
+            .values(status="pending", attempts=_o.attempts - 1)
+        )
+        await session.commit()
+        return Outcome("pending")
     if refusal is not None:
         await _finish(session, outbox_id, refusal)
         return Outcome(refusal)

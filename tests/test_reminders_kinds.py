@@ -1,0 +1,88 @@
+"""The other reminder kinds through the scheduler and delivery (issue 17): worry time N
+minutes before the assignment's worry time, a due measure, a DST day, and therapist messages
+held through quiet hours. No device is registered: delivery ends `no_device`, which is enough
+to see what would have been sent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import time_machine
+
+from tests.dashboard_helpers import assign
+from tests.factories import Api
+from tests.measure_helpers import schedule
+from tests.reminder_helpers import deliver_one, outbox, run_scheduler, set_reminders
+
+
+def test_worry_time_reminder_before_each_assignments_worry_time(api: Api) -> None:
+    # Worry time 18:00 Oslo (17:00 UTC), 15 minutes' notice: due from 17:45 Oslo.
+    with time_machine.travel(datetime(2027, 1, 10, 16, 44, tzinfo=UTC), tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist, timezone="Europe/Oslo")
+        plan = assign(
+            api,
+            therapist,
+            patient,
+            exercise_kind="worry_postponement",
+            starts_on="2027-01-10",
+            times_per_day=1,
+            worry_time="18:00",
+        )
+        set_reminders(api, patient, worry_time_minutes_before=15, therapist_messages=False)
+        assert run_scheduler(api) == []  # 17:44
+    with time_machine.travel(datetime(2027, 1, 10, 16, 45, tzinfo=UTC), tick=False):
+        (outbox_id,) = run_scheduler(api)
+        (row,) = [r for r in outbox(api, patient) if r.id == outbox_id]
+        assert (row.kind, row.thing, str(row.local_date)) == (
+            "worry_time",
+            plan["id"],
+            "2027-01-10",
+        )
+        assert deliver_one(api, outbox_id).status == "no_device"
+
+
+def test_measure_reminder_while_a_questionnaire_is_open(api: Api) -> None:
+    with time_machine.travel(datetime(2027, 1, 10, 8, 0, tzinfo=UTC), tick=False):  # 09:00
+        therapist = api.therapist()
+        patient = api.patient(therapist, timezone="Europe/Oslo")
+        unscheduled = api.patient(therapist, timezone="Europe/Oslo")
+        entry = {"measure": "phq9", "every_days": 14, "starts_on": "2027-01-10"}
+        assert schedule(api, therapist, patient, entry).status_code == 200
+        for who in (patient, unscheduled):
+            set_reminders(api, who, measures="09:00")
+        run_scheduler(api)
+        assert [r.kind for r in outbox(api, patient)] == ["measure"]
+        assert outbox(api, unscheduled) == []
+
+
+def test_a_time_in_the_spring_forward_gap_fires_after_it(api: Api) -> None:
+    # Sunday 28 March 2027: 02:00 -> 03:00 in Oslo. "02:30" fires at 01:30 UTC (03:30 CEST).
+    with time_machine.travel(datetime(2027, 3, 28, 1, 29, tzinfo=UTC), tick=False):
+        patient = api.patient(timezone="Europe/Oslo")
+        set_reminders(api, patient, checkin_at="02:30")
+        assert run_scheduler(api) == []
+    with time_machine.travel(datetime(2027, 3, 28, 1, 30, tzinfo=UTC), tick=False):
+        assert len(run_scheduler(api)) == 1
+
+
+def test_a_therapist_message_waits_out_quiet_hours(api: Api) -> None:
+    # 23:00 in Oslo, quiet 22:00-07:00: held (pending, no attempt counted); 07:00: goes.
+    with time_machine.travel(datetime(2027, 1, 10, 22, 0, tzinfo=UTC), tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist, timezone="Europe/Oslo")
+        set_reminders(api, patient, quiet_hours={"from": "22:00", "to": "07:00"})
+        assign(
+            api,
+            therapist,
+            patient,
+            exercise_kind="attention_training",
+            starts_on="2027-01-10",
+            times_per_day=1,
+        )
+        (row,) = outbox(api, patient)
+        assert deliver_one(api, row.id).status == "pending"
+        (row,) = outbox(api, patient)
+        assert (row.status, row.attempts) == ("pending", 0)
+    with time_machine.travel(datetime(2027, 1, 11, 6, 0, tzinfo=UTC), tick=False):
+        assert deliver_one(api, row.id).status == "no_device"
