@@ -5,6 +5,7 @@
 - Sessions ended (revoked, or past their absolute lifetime) more than 30 days ago, with their
   refresh tokens; expired refresh tokens of live sessions.
 - Expired throttling counters and back-offs (Redis expires its own).
+- Pushes finished more than 90 days ago, and reminder claims that old (app/reminders/purge.py).
 
 Every step deletes at most `batch` rows per statement and commits, and the loop runs until a
 round finds nothing, so a purge never holds locks for long. It is idempotent, and several hosts
@@ -23,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth import sessions
 from app.core.config import Settings
 from app.idempotency import service as idempotency
+from app.reminders import purge as pushes
 from app.throttle import database as throttle
 
 Step = Callable[[AsyncSession, datetime, int], Awaitable[int]]
@@ -37,6 +39,7 @@ async def purge_expired(
         "idempotency_keys": lambda s, n, b: idempotency.purge(s, now=n, batch=b),
         "sessions": lambda s, n, b: sessions.purge(s, now=n, batch=b, max_age=max_age),
         "throttle": lambda s, n, b: throttle.purge(s, now=n, batch=b),
+        "pushes": lambda s, n, b: pushes.purge(s, now=n, batch=b),
     }
     done: dict[str, int] = {}
     for name, step in steps.items():
