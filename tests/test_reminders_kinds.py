@@ -5,10 +5,13 @@ to see what would have been sent."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 import time_machine
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.reminders.scheduler import Due, claim, find_due, schedule_due
 from tests.dashboard_helpers import assign
 from tests.factories import Api
 from tests.measure_helpers import schedule
@@ -86,3 +89,26 @@ def test_a_therapist_message_waits_out_quiet_hours(api: Api) -> None:
         assert (row.status, row.attempts) == ("pending", 0)
     with time_machine.travel(datetime(2027, 1, 11, 6, 0, tzinfo=UTC), tick=False):
         assert deliver_one(api, row.id).status == "no_device"
+
+
+def test_two_schedulers_claim_a_reminder_once(api: Api) -> None:
+    """Scheduler A reads what is due, B claims it and commits, then A claims: the unique key
+    (patient, kind, thing, local date) turns A's insert into nothing, so one outbox row."""
+    now = datetime(2027, 1, 10, 18, 5, tzinfo=UTC)
+    with time_machine.travel(now, tick=False):
+        patient = api.patient(timezone="Europe/Oslo")
+        set_reminders(api, patient, checkin_at="19:00")
+
+    async def race(session: AsyncSession) -> tuple[list[Due], list[uuid.UUID], list[uuid.UUID]]:
+        seen_by_a = await find_due(session, now=now)
+        await session.commit()
+        async with api.services.sessions() as other:
+            won = await schedule_due(other, now=now)
+        lost = await claim(session, seen_by_a, now=now)
+        return seen_by_a, won, lost
+
+    seen_by_a, won, lost = api.db(race)
+    assert [d.kind for d in seen_by_a] == ["checkin"]
+    assert len(won) == 1
+    assert lost == []
+    assert [r.id for r in outbox(api, patient)] == won

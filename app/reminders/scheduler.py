@@ -136,12 +136,17 @@ async def find_due(session: AsyncSession, *, now: datetime) -> list[Due]:
 
 
 async def schedule_due(session: AsyncSession, *, now: datetime | None = None) -> list[uuid.UUID]:
-    """Claim every due reminder (one `sent_reminders` row each) with its outbox row, in one
-    transaction; returns the outbox ids to deliver. A concurrent scheduler that claimed the
-    same reminder first wins: ours inserts nothing for it (ON CONFLICT DO NOTHING)."""
+    """Find and claim every due reminder; returns the outbox ids to deliver."""
     now = now or utcnow()
+    return await claim(session, await find_due(session, now=now), now=now)
+
+
+async def claim(session: AsyncSession, due: list[Due], *, now: datetime) -> list[uuid.UUID]:
+    """Claim each reminder (one `sent_reminders` row) with its outbox row, in one transaction.
+    A concurrent scheduler that claimed the same reminder first, after our `find_due` read,
+    wins: ours inserts nothing for it (ON CONFLICT DO NOTHING on the unique key)."""
     outbox_ids = []
-    for item in await find_due(session, now=now):
+    for item in due:
         outbox_id = uuid.uuid4()
         claimed = await session.scalar(
             dialect_insert(session, sent_reminder_table)
