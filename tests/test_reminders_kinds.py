@@ -6,12 +6,15 @@ to see what would have been sent."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import time_machine
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.reminders.scheduler import Due, claim, find_due, schedule_due
+from app.boosters.models import follow_up_table
+from app.reminders.rules import Due
+from app.reminders.scheduler import claim, find_due, schedule_due
 from tests.dashboard_helpers import assign
 from tests.factories import Api
 from tests.measure_helpers import schedule
@@ -112,3 +115,43 @@ def test_two_schedulers_claim_a_reminder_once(api: Api) -> None:
     assert len(won) == 1
     assert lost == []
     assert [r.id for r in outbox(api, patient)] == won
+
+
+def _follow_up(api: Api, patient_id: uuid.UUID, due_on: date, months: int = 3) -> uuid.UUID:
+    follow_up_id = uuid.uuid4()
+
+    async def work(session: AsyncSession) -> None:
+        await session.execute(
+            insert(follow_up_table).values(
+                id=follow_up_id,
+                patient_id=patient_id,
+                months=months,
+                full_return_on=due_on - timedelta(days=30 * months),
+                due_on=due_on,
+                source="rtw_completion",
+                status="pending",
+            )
+        )
+        await session.commit()
+
+    api.db(work)
+    return follow_up_id
+
+
+def test_follow_up_due_at_ten_on_its_day_unless_messages_are_off(api: Api) -> None:
+    # 10:00 Oslo on 10 January 2027 is 09:00 UTC. No saved preferences: messages are on.
+    with time_machine.travel(datetime(2027, 1, 10, 8, 59, tzinfo=UTC), tick=False):
+        patient = api.patient(timezone="Europe/Oslo", locale="en")
+        silent = api.patient(timezone="Europe/Oslo")
+        set_reminders(api, silent, therapist_messages=False)
+        tomorrow = _follow_up(api, patient.id, date(2027, 1, 11), months=6)
+        today = _follow_up(api, patient.id, date(2027, 1, 10))
+        _follow_up(api, silent.id, date(2027, 1, 10))
+        assert run_scheduler(api) == []  # 09:59
+    with time_machine.travel(datetime(2027, 1, 10, 9, 0, tzinfo=UTC), tick=False):
+        (outbox_id,) = run_scheduler(api)
+        (row,) = outbox(api, patient)
+        assert (row.kind, row.thing, str(row.local_date)) == ("follow_up", str(today), "2027-01-10")
+        assert outbox(api, silent) == []
+        assert tomorrow != today
+        assert deliver_one(api, outbox_id).status == "no_device"

@@ -32,7 +32,7 @@ from app.core.time import utcnow, zone
 from app.push.message import Delivery, PushMessage
 from app.reminders.facts import load_facts
 from app.reminders.models import push_outbox_table, reminder_settings_table
-from app.reminders.rules import REMINDER_KINDS, in_quiet_hours, message_for
+from app.reminders.rules import REMINDER_KINDS, THERAPIST_KINDS, in_quiet_hours, message_for
 
 Sender = Callable[[AsyncSession, Settings, uuid.UUID, PushMessage], Awaitable[list[Delivery]]]
 MAX_ATTEMPTS = 5
@@ -79,9 +79,9 @@ async def _why_not(session: AsyncSession, row: Any, now: datetime) -> str | None
     quiet = in_quiet_hours(
         now.astimezone(zone(pref.timezone)).time(), pref.quiet_from, pref.quiet_to
     )
+    if kind in THERAPIST_KINDS and pref.therapist_messages is False:
+        return "skipped"
     if kind not in REMINDER_KINDS:
-        if pref.therapist_messages is False:
-            return "skipped"
         return "held" if quiet else None
     if quiet:
         return "skipped"

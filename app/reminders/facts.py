@@ -11,11 +11,12 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.boosters.models import follow_up_table
 from app.checkins.models import checkin_table
 from app.exercises.adherence import DayCount, Plan, today_progress, week_of
 from app.exercises.adherence_service import load_day_counts, load_plans
 from app.measures.queries import due_measures
-from app.reminders.rules import CHECKIN, HOMEWORK, MEASURE, WORRY_TIME
+from app.reminders.rules import CHECKIN, FOLLOW_UP, HOMEWORK, MEASURE, WORRY_TIME
 
 _c = checkin_table.c
 
@@ -26,6 +27,7 @@ class Facts:
     plans: Mapping[uuid.UUID, list[Plan]]
     counts: Mapping[uuid.UUID, list[DayCount]]
     measures_due: frozenset[uuid.UUID]  # patients with a measure open on their day
+    pending_follow_ups: frozenset[tuple[uuid.UUID, str]] = frozenset()
 
     def open_plans(self, patient_id: uuid.UUID, day: date) -> list[Plan]:
         """Assignments active on `day` whose sessions of that day (or week) are not all done:
@@ -49,6 +51,8 @@ class Facts:
             return any(str(plan.id) == thing for plan in self.open_plans(patient_id, day))
         if kind == MEASURE:
             return patient_id in self.measures_due
+        if kind == FOLLOW_UP:
+            return (patient_id, thing) in self.pending_follow_ups
         return True  # therapist messages are news, not a task
 
 
@@ -71,7 +75,12 @@ async def load_facts(session: AsyncSession, days: Mapping[uuid.UUID, date]) -> F
         session, patient_ids=ids, window_start=week_of(first), window_end=last
     )
     measures = await due_measures(session, today_by_patient=days)
+    f = follow_up_table.c
+    follow_ups = await session.execute(
+        select(f.patient_id, f.id).where(f.patient_id.in_(ids), f.status == "pending")
+    )
     return Facts(
+        pending_follow_ups=frozenset((row.patient_id, str(row.id)) for row in follow_ups),
         checked_in=checked_in,
         plans=plans,
         counts=counts,

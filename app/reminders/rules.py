@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -37,8 +38,12 @@ WORRY_TIME = "worry_time"
 MEASURE = "measure"
 NEW_ASSIGNMENT = "new_assignment"
 BOOSTER_SCHEDULED = "booster_scheduled"
-REMINDER_KINDS = frozenset({CHECKIN, HOMEWORK, WORRY_TIME, MEASURE})
-THERAPIST_KINDS = frozenset({NEW_ASSIGNMENT, BOOSTER_SCHEDULED})
+FOLLOW_UP = "follow_up"  # a therapist message, but time-based: the scheduler sends it
+FOLLOW_UP_AT = time(10, 0)  # local time on the follow-up's due date
+# Kinds the scheduler finds (checked again at send time: still due, quiet hours).
+REMINDER_KINDS = frozenset({CHECKIN, HOMEWORK, WORRY_TIME, MEASURE, FOLLOW_UP})
+THERAPIST_KINDS = frozenset({NEW_ASSIGNMENT, BOOSTER_SCHEDULED, FOLLOW_UP})
+EVENT_KINDS = frozenset({NEW_ASSIGNMENT, BOOSTER_SCHEDULED})  # written with their event
 
 
 def at_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
@@ -82,6 +87,17 @@ def tag_for(patient_id: object, kind: str, thing: str, day: date | None, extra: 
 
 
 @dataclass(frozen=True, slots=True)
+class Due:
+    """A reminder due now: the `sent_reminders` key and the instant it fell due (UTC)."""
+
+    patient_id: uuid.UUID
+    kind: str
+    thing: str
+    local_date: date
+    instant: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class _Text:
     nb: str
     en: str
@@ -101,6 +117,10 @@ _TEXTS: dict[str, tuple[_Text, str]] = {
         "/today",
     ),
     BOOSTER_SCHEDULED: (_Text("Du har en ny oppdatering", "You have a new update"), "/boosters"),
+    FOLLOW_UP: (
+        _Text("Et spørsmål venter på deg i appen", "A question is waiting for you in the app"),
+        "/follow-ups",
+    ),
 }
 
 

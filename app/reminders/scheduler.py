@@ -9,7 +9,6 @@ the same transaction.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -20,6 +19,7 @@ from app.accounts.models import user_table
 from app.core.db import dialect_insert
 from app.core.time import local_today, utcnow, zone
 from app.reminders.facts import Facts, load_facts
+from app.reminders.followups import follow_ups_due
 from app.reminders.models import push_outbox_table, reminder_settings_table, sent_reminder_table
 from app.reminders.rules import (
     CHECKIN,
@@ -27,6 +27,7 @@ from app.reminders.rules import (
     LATE_LIMIT,
     MEASURE,
     WORRY_TIME,
+    Due,
     at_instant,
     in_quiet_hours,
     is_due,
@@ -37,15 +38,6 @@ from app.reminders.rules import (
 _s = reminder_settings_table.c
 _u = user_table.c
 _sent = sent_reminder_table.c
-
-
-@dataclass(frozen=True, slots=True)
-class Due:
-    patient_id: uuid.UUID
-    kind: str
-    thing: str
-    local_date: date
-    instant: datetime  # when it fell due (UTC)
 
 
 def _fixed(pref: Any, today: date, now: datetime) -> list[Due]:
@@ -109,9 +101,11 @@ async def _preferences(session: AsyncSession) -> list[Any]:
 async def find_due(session: AsyncSession, *, now: datetime) -> list[Due]:
     """Every reminder due at `now` that is still undone, outside quiet hours, not yet sent."""
     prefs = await _preferences(session)
-    if not prefs:
-        return []
+    follow_ups = await follow_ups_due(session, now=now)
     today = {p.patient_id: local_today(p.timezone, now=now) for p in prefs}
+    today.update({f.patient_id: f.local_date for f in follow_ups})
+    if not today:
+        return []
     facts = await load_facts(session, today)
     sent = {
         (row.patient_id, row.kind, row.thing, row.local_date)
@@ -132,6 +126,10 @@ async def find_due(session: AsyncSession, *, now: datetime) -> list[Due]:
             key = (item.patient_id, item.kind, item.thing, item.local_date)
             if key not in sent and facts.still_due(*key):
                 due.append(item)
+    for item in follow_ups:
+        key = (item.patient_id, item.kind, item.thing, item.local_date)
+        if key not in sent and facts.still_due(*key):
+            due.append(item)
     return due
 
 

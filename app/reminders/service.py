@@ -12,7 +12,7 @@ from app.accounts.models import user_table
 from app.core.db import dialect_insert
 from app.core.time import utcnow
 from app.reminders.models import push_outbox_table, reminder_settings_table
-from app.reminders.rules import THERAPIST_KINDS, THERAPIST_MESSAGE_TTL, tag_for
+from app.reminders.rules import EVENT_KINDS, THERAPIST_MESSAGE_TTL, tag_for
 from app.reminders.schemas import (
     QuietHours,
     ReminderPublic,
@@ -96,7 +96,7 @@ async def enqueue_therapist_message(
 ) -> None:
     """Write a therapist-message push into the outbox, in the caller's transaction (no commit),
     when the patient has not switched therapist messages off. `deliver_outbox` sends it."""
-    if kind not in THERAPIST_KINDS:
+    if kind not in EVENT_KINDS:
         raise ValueError(f"not a therapist-message kind: {kind}")
     wanted = await session.scalar(select(_s.therapist_messages).where(_s.patient_id == patient_id))
     if wanted is False:
