@@ -99,34 +99,38 @@ async def _preferences(session: AsyncSession) -> list[Any]:
 
 
 async def find_due(session: AsyncSession, *, now: datetime) -> list[Due]:
-    """Every reminder due at `now` that is still undone, outside quiet hours, not yet sent."""
-    prefs = await _preferences(session)
+    """Every reminder due at `now` that is still undone, outside quiet hours, not yet sent.
+
+    The facts (what is still undone) are loaded only for the patients with something due this
+    minute, or a worry-time reminder to place: most minutes, for nobody."""
+    prefs = [
+        pref
+        for pref in await _preferences(session)
+        if not in_quiet_hours(
+            now.astimezone(zone(pref.timezone)).time(), pref.quiet_from, pref.quiet_to
+        )
+    ]
+    today = {pref.patient_id: local_today(pref.timezone, now=now) for pref in prefs}
+    fixed = [item for pref in prefs for item in _fixed(pref, today[pref.patient_id], now)]
+    worriers = [pref for pref in prefs if pref.worry_time_minutes_before is not None]
     follow_ups = await follow_ups_due(session, now=now)
-    today = {p.patient_id: local_today(p.timezone, now=now) for p in prefs}
-    today.update({f.patient_id: f.local_date for f in follow_ups})
-    if not today:
+    days = {item.patient_id: item.local_date for item in fixed + follow_ups}
+    days.update({pref.patient_id: today[pref.patient_id] for pref in worriers})
+    if not days:
         return []
-    facts = await load_facts(session, today)
+    facts = await load_facts(session, days)
+    worry = [item for pref in worriers for item in _worry(pref, today[pref.patient_id], now, facts)]
     sent = {
         (row.patient_id, row.kind, row.thing, row.local_date)
         for row in await session.execute(
             select(_sent.patient_id, _sent.kind, _sent.thing, _sent.local_date).where(
-                _sent.patient_id.in_(list(today)),
-                _sent.local_date >= min(today.values()),
+                _sent.patient_id.in_(list(days)),
+                _sent.local_date >= min(days.values()),
             )
         )
     }
     due = []
-    for pref in prefs:
-        local_now = now.astimezone(zone(pref.timezone)).time()
-        if in_quiet_hours(local_now, pref.quiet_from, pref.quiet_to):
-            continue
-        day = today[pref.patient_id]
-        for item in _fixed(pref, day, now) + _worry(pref, day, now, facts):
-            key = (item.patient_id, item.kind, item.thing, item.local_date)
-            if key not in sent and facts.still_due(*key):
-                due.append(item)
-    for item in follow_ups:
+    for item in fixed + worry + follow_ups:
         key = (item.patient_id, item.kind, item.thing, item.local_date)
         if key not in sent and facts.still_due(*key):
             due.append(item)
