@@ -45,6 +45,8 @@ MODULES: dict[str, list[str]] = {
         "tests/test_work_follow_ups.py",
     ],
     "app/care/access.py": ["tests/test_role_matrix.py", "tests/test_risk_alerts.py"],
+    "app/devices/outcome.py": ["tests/test_devices_rules.py"],
+    "app/devices/rules.py": ["tests/test_devices_rules.py"],
 }
 COPIED = ["app", "tests", "migrations", "alembic.ini", "pyproject.toml"]
 # A timeout is detection too: the mutant made a covering test hang.

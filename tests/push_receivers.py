@@ -123,7 +123,7 @@ class WebPushReceiver(_Server):
         self._subscriptions: dict[str, _Subscription] = {}
 
     def subscribe(self, application_server_key: str) -> dict[str, Any]:
-        """A new subscription, as `PushSubscription.toJSON()` gives it (without expirationTime)."""
+        """A new subscription, as `PushSubscription.toJSON()` gives it."""
         key = ec.generate_private_key(ec.SECP256R1())
         auth = secrets.token_bytes(16)
         endpoint = f"{self.origin}/push/{secrets.token_urlsafe(24)}"
@@ -131,6 +131,7 @@ class WebPushReceiver(_Server):
             self._subscriptions[endpoint] = _Subscription(key, auth, application_server_key)
         return {
             "endpoint": endpoint,
+            "expirationTime": None,
             "keys": {"p256dh": b64url(public_point(key.public_key())), "auth": b64url(auth)},
         }
 

@@ -4,6 +4,8 @@ assertion, the bearer token and the message shape."""
 
 from __future__ import annotations
 
+import logging
+import socket
 import uuid
 from pathlib import Path
 from typing import Any
@@ -163,13 +165,22 @@ def test_push_service_answers(
     webpush_receiver: WebPushReceiver,
     status: int,
     outcome: Delivery,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     patient = api.patient()
     subscription = webpush_receiver.subscribe(VAPID_PUBLIC)
     _web_device(api, patient, subscription)
     webpush_receiver.answers[subscription["endpoint"]] = status
 
-    assert _push(api, settings, patient) == [outcome]
+    with caplog.at_level(logging.INFO, logger="mestring.push"):
+        assert _push(api, settings, patient) == [outcome]
+
+    [record] = [r for r in caplog.records if r.name == "mestring.push"]
+    assert (record.getMessage(), record.__dict__["reason"]) == (
+        "push not delivered",
+        f"status {status}",
+    )
+    assert subscription["endpoint"] not in str(record.__dict__)  # a capability URL: never logged
 
     assert len(_devices(api, patient)) == (0 if outcome is Delivery.gone else 1)
 
@@ -291,3 +302,29 @@ def test_transactions_are_the_callers_when_open_and_its_own_otherwise(
 
     assert api.db(on_its_own) == ([Delivery.gone], False)
     assert _devices(api, patient) == []
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_an_unreachable_push_service_is_a_failure_to_retry(
+    api: Api, settings: Settings, webpush_receiver: WebPushReceiver, fcm_stub: FcmStub
+) -> None:
+    patient = api.patient()
+    subscription = webpush_receiver.subscribe(VAPID_PUBLIC)
+    subscription["endpoint"] = f"http://127.0.0.1:{_closed_port()}/push/nobody-listens"
+    _web_device(api, patient, subscription)
+    _phone(api, patient, fcm_stub.register())
+    no_token_service = settings.model_copy(
+        update={"fcm_token_url": f"http://127.0.0.1:{_closed_port()}/token"}
+    )
+
+    deliveries = api.db(lambda s: push_to_patient(s, no_token_service, patient.id, MESSAGE))
+
+    assert deliveries == [Delivery.failed, Delivery.failed]
+    assert len(_devices(api, patient)) == 2
+    assert fcm_stub.received == []

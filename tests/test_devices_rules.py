@@ -13,7 +13,7 @@ from app.cli import cli
 from app.core.config import ConfigError, load_settings
 from app.devices.fcm import android_ttl, fcm_message
 from app.devices.outcome import delivery_for_status, topic_for
-from app.devices.rules import host_allowed
+from app.devices.rules import endpoint_allowed, host_allowed
 from app.devices.vapid import b64url, b64url_decode, new_key_pair, public_key_of
 from app.devices.webpush import payload
 from app.push.message import Delivery, PushMessage
@@ -42,6 +42,8 @@ MESSAGE = PushMessage(title="Tid", body="Sjekk inn", tag="checkin:2026-12-01", p
         (403, Delivery.refused),  # VAPID key mismatch, FCM SENDER_ID_MISMATCH
         (413, Delivery.refused),  # RFC 8030 section 7.2: payload too large
         (408, Delivery.refused),
+        (299, Delivery.sent),
+        (300, Delivery.refused),
         (302, Delivery.refused),
         (100, Delivery.failed),
     ],
@@ -73,6 +75,24 @@ def test_topic_is_32_base64url_characters_of_the_tags_sha256() -> None:
 def test_push_hosts(host: str, allowed: bool) -> None:
     hosts = ["fcm.googleapis.com", "push.services.mozilla.com", "notify.windows.com"]
     assert host_allowed(host, hosts) is allowed
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "allow_http", "allowed"),
+    [
+        ("https://fcm.googleapis.com/fcm/send/abc", False, True),
+        ("https://fcm.googleapis.com:443/fcm/send/abc", False, True),
+        ("http://fcm.googleapis.com/fcm/send/abc", False, False),
+        ("http://fcm.googleapis.com/fcm/send/abc", True, True),
+        ("https://fcm.googleapis.com/fcm/send/abc", True, True),
+        ("ftp://fcm.googleapis.com/x", True, False),
+        ("https://example.com/fcm.googleapis.com", False, False),
+        ("https:///nohost", True, False),
+    ],
+)
+def test_endpoint_allowed(endpoint: str, allow_http: bool, allowed: bool) -> None:
+    settings = load_settings(webpush_hosts="fcm.googleapis.com", webpush_allow_http=allow_http)
+    assert endpoint_allowed(endpoint, settings) is allowed
 
 
 def test_the_public_key_of_scalar_one_is_the_base_point() -> None:

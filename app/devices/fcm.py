@@ -7,6 +7,7 @@ exchanged at the token URL for an access token, kept until five minutes before i
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -18,6 +19,7 @@ from app.devices.fcm_account import FcmConfigError, ServiceAccount
 from app.devices.outcome import delivery_for_status, topic_for
 from app.push.message import Delivery, PushMessage
 
+log = logging.getLogger("mestring.push")
 SCOPE = "https://www.googleapis.com/auth/firebase.messaging"
 DEFAULT_TOKEN_URL = "https://oauth2.googleapis.com/token"  # noqa: S105  (a URL)
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -141,25 +143,37 @@ class FcmSender:
 
     async def send(self, http: httpx.AsyncClient, token: str, message: PushMessage) -> Delivery:
         """Send one message to one registration token; FCM's answer as a Delivery."""
+        outcome, reason = await self._send(http, token, message)
+        if outcome is not Delivery.sent:  # never the token
+            log.info(
+                "push not delivered",
+                extra={"platform": "fcm", "outcome": outcome.value, "reason": reason},
+            )
+        return outcome
+
+    async def _send(
+        self, http: httpx.AsyncClient, token: str, message: PushMessage
+    ) -> tuple[Delivery, str]:
         try:
             access = await self._access_token(http)
-            if access is None:
-                return Delivery.failed  # the token endpoint refused or failed: later, not never
+            if access is None:  # the token endpoint refused or failed: later, not never
+                return Delivery.failed, "no access token"
             response = await http.post(
                 self._send_url,
                 json=fcm_message(token, message, now=time.time()),
                 headers={"Authorization": f"Bearer {access}"},
                 timeout=self._timeout,
             )
-        except (httpx.HTTPError, ValueError):
-            return Delivery.failed
-        if response.status_code == 401:  # our access token expired early or was revoked
+        except (httpx.HTTPError, ValueError) as exc:
+            return Delivery.failed, type(exc).__name__
+        status = response.status_code
+        if status == 401:  # our access token expired early or was revoked
             self.forget_token()
-            return Delivery.failed
-        if response.status_code == 404 and not unregistered(response):
+            return Delivery.failed, "status 401"
+        if status == 404 and not unregistered(response):
             # A 404 that is not about the token (a wrong project or URL) must not drop devices.
-            return Delivery.refused
-        return delivery_for_status(response.status_code)
+            return Delivery.refused, "status 404 without UNREGISTERED"
+        return delivery_for_status(status), f"status {status}"
 
 
 def unregistered(response: httpx.Response) -> bool:

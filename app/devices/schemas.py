@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
-from pydantic import AfterValidator, BaseModel, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
 from app.core.schemas import Id, RequestModel
 from app.devices.models import MAX_ADDRESS_LENGTH
@@ -62,7 +62,7 @@ class WebPushKeys(RequestModel):
 
 
 class WebPushIn(RequestModel):
-    """A browser's PushSubscription (`subscription.toJSON()` without `expirationTime`)."""
+    """A browser's PushSubscription, as `subscription.toJSON()` gives it."""
 
     endpoint: Annotated[
         str,
@@ -70,6 +70,8 @@ class WebPushIn(RequestModel):
         AfterValidator(_endpoint),
     ]
     keys: WebPushKeys
+    # Part of `toJSON()`; not kept: an expired subscription answers 404/410 and is dropped then.
+    expiration_time: int | None = Field(default=None, alias="expirationTime")
 
 
 class FcmPushIn(RequestModel):

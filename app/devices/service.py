@@ -29,16 +29,27 @@ from app.push.message import Delivery, PushMessage
 
 _d = device_table.c
 MAX_DEVICES = 10  # per patient
-_PUBLIC = (_d.id, _d.platform, _d.address, _d.label, _d.created_at, _d.updated_at,
-           _d.last_delivered_at)  # fmt: skip
+_PUBLIC = (
+    _d.id,
+    _d.platform,
+    _d.address,
+    _d.label,
+    _d.created_at,
+    _d.updated_at,
+    _d.last_delivered_at,
+)
 
 
 def _public(row: Any) -> DevicePublic:
-    push = WebPushPublic(endpoint=row.address) if row.platform == "web" else None
+    push: WebPushPublic | FcmPushPublic = (
+        WebPushPublic(endpoint=row.address)
+        if row.platform == "web"
+        else FcmPushPublic(token=row.address)
+    )
     return DevicePublic(
         id=row.id,
         platform=row.platform,
-        push=push or FcmPushPublic(token=row.address),
+        push=push,
         label=row.label,
         created_at=row.created_at,
         updated_at=row.updated_at,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from app.devices.outcome import delivery_for_status, topic_for
 from app.devices.vapid import private_key_of
 from app.push.message import Delivery, PushMessage
 
+log = logging.getLogger("mestring.push")
 # Reminders are neither urgent nor ignorable (RFC 8030 section 5.3: very-low, low, normal, high).
 URGENCY = "normal"
 # RFC 8292 section 2: `exp` at most 24 hours ahead; pywebpush's default is 12 hours.
@@ -64,6 +66,17 @@ class WebPushSender:
         self, http: aiohttp.ClientSession, subscription: Subscription, message: PushMessage
     ) -> Delivery:
         """Encrypt and send one message; the push service's answer as a Delivery."""
+        outcome, reason = await self._send(http, subscription, message)
+        if outcome is not Delivery.sent:  # never the endpoint: it is the subscription's secret
+            log.info(
+                "push not delivered",
+                extra={"platform": "web", "outcome": outcome.value, "reason": reason},
+            )
+        return outcome
+
+    async def _send(
+        self, http: aiohttp.ClientSession, subscription: Subscription, message: PushMessage
+    ) -> tuple[Delivery, str]:
         claims: dict[str, str | int] = {
             "sub": self._subject,
             "exp": int(time.time()) + VAPID_LIFETIME_SECONDS,
@@ -84,13 +97,14 @@ class WebPushSender:
                     aiohttp_session=http,
                 )
         except VapidException:  # claims it cannot sign, e.g. an endpoint origin it cannot parse
-            return Delivery.refused
+            return Delivery.refused, "vapid"
         except WebPushException as exc:
             if exc.response is None:  # refused before sending (a subscription it cannot use)
-                return Delivery.refused
-            return delivery_for_status(int(exc.response.status))
-        except (aiohttp.ClientError, TimeoutError, OSError):
-            return Delivery.failed
+                return Delivery.refused, "subscription"
+            status = int(exc.response.status)
+            return delivery_for_status(status), f"status {status}"
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            return Delivery.failed, type(exc).__name__
         if isinstance(response, str):  # only with curl=True
-            return Delivery.refused
-        return delivery_for_status(response.status)
+            return Delivery.refused, "curl"
+        return delivery_for_status(response.status), f"status {response.status}"
