@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -154,4 +155,11 @@ class WorkerMetrics:
 # Metrics of work done outside requests (push senders; the reminder worker's own).
 PROCESS_REGISTRY = CollectorRegistry()
 push_metrics = PushMetrics(PROCESS_REGISTRY)
-worker_metrics = WorkerMetrics(PROCESS_REGISTRY)
+
+
+@lru_cache(maxsize=1)
+def worker_metrics() -> WorkerMetrics:
+    """Made at first use (the worker, the in-process loop), never at import: an unlabelled
+    metric writes its file under PROMETHEUS_MULTIPROC_DIR as it is made, and `mestring serve`
+    must check and clear that directory first."""
+    return WorkerMetrics(PROCESS_REGISTRY)

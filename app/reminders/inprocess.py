@@ -61,6 +61,6 @@ async def maybe_running(services: Services) -> AsyncIterator[None]:
     if not wanted(services.settings):
         yield
         return
-    runtime = Runtime(services=services, sender=push_to_patient, metrics=worker_metrics)
+    runtime = Runtime(services=services, sender=push_to_patient, metrics=worker_metrics())
     async with running(runtime, services.settings.worker_tick_seconds):
         yield

@@ -107,7 +107,7 @@ async def run(settings: Settings) -> None:
     """Run a worker until SIGINT/SIGTERM (procrastinate finishes the running jobs first)."""
     global _runtime
     services = Services.build(settings)
-    _runtime = Runtime(services=services, sender=push_to_patient, metrics=worker_metrics)
+    _runtime = Runtime(services=services, sender=push_to_patient, metrics=worker_metrics())
     app = build_app(settings)
     heartbeat = max(1.0, settings.worker_stalled_seconds / 6)
     try:
