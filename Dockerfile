@@ -67,6 +67,8 @@ EXPOSE 8000
 # Docker's own probe; orchestrators use /healthz and /readyz (README).
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
   CMD ["python3", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"]
+# The same image runs the reminder worker with `mestring worker [--metrics-port 9100]` as its
+# command (README, The worker): procrastinate on the same PostgreSQL, no other service.
 # Serve only: migrations are their own step (`mestring migrate`, README). MESTRING_DATABASE_URL
 # and MESTRING_SECRET_KEY (or their *_FILE forms) must be given at run time.
 CMD ["mestring", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -16,6 +16,7 @@ from app.jobsupport.router import router as jobsupport_router
 from app.measures.router import router as measures_router
 from app.mfa.router import router as mfa_router
 from app.privacy.router import router as privacy_router
+from app.reminders.router import router as reminders_router
 from app.reports.router import router as reports_router
 from app.sync.router import router as sync_router
 from app.work.router import router as work_router
@@ -40,5 +41,6 @@ api_router.include_router(workfocus_router)
 api_router.include_router(instruments_router)
 api_router.include_router(measures_router)
 api_router.include_router(reports_router)
+api_router.include_router(reminders_router)
 api_router.include_router(devices_router)
 api_router.include_router(sync_router)

@@ -108,6 +108,31 @@ def serve(
         raise typer.Exit(CONFIG_ERROR_EXIT) from None
 
 
+@cli.command()
+def worker(
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(min=1, max=65535, help="Serve the worker's Prometheus metrics on this port."),
+    ] = None,
+) -> None:
+    """Run the reminder and push worker (procrastinate on PostgreSQL; see README, The worker)."""
+    from prometheus_client import start_http_server
+
+    from app.core.db import async_url, is_sqlite
+    from app.core.metrics import PROCESS_REGISTRY
+    from app.reminders import worker as engine
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    if is_sqlite(async_url(settings.database_url)):
+        log.error("mestring worker needs PostgreSQL; on SQLite the API runs reminders itself")
+        raise typer.Exit(CONFIG_ERROR_EXIT)
+    if metrics_port is not None:
+        start_http_server(metrics_port, registry=PROCESS_REGISTRY)
+    log.info("worker starting", extra={"concurrency": settings.worker_concurrency})
+    asyncio.run(engine.run(settings))
+
+
 def _create(role: Role, email: str, password: str, name: str) -> None:
     try:
         data = UserCreate(email=email, password=password, display_name=name)

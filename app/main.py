@@ -21,6 +21,7 @@ from app.core.query import refuse_unknown_query
 from app.idempotency.middleware import IdempotencyMiddleware
 from app.ops.router import router as ops_router
 from app.privacy.audit import AccessAuditMiddleware
+from app.reminders.inprocess import maybe_running
 from app.throttle.service import build_throttle
 
 
@@ -34,7 +35,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with maybe_running(services):  # reminders on SQLite (issue 17)
+            yield
         await throttle.close()
         await services.engine.dispose()
 

@@ -20,6 +20,7 @@ from app.jobsupport.models import EmployerContact, Employment, JobSupportLink, J
 from app.measures.models import MeasureResponse, MeasureSchedule, RiskAlert
 from app.mfa.models import MfaFactor, MfaRecoveryCode
 from app.privacy.models import AccessLogEntry, Consent, ErasureReceipt
+from app.reminders.models import PushOutbox, ReminderSettings, SentReminder
 from app.sync.models import SyncChange
 from app.throttle.models import RateCounter
 from app.work.models import RtwPlan, RtwPlanVersion, WorkDiaryEntry
@@ -62,13 +63,16 @@ __all__ = [
     "MeasureSchedule",
     "MfaFactor",
     "MfaRecoveryCode",
+    "PushOutbox",
     "QuestionnaireVersion",
     "RateCounter",
     "RefreshToken",
+    "ReminderSettings",
     "RiskAlert",
     "RtwCompletion",
     "RtwPlan",
     "RtwPlanVersion",
+    "SentReminder",
     "SyncChange",
     "User",
     "WorkDiaryEntry",

@@ -38,6 +38,7 @@ from app.jobsupport.models import (
 from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
 from app.privacy.export_workfocus import WORKFOCUS_TABLES
 from app.privacy.models import access_log_table, consent_table
+from app.reminders.models import push_outbox_table, reminder_settings_table
 from app.work.models import rtw_plan_table, rtw_plan_version_table, work_diary_table
 from tests.checkin_helpers import answers
 from tests.factories import PASSWORD, Actor, Api
@@ -266,6 +267,9 @@ def seed_work_focus(api: Api, therapist: Actor, patient: Actor) -> None:
     # Push devices (issue 17): a browser and a phone.
     for device in (web_device(), {"platform": "android", "push": {"token": uuid.uuid4().hex}}):
         _ok(client.post("/v1/me/devices", json={"id": str(uuid.uuid4()), **device}, headers=mine))
+    # Reminder preferences (issue 17).
+    reminders = {"checkin_at": "19:00", "therapist_messages": True}
+    _ok(client.put("/v1/me/reminders", json=reminders, headers=mine))
 
 
 def web_device() -> dict[str, Any]:
@@ -328,6 +332,8 @@ KIND_QUERIES: dict[str, Callable[[uuid.UUID], Any]] = {
     ),
     "access_log": lambda p: _patient_rows(access_log_table, p),
     "devices": lambda p: _patient_rows(device_table, p),
+    "reminder_settings": lambda p: _patient_rows(reminder_settings_table, p),
+    "pushes": lambda p: _patient_rows(push_outbox_table, p),
     **{name: partial(_patient_rows, table) for name, (table, _order) in WORKFOCUS_TABLES.items()},
 }
 

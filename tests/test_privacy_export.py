@@ -43,6 +43,8 @@ EXPECTED = {
     "dialogue_meetings": 1,
     "work_goals": 1,
     "devices": 2,  # a browser and a phone
+    "reminder_settings": 1,
+    "pushes": 2,  # therapist messages of the seeded events (on by default)
 }
 # The therapist's reads above: the assignment, booster rule and RTW completion answers and the
 # profile (more if more therapist routes get logged; the count is checked against SQL below).
@@ -107,6 +109,8 @@ def test_export_holds_every_record_and_no_one_elses(api: Api) -> None:
         "invitations": len(document["invitations"]),
         "access_log": len(document["access_log"]),
         "devices": len(document["devices"]),
+        "reminder_settings": len(document["reminder_settings"]),
+        "pushes": len(document["pushes"]),
         **{kind: len(rows) for kind, rows in document["work_focus"].items()},
     }
     assert sections == counts

@@ -76,6 +76,8 @@ ROUTES: list[Row] = [
     Row("GET", "/v1/me/sync", frozenset({P})),
     Row("GET", "/v1/me/consents", frozenset({P})),
     Row("PUT", "/v1/me/consents", frozenset({P}), {}),
+    Row("GET", "/v1/me/reminders", frozenset({P})),
+    Row("PUT", "/v1/me/reminders", frozenset({P}), {"therapist_messages": True}),
     Row("GET", "/v1/me/access-log", frozenset({P})),
     Row("POST", "/v1/me/devices", frozenset({P}), {}),
     Row("GET", "/v1/me/devices", frozenset({P})),

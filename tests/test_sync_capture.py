@@ -42,6 +42,10 @@ NOT_SYNCED: dict[str, str] = {
     "rtw_completions": "the therapist's record, not shown to the patient",
     "devices": "the phone registers itself and GET /v1/me/devices lists them; push addresses "
     "and keys are delivery plumbing, not the patient's records",
+    "reminder_settings": "server-side reminder preferences, read with GET /v1/me/reminders "
+    "when the app shows them; the server, not the phone, acts on them",
+    "push_outbox": "pushes waiting to be sent: delivery plumbing",
+    "sent_reminders": "the once-a-day claims of reminders: delivery plumbing",
 }
 
 # The sync type a write to each captured table must produce.

@@ -23,6 +23,8 @@ from app.care.access import linked_patient_ids
 from app.core.db import dialect_insert
 from app.core.errors import Conflict, TooManyRequests
 from app.core.time import local_today, utcnow, zone
+from app.reminders.rules import BOOSTER_SCHEDULED
+from app.reminders.service import enqueue_therapist_message
 
 _r = booster_request_table.c
 PATIENT_DAILY_LIMIT = 3
@@ -248,6 +250,10 @@ async def _move(
         actor_role=actor_role,
         at=now,
     )
+    if target == "scheduled":
+        await enqueue_therapist_message(
+            session, patient_id=row.patient_id, kind=BOOSTER_SCHEDULED, thing=request_id
+        )
     await session.commit()
     return public(row)
 

@@ -208,6 +208,13 @@ class Settings(BaseSettings):
     # --- Risk alerts (issue 15): hours until an unacknowledged PHQ-9 item-9 alert is overdue
     # and reaches the on-call therapists; the numbers the patient is shown at once (JSON list).
     risk_ack_hours: int = Field(default=24, ge=1, le=168)
+    # The reminder worker (issue 17): on PostgreSQL `mestring worker` (procrastinate); on SQLite
+    # an in-process loop started with the app, unless switched off (None: on for SQLite outside
+    # tests).
+    inprocess_worker: bool | None = None
+    worker_tick_seconds: int = Field(default=60, ge=1, le=600)
+    worker_stalled_seconds: int = Field(default=60, ge=2, le=3600)
+    worker_concurrency: int = Field(default=4, ge=1, le=50)
     crisis_resources: Annotated[list[CrisisResource], Field(min_length=1, max_length=10)] = Field(
         default_factory=lambda: list(NORWEGIAN_CRISIS_RESOURCES)
     )

@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -121,6 +122,44 @@ class PushMetrics:
         )
 
 
+class WorkerMetrics:
+    """The reminder worker (issue 17; app/reminders): outbox rows finished by outcome,
+    delivery runs that failed (retried with back-off), and the queue lag: the age of the oldest
+    outbox row still waiting. Deliveries per device and dropped devices are PushMetrics'."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.outcomes = Counter(
+            "mestring_push_outbox",
+            "Outbox rows finished, by outcome (sent, skipped, expired, failed, no_device).",
+            ["outcome"],
+            registry=registry,
+        )
+        self.failed = Counter(
+            "mestring_push_delivery_runs_failed",
+            "Delivery runs that failed and will be retried (push service or database errors).",
+            registry=registry,
+        )
+        self.queue_lag = Gauge(
+            "mestring_push_queue_lag_seconds",
+            "Age of the oldest outbox row not yet delivered (0 when none waits).",
+            registry=registry,
+            multiprocess_mode="max",
+        )
+
+    def record(self, status: str) -> None:
+        """Count one delivery run by the status it left its outbox row in."""
+        if status not in ("busy", "pending"):
+            self.outcomes.labels(status).inc()
+
+
 # Metrics of work done outside requests (push senders; the reminder worker's own).
 PROCESS_REGISTRY = CollectorRegistry()
 push_metrics = PushMetrics(PROCESS_REGISTRY)
+
+
+@lru_cache(maxsize=1)
+def worker_metrics() -> WorkerMetrics:
+    """Made at first use (the worker, the in-process loop), never at import: an unlabelled
+    metric writes its file under PROMETHEUS_MULTIPROC_DIR as it is made, and `mestring serve`
+    must check and clear that directory first."""
+    return WorkerMetrics(PROCESS_REGISTRY)

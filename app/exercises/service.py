@@ -25,6 +25,8 @@ from app.exercises.schemas import (
     DosePublic,
     format_worry_time,
 )
+from app.reminders.rules import NEW_ASSIGNMENT
+from app.reminders.service import enqueue_therapist_message
 
 _a = assignment_table.c
 _u = user_table.c
@@ -154,6 +156,9 @@ async def create_assignment(
             created_at=now,
             **dose_values(dose),
         )
+    )
+    await enqueue_therapist_message(
+        session, patient_id=scope.patient_id, kind=NEW_ASSIGNMENT, thing=row.id
     )
     await session.commit()
     return _public(row, [dose], today)

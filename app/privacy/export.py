@@ -77,6 +77,8 @@ EXPORTED_TABLES: Final = {
     "invitations": "invitations",
     "access_log": "access_log",
     "devices": "devices",
+    "reminder_settings": "reminder_settings",
+    "push_outbox": "pushes",
     **{name: name for name in WORKFOCUS_TABLES},
 }
 # Tables that refer to a user but hold nothing of a patient's to hand over, and why.
@@ -84,6 +86,8 @@ NOT_EXPORTED: Final = {
     "refresh_tokens": "token material (hashes); the sessions they belong to are exported",
     "mfa_factors": "second factors are for staff only; a patient never has one",
     "mfa_recovery_codes": "second factors are for staff only; a patient never has one",
+    "sent_reminders": "the once-a-day claim of each reminder; every reminder is exported, with "
+    "its kind, thing and local date, from push_outbox (as `pushes`)",
 }
 _LEFT_OUT = LEFT_OUT  # the records' models (export_records.py) are built from the same columns
 
@@ -246,6 +250,8 @@ async def export_patient(
     invited = await account.invitations(session, patient_id, profile.email)
     access = await account.access_log(session, patient_id)
     push_devices = await account.devices(session, patient_id)
+    reminder_prefs = await account.reminder_settings(session, patient_id)
+    pushes = await account.pushes(session, patient_id)
     work = await work_focus(session, patient_id)
     counts = {
         "consents": len(consents),
@@ -273,6 +279,8 @@ async def export_patient(
         "invitations": len(invited),
         "access_log": len(access),
         "devices": len(push_devices),
+        "reminder_settings": len(reminder_prefs),
+        "pushes": len(pushes),
         **{name: len(rows) for name, rows in work.items()},
     }
     return ExportDocument(
@@ -301,6 +309,8 @@ async def export_patient(
         invitations=invited,
         access_log=access,
         devices=push_devices,
+        reminder_settings=reminder_prefs,
+        pushes=pushes,
         work_focus=ExportWorkFocus.model_validate(work),
         counts=counts,
     )

@@ -22,6 +22,7 @@ from app.devices.models import device_table
 from app.privacy.export_records import DEVICE_LEFT_OUT, exported_columns
 from app.privacy.models import access_log_table
 from app.privacy.schemas import AccessLogPublic, Record
+from app.reminders.models import push_outbox_table, reminder_settings_table
 
 
 async def care_links(session: AsyncSession, patient_id: uuid.UUID) -> list[Record]:
@@ -123,5 +124,24 @@ async def devices(session: AsyncSession, patient_id: uuid.UUID) -> list[Record]:
     columns = [d[name] for name in exported_columns(device_table, DEVICE_LEFT_OUT)]
     rows = await session.execute(
         select(*columns).where(d.patient_id == patient_id).order_by(d.created_at, d.id)
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+async def reminder_settings(session: AsyncSession, patient_id: uuid.UUID) -> list[Record]:
+    """The reminder preferences (none until the patient saved some)."""
+    table = reminder_settings_table
+    columns = [table.c[name] for name in exported_columns(table, frozenset())]
+    rows = await session.execute(select(*columns).where(table.c.patient_id == patient_id))
+    return [dict(row._mapping) for row in rows]
+
+
+async def pushes(session: AsyncSession, patient_id: uuid.UUID) -> list[Record]:
+    """Every push the service wrote for the patient (reminders, therapist messages) and what
+    became of it."""
+    o = push_outbox_table.c
+    columns = [o[name] for name in exported_columns(push_outbox_table, frozenset())]
+    rows = await session.execute(
+        select(*columns).where(o.patient_id == patient_id).order_by(o.created_at, o.id)
     )
     return [dict(row._mapping) for row in rows]

@@ -36,6 +36,7 @@ from app.jobsupport.models import (
 )
 from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
 from app.privacy.models import consent_table
+from app.reminders.models import push_outbox_table, reminder_settings_table
 from app.work.models import rtw_plan_table, rtw_plan_version_table, work_diary_table
 from app.workfocus.models import (
     barrier_check_table,
@@ -178,6 +179,16 @@ ExportDevice = record_model(
     without=DEVICE_LEFT_OUT,
     doc="A device registered for push messages (its Web Push endpoint or FCM token, label, "
     "dates); a Web Push subscription's authentication secret is left out.",
+)
+ExportReminderSettings = record_model(
+    "ExportReminderSettings",
+    reminder_settings_table,
+    doc="The reminder preferences: local times, quiet hours, therapist messages on or off.",
+)
+ExportPush = record_model(
+    "ExportPush",
+    push_outbox_table,
+    doc="A push written for the patient (a reminder or a therapist message) and its outcome.",
 )
 # Work-focused therapy (issue 13).
 ExportBarrierCheck = record_model(

@@ -6,6 +6,7 @@
   refresh tokens; expired refresh tokens of live sessions.
 - Expired throttling counters and back-offs (Redis expires its own).
 - Sync change-log rows (tombstones too) older than 90 days (app/sync/purge.py).
+- Pushes finished more than 90 days ago, and reminder claims that old (app/reminders/purge.py).
 
 Every step deletes at most `batch` rows per statement and commits, and the loop runs until a
 round finds nothing, so a purge never holds locks for long. It is idempotent, and several hosts
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth import sessions
 from app.core.config import Settings
 from app.idempotency import service as idempotency
+from app.reminders import purge as pushes
 from app.sync import purge as sync_log
 from app.throttle import database as throttle
 
@@ -40,6 +42,7 @@ async def purge_expired(
         "sessions": lambda s, n, b: sessions.purge(s, now=n, batch=b, max_age=max_age),
         "throttle": lambda s, n, b: throttle.purge(s, now=n, batch=b),
         "sync_changes": lambda s, n, b: sync_log.purge(s, now=n, batch=b),
+        "pushes": lambda s, n, b: pushes.purge(s, now=n, batch=b),
     }
     done: dict[str, int] = {}
     for name, step in steps.items():

@@ -187,6 +187,12 @@ class ExportDocument(BaseModel):
     devices: Annotated[list[Record], Rows(list[rec.ExportDevice])] = Field(
         description="Devices registered for push messages (no Web Push auth secret)."
     )
+    reminder_settings: Annotated[list[Record], Rows(list[rec.ExportReminderSettings])] = Field(
+        description="The reminder preferences (none until saved)."
+    )
+    pushes: Annotated[list[Record], Rows(list[rec.ExportPush])] = Field(
+        description="Pushes written for the patient (reminders, therapist messages), outcomes."
+    )
     access_log: list[AccessLogPublic]
     work_focus: ExportWorkFocus = Field(description="Work-focused therapy, per table.")
     counts: dict[str, int]
