@@ -23,6 +23,8 @@ from app.core.config import REPO_ROOT
 from app.core.logging import configure_logging, redact
 from app.core.openapi import operation_ids, read_published_ids, render_published_ids
 
+__all__ = ["cli", "main", "render_openapi"]
+
 
 @cli.command()
 def migrate() -> None:
