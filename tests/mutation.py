@@ -44,7 +44,15 @@ MODULES: dict[str, list[str]] = {
         "tests/test_boosters_followups.py",
         "tests/test_work_follow_ups.py",
     ],
-    "app/care/access.py": ["tests/test_role_matrix.py", "tests/test_risk_alerts.py"],
+    "app/care/access.py": [
+        "tests/test_role_matrix.py",
+        "tests/test_risk_alerts.py",
+        "tests/test_risk_alert_access.py",
+        "tests/test_workfocus_work_side.py",
+        "tests/test_jobsupport_contacts.py",
+        "tests/test_jobsupport_employment.py",
+        "tests/test_jobsupport_meetings.py",
+    ],
 }
 COPIED = ["app", "tests", "migrations", "alembic.ini", "pyproject.toml"]
 # A timeout is detection too: the mutant made a covering test hang.
