@@ -43,7 +43,9 @@ def test_without_consent_409_with_consent_201_withdrawn_409(api: Api) -> None:
     _consent(api, patient)
     first = _contact(api, counsellor, patient)
     assert first.status_code == 201, first.text
-    assert first.json()["recorded_by_role"] == "job_counsellor"
+    # Who recorded it comes from the work-side scope (`PatientScope.reader_id`): the counsellor.
+    recorded = (first.json()["recorded_by"], first.json()["recorded_by_role"])
+    assert recorded == (str(counsellor.id), "job_counsellor")
     _consent(api, patient, employer_contact=False)  # withdrawn between two contacts
     assert _refused(_contact(api, therapist, patient, contacted_on="2026-12-01"))
     mine = api.client.get("/v1/me/employer-contacts", headers=patient.headers).json()["data"]
