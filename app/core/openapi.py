@@ -24,12 +24,49 @@ class ContractAPI(FastAPI):
     def openapi(self) -> dict[str, Any]:
         if self.openapi_schema is None:
             document = super().openapi()
+            document.setdefault("components", {}).setdefault("schemas", {}).update(EXTRA_SCHEMAS)
             name_enums(document)
             name_keys(document)
             document_headers(document)
             self.openapi_schema = document
         return self.openapi_schema
 
+
+# Schemas that answers of another media type than JSON refer to (`$ref` in a route's
+# `responses`), which FastAPI cannot collect from a response model: name -> JSON schema.
+EXTRA_SCHEMAS: dict[str, dict[str, Any]] = {
+    "FhirBundle": {
+        "title": "FhirBundle",
+        "description": "A FHIR R4 Bundle of type collection (application/fhir+json); each "
+        "entry's resource is a FHIR resource (docs/notes/issue-16-fhir.md).",
+        "type": "object",
+        "required": ["resourceType", "type", "entry"],
+        "properties": {
+            "resourceType": {"type": "string", "const": "Bundle"},
+            "id": {"type": "string"},
+            "type": {"type": "string", "const": "collection"},
+            "timestamp": {"type": "string"},
+            "entry": {"type": "array", "items": {"$ref": "#/components/schemas/FhirEntry"}},
+        },
+    },
+    "FhirEntry": {
+        "title": "FhirEntry",
+        "type": "object",
+        "required": ["fullUrl", "resource"],
+        "properties": {
+            "fullUrl": {"type": "string"},
+            "resource": {"$ref": "#/components/schemas/FhirResource"},
+        },
+    },
+    "FhirResource": {
+        "title": "FhirResource",
+        "description": "Any FHIR R4 resource, named by its resourceType.",
+        "type": "object",
+        "required": ["resourceType"],
+        "properties": {"resourceType": {"type": "string"}, "id": {"type": "string"}},
+        "additionalProperties": True,
+    },
+}
 
 HEADERS: dict[str, dict[str, Any]] = {
     "X-Request-ID": {

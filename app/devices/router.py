@@ -11,6 +11,7 @@ from app.core.schemas import Id, ListResponse, error_responses
 from app.devices import service
 from app.devices.schemas import DeviceIn, DevicePublic, VapidKey
 from app.devices.vapid import public_key_of
+from app.idempotency.deps import IdempotencyGuard
 
 router = APIRouter(tags=["devices"])
 
@@ -27,6 +28,7 @@ router = APIRouter(tags=["devices"])
 async def register_device(
     body: DeviceIn,
     patient: CurrentPatient,
+    _key: IdempotencyGuard,
     session: SessionDep,
     settings: SettingsDep,
     response: Response,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, status
+from fastapi import APIRouter, Header, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from app.auth.deps import CurrentPatient
@@ -31,20 +31,8 @@ router = APIRouter(tags=["privacy"])
 # (every resource parsed by the fhir.resources library).
 _FHIR_BUNDLE = {
     "description": "JSON (`ExportDocument`), or with `format=fhir` a FHIR R4 Bundle of type "
-    "collection (application/fhir+json; docs/notes/issue-16.md, FHIR export)",
-    "content": {
-        FHIR_JSON: {
-            "schema": {
-                "type": "object",
-                "required": ["resourceType", "type", "entry"],
-                "properties": {
-                    "resourceType": {"type": "string", "enum": ["Bundle"]},
-                    "type": {"type": "string", "enum": ["collection"]},
-                    "entry": {"type": "array", "items": {"type": "object"}},
-                },
-            }
-        }
-    },
+    "collection (application/fhir+json; docs/notes/issue-16-fhir.md)",
+    "content": {FHIR_JSON: {"schema": {"$ref": "#/components/schemas/FhirBundle"}}},
 }
 ExportFormat = Annotated[
     Literal["json", "fhir"] | None,
@@ -113,8 +101,11 @@ async def export_me(
 
 @router.get(
     "/patients/{patient_id}/export",
-    response_class=FhirResponse,
-    responses={**error_responses(401, 403, 404), 200: _FHIR_BUNDLE},
+    response_class=Response,  # no JSON body of its own: 200 is FHIR, errors are JSON
+    responses={
+        **error_responses(401, 403, 404),
+        200: {**_FHIR_BUNDLE, "description": "A FHIR R4 Bundle of type collection"},
+    },
 )
 async def export_patient_fhir(
     patient: LinkedPatient, session: SessionDep, settings: SettingsDep, format: FhirOnly = "fhir"

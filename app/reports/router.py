@@ -33,7 +33,12 @@ async def outcomes(
     reader: ReportReader,
     session: SessionDep,
     period: Annotated[
-        str, Query(pattern=PERIOD_PATTERN, description="A month `YYYY-MM` or quarter `YYYY-Qn`.")
+        str,
+        Query(
+            pattern=PERIOD_PATTERN,
+            max_length=7,
+            description="A month `YYYY-MM` or quarter `YYYY-Qn`.",
+        ),
     ],
     therapist_id: Annotated[
         Id | None, Query(description="One therapist's caseload (a therapist: only their own).")

@@ -28,7 +28,7 @@ from app.workfocus.schemas import BarrierCheckPublic
 
 SyncOp = Literal["upsert", "delete"]
 DEFAULT_LIMIT = 200
-MAX_LIMIT = 1000
+MAX_LIMIT = 200  # the page cap of every list (tests/test_input_limits.py)
 
 
 class _Change(BaseModel):
