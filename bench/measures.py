@@ -10,31 +10,20 @@ write paths, not a load test). Prints the statements per request and the median 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import statistics
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import asyncpg
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from app.accounts import service as accounts
 from app.accounts.models import Role
 from app.accounts.schemas import UserCreate
-from app.core.config import Settings
-from app.core.migrate import upgrade
 from app.main import create_app
-
-
-async def _admin(url: str, sql: str) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
+from bench.scratch import bench_settings, scratch_database
 
 
 def _bodies(kind: str, n: int) -> list[tuple[str, dict[str, Any]]]:
@@ -66,19 +55,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--db", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
-    name = f"mestring_bench_measures_{uuid.uuid4().hex[:8]}"
-    url = args.db.rsplit("/", 1)[0] + "/" + name
-    asyncio.run(_admin(args.db, f'CREATE DATABASE "{name}"'))
-    try:
-        upgrade(url)
-        settings = Settings(
-            env="test",
-            database_url=url,
-            secret_key="bench-" + "k" * 40 + uuid.uuid4().hex,
-            argon2_memory_kib=8192,
-            argon2_time_cost=1,
-            argon2_parallelism=1,
-        )
+    with scratch_database(args.db, "mestring_bench_measures") as url:
+        settings = bench_settings(url)
         with TestClient(create_app(settings)) as client:
             services = client.app.state.services  # type: ignore[attr-defined]
 
@@ -121,8 +99,6 @@ def main() -> None:
                     f"{kind:<14} {len(statements) / args.n:>10.1f} "
                     f"{statistics.median(times):>10.2f} {times[int(len(times) * 0.95)]:>8.2f}"
                 )
-    finally:
-        asyncio.run(_admin(args.db, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

@@ -17,25 +17,16 @@ import uuid
 from datetime import UTC, date, datetime
 from datetime import time as clock
 
-import asyncpg
 from sqlalchemy import insert
 
 from app.accounts.models import user_table
 from app.core.db import create_engine, session_factory
-from app.core.migrate import upgrade
 from app.exercises.models import assignment_table, dose_table
 from app.reminders.models import reminder_settings_table
 from app.reminders.scheduler import find_due, schedule_due
+from bench.scratch import scratch_database
 
 DAY = date(2027, 1, 10)
-
-
-async def _admin(url: str, sql: str) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
 
 
 async def _seed(url: str, patients: int) -> None:
@@ -119,17 +110,11 @@ async def _time(url: str, moment: datetime, label: str) -> None:
 
 
 def main(base: str, patients: int) -> None:
-    name = f"bench_reminders_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin(base, f'CREATE DATABASE "{name}"'))
-    url = base.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        upgrade(url)
+    with scratch_database(base, "bench_reminders") as url:
         asyncio.run(_seed(url, patients))
         # 19:00 Oslo = 18:00 UTC: the patients whose minute is 17:00..19:00 are due (2 h window).
         asyncio.run(_time(url, datetime(2027, 1, 10, 18, 0, tzinfo=UTC), "evening tick"))
         asyncio.run(_time(url, datetime(2027, 1, 10, 18, 1, tzinfo=UTC), "next minute"))
-    finally:
-        asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

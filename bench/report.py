@@ -37,8 +37,6 @@ from app.accounts.schemas import UserCreate
 from app.boosters.models import booster_request_table, follow_up_table
 from app.care.models import care_link_table
 from app.checkins.models import checkin_table
-from app.core.config import Settings
-from app.core.migrate import upgrade
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
 from app.instruments.models import questionnaire_version_table
 from app.main import create_app
@@ -47,17 +45,10 @@ from app.reports.periods import parse_period
 from app.work.grades import Stage, full_return_date
 from app.work.models import rtw_plan_table, work_diary_table
 from app.work.schemas import PlanIn, StageIn
+from bench.scratch import bench_settings, run_sql, scratch_database
 
 TARGET_MS = 2000
 PASSWORD = "correct horse battery"
-
-
-async def _admin(url: str, sql: str) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
 
 
 async def _explain(url: str, sql: str, params: Any) -> None:
@@ -260,19 +251,8 @@ def main() -> None:
     args = parser.parse_args()
     random.seed(16)
     period = parse_period(args.period)
-    name = f"mestring_bench_report_{uuid.uuid4().hex[:8]}"
-    url = args.db.rsplit("/", 1)[0] + "/" + name
-    asyncio.run(_admin(args.db, f'CREATE DATABASE "{name}"'))
-    try:
-        upgrade(url)
-        settings = Settings(
-            env="test",
-            database_url=url,
-            secret_key="bench-" + "k" * 40 + uuid.uuid4().hex,
-            argon2_memory_kib=8192,
-            argon2_time_cost=1,
-            argon2_parallelism=1,
-        )
+    with scratch_database(args.db, "mestring_bench_report") as url:
+        settings = bench_settings(url)
         with TestClient(create_app(settings)) as client:
             services = client.app.state.services  # type: ignore[attr-defined]
 
@@ -289,7 +269,7 @@ def main() -> None:
             assert client.portal is not None
             started = time.perf_counter()
             client.portal.call(make)
-            asyncio.run(_admin(url, "ANALYZE"))  # as autovacuum would have by then
+            asyncio.run(run_sql(url, "ANALYZE"))  # as autovacuum would have by then
             print(f"seeded {args.patients} patients in {time.perf_counter() - started:.1f} s")
             token = client.post(
                 "/v1/auth/token",
@@ -340,8 +320,6 @@ def main() -> None:
             if args.explain:
                 slowest = max(spent)[1]
                 asyncio.run(_explain(url, slowest, bound[slowest]))
-    finally:
-        asyncio.run(_admin(args.db, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":
