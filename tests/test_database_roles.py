@@ -15,12 +15,10 @@ from fastapi.testclient import TestClient
 from app.core.migrate import upgrade
 from app.main import create_app
 from tests.checkin_helpers import answers
-from tests.conftest import BACKENDS, POSTGRES_URL, _dsn, _pg_admin, _pg_url, make_settings
+from tests.conftest import POSTGRES_URL, _dsn, _pg_admin, _pg_url, make_settings
 from tests.factories import Api
 
-pytestmark = pytest.mark.skipif(
-    "postgresql" not in BACKENDS, reason="PostgreSQL roles; MESTRING_TEST_DBS leaves it out"
-)
+pytestmark = pytest.mark.postgresql_only  # PostgreSQL roles
 
 
 def _as(role: str, database: str) -> str:

@@ -32,7 +32,7 @@ from app.core.config import Settings
 from app.core.migrate import upgrade
 from app.main import create_app
 from app.reminders.worker import build_app, defer_delivery
-from tests.conftest import BACKENDS, drop_database, make_database, make_settings
+from tests.conftest import drop_database, make_database, make_settings
 from tests.factories import Api
 from tests.ops_helpers import MESTRING, command_env
 from tests.push_receivers import (
@@ -45,9 +45,7 @@ from tests.push_receivers import (
 )
 from tests.reminder_helpers import outbox, run_scheduler, set_reminders
 
-pytestmark = pytest.mark.skipif(
-    "postgresql" not in BACKENDS, reason="the worker queue is PostgreSQL's; MESTRING_TEST_DBS"
-)
+pytestmark = pytest.mark.postgresql_only  # the worker queue is PostgreSQL's
 STALLED_SECONDS = 3
 
 
