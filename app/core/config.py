@@ -215,6 +215,9 @@ class Settings(BaseSettings):
     worker_tick_seconds: int = Field(default=60, ge=1, le=600)
     worker_stalled_seconds: int = Field(default=60, ge=2, le=3600)
     worker_concurrency: int = Field(default=4, ge=1, le=50)
+    # Finished queue jobs (succeeded, failed, cancelled, aborted) are deleted after this many
+    # hours by the worker's hourly `prune_jobs`; the outbox rows keep what was sent.
+    worker_job_retention_hours: int = Field(default=168, ge=1, le=24 * 365)
     crisis_resources: Annotated[list[CrisisResource], Field(min_length=1, max_length=10)] = Field(
         default_factory=lambda: list(NORWEGIAN_CRISIS_RESOURCES)
     )

@@ -3,6 +3,8 @@
 - `tick` runs every minute (procrastinate's periodic defer, once per minute however many
   workers run): schedules due reminders, defers one `deliver_outbox` job per waiting outbox row,
   and retries the jobs of workers whose heartbeat stopped (a crashed or killed worker).
+- `prune_jobs` runs every hour: finished jobs older than `MESTRING_WORKER_JOB_RETENTION_HOURS`
+  are deleted (procrastinate keeps every job row and its events otherwise).
 - `deliver_outbox(outbox_id)` runs `app.reminders.delivery.deliver`; its `lock` keeps two
   deliveries of one row from running at once, its `queueing_lock` keeps one waiting job per
   row, and a DeliveryFailed (or any error) is retried with exponential back-off.
@@ -68,6 +70,26 @@ async def tick_task(context: procrastinate.JobContext, timestamp: int) -> None:
     runtime = _current()
     await recover_stalled(app, runtime.services.settings)
     await tick(runtime, defer=lambda outbox_id: defer_delivery(app, outbox_id))
+
+
+@blueprint.periodic(cron="17 * * * *", periodic_id="prune_jobs")
+@blueprint.task(name="prune_jobs", queueing_lock="prune_jobs", pass_context=True)
+async def prune_jobs_task(context: procrastinate.JobContext, timestamp: int) -> None:
+    """Every hour: delete the queue's finished jobs older than the retention."""
+    del timestamp
+    await prune_finished_jobs(context.app, _current().services.settings)
+
+
+async def prune_finished_jobs(app: procrastinate.App, settings: Settings) -> None:
+    """Delete jobs that finished (any final state) more than `worker_job_retention_hours` ago,
+    so the queue's tables stay the size of a week's work instead of growing forever. What a
+    delivery did is kept in its outbox row, not in the job."""
+    await app.job_manager.delete_old_jobs(
+        nb_hours=settings.worker_job_retention_hours,
+        include_failed=True,
+        include_cancelled=True,
+        include_aborted=True,
+    )
 
 
 async def recover_stalled(app: procrastinate.App, settings: Settings) -> int:
