@@ -1,0 +1,83 @@
+"""Every form works by keyboard alone: TAB to each field, type, ENTER on the button."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from tests.browser import pages
+from tests.browser.server import LiveServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.postgresql_only]
+
+
+def _value(driver: WebDriver, css: str) -> str:
+    value: str = driver.execute_script("return document.querySelector(arguments[0]).value", css)
+    return value
+
+
+def test_the_therapist_signs_in_with_the_keyboard_alone(
+    server: LiveServer, browser: WebDriver, shot: Callable[[str], Path]
+) -> None:
+    pages.sign_in_by_keyboard(browser, server, *pages.THERAPIST)
+    shot("worklist-after-keyboard-sign-in")
+    pages.patient_row(browser)
+    # And out again: TAB to the sign-out button, ENTER.
+    pages.tab_to(browser, "#logout-form button[type=submit]")
+    pages.keys(browser, Keys.ENTER)
+    pages.wait_for_path(browser, "/console/login")
+
+
+def test_the_skip_link_is_the_first_stop_and_leads_to_main(
+    server: LiveServer, browser: WebDriver
+) -> None:
+    browser.get(server.url("/console/login"))
+    pages.keys(browser, Keys.TAB)
+    assert pages.focused(browser, "a[href='#main']"), "the first TAB stop is not the skip link"
+
+
+def test_homework_is_assigned_with_the_keyboard_alone(
+    server: LiveServer, browser: WebDriver, shot: Callable[[str], Path]
+) -> None:
+    pages.sign_in_by_keyboard(browser, server, *pages.THERAPIST)
+    pages.tab_to(browser, "a.patient-link")  # the demo patient is the only one
+    pages.keys(browser, Keys.ENTER)
+    pages.wait_until(browser, lambda d: d.find_elements(By.ID, "summary"), "the patient page")
+    patient_path = pages.path_of(browser)
+    before = len(browser.find_elements(By.CSS_SELECTOR, "#assignments tr[data-assignment-id]"))
+
+    pages.tab_to(browser, "a#assign-homework")
+    pages.keys(browser, Keys.ENTER)
+    pages.wait_for_path(browser, f"{patient_path}/assignments/new")
+
+    kind = "#assignment-form select[name=exercise_kind]"
+    pages.tab_to(browser, kind)
+    for _ in range(10):  # arrow keys move a closed select's choice
+        if _value(browser, kind) == "attention_training":
+            break
+        pages.keys(browser, Keys.ARROW_DOWN)
+    assert _value(browser, kind) == "attention_training"
+    pages.tab_to(browser, "#assignment-form input[name=times_per_week]")
+    pages.keys(browser, "3")
+    starts = "#assignment-form input[name=starts_on]"
+    if not _value(browser, starts):
+        pages.tab_to(browser, starts)
+        day = datetime.now(ZoneInfo("Europe/Oslo")).date() + timedelta(days=1)
+        pages.keys(browser, day.strftime("%m%d%Y"))  # the en-US field order
+    assert _value(browser, starts), "starts_on stayed empty"
+    pages.tab_to(browser, "#assignment-form textarea[name=instructions]")
+    pages.keys(browser, "Three times a week, after lunch.")
+    shot("assign-form-by-keyboard")
+    pages.tab_to(browser, "#assignment-form button[type=submit]")
+    pages.keys(browser, Keys.ENTER)
+
+    pages.wait_for_path(browser, patient_path)
+    after = browser.find_elements(By.CSS_SELECTOR, "#assignments tr[data-assignment-id]")
+    assert len(after) == before + 1

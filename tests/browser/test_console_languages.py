@@ -1,0 +1,59 @@
+"""Norwegian and English: the signed-in pages follow the user's locale, the sign-in page the
+browser's Accept-Language (Norwegian when it names neither)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from app.accounts.models import Role
+from tests.browser import chrome, pages
+from tests.browser.server import LiveServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.postgresql_only]
+PASSWORD = "language-therapist-pass"
+
+
+def _worklist_texts(driver: WebDriver) -> tuple[str, str]:
+    heading = driver.find_element(By.TAG_NAME, "h1").text.strip()
+    nav = driver.find_element(By.CSS_SELECTOR, "nav[aria-label]")
+    return heading, nav.get_attribute("aria-label") or ""
+
+
+def test_each_therapist_reads_the_console_in_their_own_language(
+    server: LiveServer, browser: WebDriver, shot: Callable[[str], Path]
+) -> None:
+    seen: dict[str, tuple[str, str]] = {}
+    for locale in ("en", "nb"):
+        email = f"{locale}-{uuid.uuid4().hex[:8]}@example.com"
+        server.user(Role.therapist, email=email, password=PASSWORD, name="Lise", locale=locale)
+        browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        pages.sign_in(browser, server, (email, PASSWORD))
+        assert pages.html_lang(browser) == locale
+        shot(f"worklist-{locale}")
+        seen[locale] = _worklist_texts(browser)
+    assert seen["en"][0] != seen["nb"][0], seen  # the heading is translated
+    assert seen["en"][1] != seen["nb"][1], seen  # and the navigation's label
+
+
+def test_the_sign_in_page_follows_accept_language(
+    server: LiveServer, browser: WebDriver, shot: Callable[[str], Path]
+) -> None:
+    browser.get(server.url("/console/login"))  # this Chromium asks for en-US
+    assert pages.html_lang(browser) == "en"
+    english = browser.find_element(By.TAG_NAME, "h1").text
+    for accept, expected in (("nb-NO,nb,en", "nb"), ("de-DE,de", "nb")):
+        other = chrome.new_driver(accept_language=accept)
+        try:
+            other.get(server.url("/console/login"))
+            assert pages.html_lang(other) == expected, accept
+            if expected == "nb":
+                assert other.find_element(By.TAG_NAME, "h1").text != english
+            chrome.screenshot(other, f"sign-in-{accept.split(',')[0]}")
+        finally:
+            other.quit()
