@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -22,11 +24,19 @@ AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 # axe-core's impacts are minor, moderate, serious, critical; the console allows none of these.
 BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 WIDTH, HEIGHT = 1280, 900
+# Every browser test: PostgreSQL only (its live server's database), left out by
+# MESTRING_TEST_BROWSER=0, and all on one xdist worker (`./dev test` runs --dist loadgroup), so
+# a run starts one server and one Chromium.
+BROWSER_TEST = [
+    pytest.mark.browser,
+    pytest.mark.postgresql_only,
+    pytest.mark.xdist_group("browser"),
+]
 
 
-def missing_browser() -> str | None:
+def missing_browser(paths: Iterable[Path] = (CHROMIUM, CHROMEDRIVER)) -> str | None:
     """Why the browser tests cannot run here, or None. They fail on it; they never skip."""
-    absent = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not os.access(path, os.X_OK)]
+    absent = [str(path) for path in paths if not os.access(path, os.X_OK)]
     if not absent:
         return None
     return (

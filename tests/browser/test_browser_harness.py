@@ -13,9 +13,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.browser import chrome
+from tests.browser.chrome import BROWSER_TEST
 from tests.browser.server import LiveServer
 
-pytestmark = [pytest.mark.browser, pytest.mark.postgresql_only]
+pytestmark = BROWSER_TEST
 
 
 def test_the_live_server_answers_chromium_with_the_migrated_seeded_app(

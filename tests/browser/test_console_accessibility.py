@@ -12,9 +12,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.browser import chrome, pages
+from tests.browser.chrome import BROWSER_TEST
 from tests.browser.server import LiveServer
 
-pytestmark = [pytest.mark.browser, pytest.mark.postgresql_only]
+pytestmark = BROWSER_TEST
 
 PATIENT_PAGES = {
     "patient": ("/console/patients/{id}", 200),

@@ -10,15 +10,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
 from tests.browser import chrome, pages
+from tests.browser.chrome import BROWSER_TEST
 from tests.browser.server import LiveServer
 
-pytestmark = [pytest.mark.browser, pytest.mark.postgresql_only]
+pytestmark = BROWSER_TEST
 
 CHARTS = ("chart-rtwse", "chart-adherence", "chart-hours", "chart-measures")
 POINT = re.compile(r"^\d{4}-(\d{2}-\d{2}|W\d{2})")  # a date or an ISO week

@@ -7,15 +7,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.browser import pages
+from tests.browser.chrome import BROWSER_TEST
 from tests.browser.server import LiveServer
 
-pytestmark = [pytest.mark.browser, pytest.mark.postgresql_only]
+pytestmark = BROWSER_TEST
 
 
 def _value(driver: WebDriver, css: str) -> str:

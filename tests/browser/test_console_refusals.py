@@ -7,15 +7,15 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from app.accounts.models import Role
 from tests.browser import chrome, pages
+from tests.browser.chrome import BROWSER_TEST
 from tests.browser.server import LiveServer
 
-pytestmark = [pytest.mark.browser, pytest.mark.postgresql_only]
+pytestmark = BROWSER_TEST
 
 
 def test_a_patient_account_gets_the_form_again_and_no_session(
