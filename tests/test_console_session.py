@@ -50,11 +50,14 @@ def test_sign_in_opens_a_session_of_the_api_table(api: Api) -> None:
     assert answer.headers["location"] == "/console/worklist"
     cookie = _cookie_header(answer)
     parts = [part.strip().lower() for part in cookie.split(";")]
-    assert "httponly" in parts and "secure" in parts and "samesite=strict" in parts
+    assert "httponly" in parts
+    assert "secure" in parts
+    assert "samesite=strict" in parts
     assert "path=/console" in parts
     assert f"max-age={30 * 86400}" in parts
     value = cookie.split(";")[0].split("=", 1)[1]
-    assert therapist.email not in value and "@" not in value
+    assert therapist.email not in value
+    assert "@" not in value
     assert _sessions(api, therapist.id) == before + 1
     page = api.client.get("/console/worklist")
     assert page.status_code == 200
@@ -71,7 +74,8 @@ def test_wrong_password_and_unknown_email_get_the_same_form(api: Api) -> None:
     unknown = sign_in(api, therapist)
     for answer in (wrong, unknown):
         assert answer.status_code == 401
-        assert 'role="alert"' in answer.text and 'id="login-form"' in answer.text
+        assert 'role="alert"' in answer.text
+        assert 'id="login-form"' in answer.text
         assert _cookie_header(answer) == ""
 
 
@@ -80,7 +84,8 @@ def test_a_patient_is_refused_and_keeps_no_session(api: Api) -> None:
     before = _sessions(api, patient.id)
     answer = sign_in(api, patient)
     assert answer.status_code == 403
-    assert 'role="alert"' in answer.text and 'id="login-form"' in answer.text
+    assert 'role="alert"' in answer.text
+    assert 'id="login-form"' in answer.text
     assert _cookie_header(answer) == ""
     assert _sessions(api, patient.id) == before
 
@@ -88,9 +93,11 @@ def test_a_patient_is_refused_and_keeps_no_session(api: Api) -> None:
 def test_failed_sign_ins_are_throttled_with_the_api(api: Api) -> None:
     therapist = api.therapist()
     statuses = [sign_in(api, therapist, password="wrong wrong").status_code for _ in range(6)]
-    assert statuses[:5] == [401] * 5 and statuses[5] == 429
+    assert statuses[:5] == [401] * 5
+    assert statuses[5] == 429
     throttled = sign_in(api, therapist)  # even the right password waits now
-    assert throttled.status_code == 429 and "retry-after" in throttled.headers
+    assert throttled.status_code == 429
+    assert "retry-after" in throttled.headers
     assert 'role="alert"' in throttled.text
     # The very same counter as the API's login.
     api_answer = api.client.post(
@@ -103,15 +110,18 @@ def test_two_step_login_asks_for_the_code(api: Api) -> None:
     therapist = api.therapist()
     secret, codes = enrol(api, therapist)
     without = sign_in(api, therapist)
-    assert without.status_code == 401 and 'role="alert"' in without.text
+    assert without.status_code == 401
+    assert 'role="alert"' in without.text
     assert _cookie_header(without) == ""
     api.client.cookies.clear()
     wrong = sign_in(api, therapist, totp=wrong_code(secret))
-    assert wrong.status_code == 401 and _cookie_header(wrong) == ""
+    assert wrong.status_code == 401
+    assert _cookie_header(wrong) == ""
     api.client.cookies.clear()
     # (the TOTP code of this step was spent by the enrolment: a recovery code goes the same way)
     withcode = sign_in(api, therapist, totp=codes[0])
-    assert withcode.status_code == 303 and _cookie_header(withcode)
+    assert withcode.status_code == 303
+    assert _cookie_header(withcode)
 
 
 def test_password_change_and_disabling_end_the_console_session(api: Api) -> None:
@@ -142,13 +152,15 @@ def test_sign_out_ends_the_session_and_needs_its_token(api: Api) -> None:
     client = signed_in(api, therapist)
     live = _sessions(api, therapist.id)
     refused = client.post("/console/logout", data={}, follow_redirects=False)
-    assert refused.status_code == 403 and 'role="alert"' in refused.text
+    assert refused.status_code == 403
+    assert 'role="alert"' in refused.text
     forged = client.post("/console/logout", data={"csrf_token": "x" * 64}, follow_redirects=False)
     assert forged.status_code == 403
     assert _sessions(api, therapist.id) == live
     token = csrf_of(client.get("/console/worklist").text)
     out = client.post("/console/logout", data={"csrf_token": token}, follow_redirects=False)
-    assert out.status_code == 303 and out.headers["location"] == "/console/login"
+    assert out.status_code == 303
+    assert out.headers["location"] == "/console/login"
     assert _sessions(api, therapist.id) == live - 1
     assert client.get("/console/worklist", follow_redirects=False).status_code == 303
 
@@ -181,7 +193,9 @@ def test_console_headers(api: Api) -> None:
         assert part in csp
     assert page.headers["x-frame-options"] == "DENY"
     assert page.headers["cache-control"] == "no-store"
-    assert "<script>" not in page.text and " style=" not in page.text and " onclick" not in page.text
+    assert "<script>" not in page.text
+    assert " style=" not in page.text
+    assert " onclick" not in page.text
     # The API keeps its own policy.
     assert client.get("/healthz").headers.get("content-security-policy") == (
         "frame-ancestors 'none'"
