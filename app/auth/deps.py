@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Annotated
-
 from datetime import timedelta
+from typing import Annotated
 
 from fastapi import Depends, Form
 from fastapi.security import OAuth2PasswordBearer
@@ -22,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.models import Role, user_table
 from app.auth.models import auth_session_table
 from app.auth.schemas import LoginForm
-from app.core.deps import SessionDep, SettingsDep, TokensDep
 from app.core.config import Settings
+from app.core.deps import SessionDep, SettingsDep, TokensDep
 from app.core.errors import Forbidden, Unauthorized
 from app.core.time import utcnow
 from app.mfa.models import MFA_ROLES

@@ -22,6 +22,8 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from app.console import labels
+
 Locale = Literal["nb", "en"]
 LOCALES: tuple[Locale, ...] = ("nb", "en")
 DEFAULT_LOCALE: Locale = "nb"
@@ -82,6 +84,8 @@ def environment(locale: Locale) -> Environment:
     )
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     env.globals["locale"] = locale
+    env.globals.update(labels.ALL)
+    env.globals["yes_no"] = lambda value: _yes_no(value, locale)
     env.filters["day"] = lambda value: _day(value, locale)
     env.filters["moment"] = lambda value, zone=None: _moment(value, locale, zone)
     env.filters["number"] = lambda value: _number(value, locale)
@@ -101,12 +105,15 @@ def _moment(value: datetime | None, locale: Locale, zone: str | None) -> str:
 
 
 def _number(value: float | None, locale: Locale) -> str:
-    return "–" if value is None else format_decimal(value, format="#,##0.##", locale=locale)
+    return (
+        "\N{EN DASH}" if value is None else format_decimal(value, format="#,##0.##", locale=locale)
+    )
 
 
-def N_(message: str) -> str:
-    """Marks a message for the catalogues; it is translated where it is shown."""
-    return message
+def _yes_no(value: bool | None, locale: Locale) -> str:
+    if value is None:
+        return ""
+    return gettext(locale, labels.YES if value else labels.NO)
 
 
 def gettext(locale: Locale, message: str) -> str:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from app.console.i18n import N_
+from typing import Any
+
+
+def N_(message: str) -> str:  # noqa: N802 - the customary gettext marker
+    """Marks a message for the catalogues; it is translated where it is shown."""
+    return message
+
+
+YES = N_("yes")
+NO = N_("no")
 
 FLAG_LABELS: dict[str, str] = {
     "risk": N_("Risk alert"),
@@ -45,4 +54,28 @@ STATUS_LABELS: dict[str, str] = {
     "used": N_("Used"),
     "expired": N_("Expired"),
     "revoked": N_("Revoked"),
+}
+BAND_LABELS: dict[str, str] = {
+    "low": N_("low"),
+    "moderate": N_("moderate"),
+    "high": N_("high"),
+    "minimal": N_("minimal"),
+    "mild": N_("mild"),
+    "moderately_severe": N_("moderately severe"),
+    "severe": N_("severe"),
+}
+CONTACT_LABELS: dict[str, str] = {
+    "phone": N_("by phone"),
+    "meeting": N_("in a meeting"),
+    "message": N_("by message"),
+    "app": N_("in the app"),
+}
+# What every template sees.
+ALL: dict[str, Any] = {
+    "flag_labels": FLAG_LABELS,
+    "sort_labels": SORT_LABELS,
+    "kind_labels": KIND_LABELS,
+    "status_labels": STATUS_LABELS,
+    "band_labels": BAND_LABELS,
+    "contact_labels": CONTACT_LABELS,
 }

@@ -17,7 +17,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from app.accounts.models import Role
 from app.auth.deps import Principal, principal_of_session
 from app.console import cookies
-from app.console.i18n import N_, Locale, as_locale, environment, from_accept_language, gettext
+from app.console.i18n import Locale, as_locale, environment, from_accept_language, gettext
+from app.console.labels import N_
 from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import AppError
 
@@ -75,7 +76,7 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303, headers=PAGE_HEADERS)
 
 
-def _error_page(request: Request, status: int, message: str) -> HTMLResponse:
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     user: Therapist | None = request.scope.get("state", {}).get("console_user")
     locale = user.locale if user else from_accept_language(request.headers.get("accept-language"))
     return render(
@@ -111,14 +112,14 @@ class ConsoleRoute(APIRoute):
             except SignInRequired:
                 return redirect(LOGIN_PATH)
             except CsrfRefused:
-                return _error_page(request, 403, N_("The form has expired; reload the page."))
+                return error_page(request, 403, N_("The form has expired; reload the page."))
             except AppError as exc:
                 status = exc.status_code if exc.status_code in _MESSAGES else 400
-                return _error_page(request, status, _MESSAGES[status])
+                return error_page(request, status, _MESSAGES[status])
             except RequestValidationError:
                 # A malformed id in the path names nothing; anything else is a bad request.
                 status = 404 if request.method == "GET" else 422
-                return _error_page(request, status, _MESSAGES[status])
+                return error_page(request, status, _MESSAGES[status])
 
         return guarded
 

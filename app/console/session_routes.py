@@ -12,7 +12,8 @@ from app.auth.deps import principal_of_session
 from app.auth.schemas import LoginForm
 from app.auth.sessions import revoke_session
 from app.console import cookies
-from app.console.i18n import N_, Locale, from_accept_language, gettext
+from app.console.i18n import Locale, from_accept_language, gettext
+from app.console.labels import N_
 from app.console.pages import (
     ConsoleRoute,
     ConsoleTherapist,
@@ -118,7 +119,12 @@ async def login(
     except TooManyRequests as exc:
         error = N_("Too many failed sign-ins; wait a while and try again.")
         return _login_page(
-            request, settings, locale=locale, status=429, error=error, email=email,
+            request,
+            settings,
+            locale=locale,
+            status=429,
+            error=error,
+            email=email,
             headers=exc.headers,
         )
     except Unauthorized as exc:
@@ -165,4 +171,3 @@ async def logout(
     response = redirect("/console/login")
     cookies.clear_session(response, settings)
     return response
-

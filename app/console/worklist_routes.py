@@ -10,7 +10,6 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from app.boosters.rule_service import default_params
-from app.console.labels import FLAG_LABELS, SORT_LABELS
 from app.console.pages import ConsoleRoute, ConsoleTherapist, render
 from app.core.deps import SessionDep, SettingsDep
 from app.core.time import utcnow
@@ -78,8 +77,6 @@ async def worklist(
         flag=flag,
         sort=sort,
         flags=FLAGS,
-        flag_labels=FLAG_LABELS,
-        sort_labels=SORT_LABELS,
         next_url=next_url,
         first_page=not cursor,
         updated_at=utcnow(),
