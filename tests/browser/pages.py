@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -35,7 +36,11 @@ def wait_until(driver: WebDriver, condition: Callable[[WebDriver], object], what
 
 
 def wait_for_path(driver: WebDriver, path: str) -> None:
-    wait_until(driver, lambda d: path_of(d) == path, f"the page {path}")
+    try:
+        wait_until(driver, lambda d: path_of(d) == path, f"the page {path}")
+    except TimeoutException as exc:
+        said = [alert.text for alert in alerts(driver)]
+        raise AssertionError(f"{exc.msg}; the page's alerts: {said}") from None
 
 
 def main(driver: WebDriver) -> WebElement:

@@ -38,7 +38,7 @@ def test_the_worklist_shows_the_demo_patient_flagged(
     assert "booster_open" in flags, flags
     link = row.find_element(By.CSS_SELECTOR, "a.patient-link")
     patient_id = row.get_attribute("data-patient-id")
-    assert link.get_attribute("href") == server.url(f"/console/patients/{patient_id}")
+    assert link.get_dom_attribute("href") == f"/console/patients/{patient_id}"
     filters = browser.find_element(By.CSS_SELECTOR, "form#worklist-filter")
     Select(filters.find_element(By.CSS_SELECTOR, "select[name=flag]"))
     Select(filters.find_element(By.CSS_SELECTOR, "select[name=sort]"))
@@ -83,7 +83,7 @@ def test_the_open_booster_request_is_scheduled(
     form = request.find_element(
         By.CSS_SELECTOR, "form:has(button[type=submit][name=action][value=schedule])"
     )
-    assert form.get_attribute("action") == server.url(f"/console/booster-requests/{request_id}")
+    assert form.get_dom_attribute("action") == f"/console/booster-requests/{request_id}"
     when = form.find_element(By.CSS_SELECTOR, "input[name=scheduled_for][type=datetime-local]")
     browser.execute_script("arguments[0].value = arguments[1]", when, _next_morning(3))
     form.find_element(By.CSS_SELECTOR, "button[name=action][value=schedule]").click()
@@ -117,8 +117,8 @@ def test_homework_is_assigned_and_its_row_appears(
     pages.wait_for_path(browser, f"/console/patients/{patient_id}/assignments/new")
     shot("assign-form")
     form = browser.find_element(By.CSS_SELECTOR, "form#assignment-form")
-    assert form.get_attribute("action") == server.url(f"/console/patients/{patient_id}/assignments")
-    Select(form.find_element(By.NAME, "exercise_kind")).select_by_value("detached_mindfulness")
+    assert form.get_dom_attribute("action") == f"/console/patients/{patient_id}/assignments"
+    Select(form.find_element(By.NAME, "exercise_kind")).select_by_value("attentional_refocusing")
     form.find_element(By.NAME, "times_per_day").send_keys("2")
     starts = form.find_element(By.NAME, "starts_on")
     browser.execute_script("arguments[0].value = arguments[1]", starts, _next_morning(1)[:10])
@@ -165,11 +165,13 @@ def test_sign_out_ends_the_session_on_the_server(
 ) -> None:
     pages.sign_in(browser, server)
     nav = browser.find_element(By.CSS_SELECTOR, "nav[aria-label]")
-    targets = {a.get_attribute("href") for a in nav.find_elements(By.CSS_SELECTOR, "a[href]")}
-    assert {server.url("/console/worklist"), server.url("/console/invitations")} <= targets
+    links = nav.find_elements(By.CSS_SELECTOR, "a[href]")
+    assert {"/console/worklist", "/console/invitations"} <= {
+        a.get_dom_attribute("href") for a in links
+    }
     form = browser.find_element(By.CSS_SELECTOR, "form#logout-form")
-    assert form.get_attribute("method") == "post"
-    assert form.get_attribute("action") == server.url("/console/logout")
+    assert form.get_dom_attribute("method") == "post"
+    assert form.get_dom_attribute("action") == "/console/logout"
     assert form.find_element(By.NAME, "csrf_token").get_attribute("value")
     signed_in = browser.get_cookies()
     pages.sign_out(browser)

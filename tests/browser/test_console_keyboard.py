@@ -57,13 +57,14 @@ def test_homework_is_assigned_with_the_keyboard_alone(
     pages.keys(browser, Keys.ENTER)
     pages.wait_for_path(browser, f"{patient_path}/assignments/new")
 
+    # The demo patient has attention training, worry postponement and detached mindfulness.
     kind = "#assignment-form select[name=exercise_kind]"
     pages.tab_to(browser, kind)
-    for _ in range(10):  # arrow keys move a closed select's choice
-        if _value(browser, kind) == "attention_training":
+    for key in [Keys.ARROW_DOWN] * 6 + [Keys.ARROW_UP] * 12:  # arrows move a closed select
+        if _value(browser, kind) == "rumination_postponement":
             break
-        pages.keys(browser, Keys.ARROW_DOWN)
-    assert _value(browser, kind) == "attention_training"
+        pages.keys(browser, key)
+    assert _value(browser, kind) == "rumination_postponement"
     pages.tab_to(browser, "#assignment-form input[name=times_per_week]")
     pages.keys(browser, "3")
     starts = "#assignment-form input[name=starts_on]"
@@ -72,6 +73,9 @@ def test_homework_is_assigned_with_the_keyboard_alone(
         day = datetime.now(ZoneInfo("Europe/Oslo")).date() + timedelta(days=1)
         pages.keys(browser, day.strftime("%m%d%Y"))  # the en-US field order
     assert _value(browser, starts), "starts_on stayed empty"
+    pages.tab_to(browser, "#assignment-form input[name=worry_time]")
+    pages.keys(browser, "0630P")  # 06:30 PM in the en-US field order
+    assert _value(browser, "#assignment-form input[name=worry_time]") == "18:30"
     pages.tab_to(browser, "#assignment-form textarea[name=instructions]")
     pages.keys(browser, "Three times a week, after lunch.")
     shot("assign-form-by-keyboard")
