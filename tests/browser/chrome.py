@@ -75,16 +75,22 @@ def new_driver(*, accept_language: str = "en-US,en") -> WebDriver:
     return driver
 
 
+def _performance_log(driver: WebDriver) -> list[dict[str, Any]]:
+    """Chromium's performance log entries since the last read (ChromeDriver's getLog)."""
+    entries: list[dict[str, Any]] = driver.execute("getLog", {"type": "performance"})["value"]
+    return entries
+
+
 def drain_log(driver: WebDriver) -> None:
     """Forget what the performance log holds so far (before a navigation to check)."""
-    driver.get_log("performance")
+    _performance_log(driver)
 
 
 def status_of(driver: WebDriver) -> int:
     """The HTTP status of the page shown now, as the browser received it (after redirects,
     the last document response); call `drain_log` before the navigation."""
     statuses: list[tuple[str, int]] = []
-    for entry in driver.get_log("performance"):
+    for entry in _performance_log(driver):
         message = json.loads(entry["message"])["message"]
         params = message.get("params", {})
         if message.get("method") == "Network.responseReceived" and params.get("type") == "Document":

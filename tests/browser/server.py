@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,7 +54,9 @@ class LiveServer:
 
         return asyncio.run(runner())
 
-    def user(self, role: Role, *, email: str, password: str, name: str, locale: str) -> User:
+    def user(
+        self, role: Role, *, email: str, password: str, name: str, locale: Literal["nb", "en"]
+    ) -> User:
         data = UserCreate(email=email, password=password, display_name=name, locale=locale)
         return self.db(
             lambda s, db: accounts.create_user(db, hasher=s.hasher, data=data, role=role)

@@ -21,63 +21,48 @@ from tests.browser.server import LiveServer
 pytestmark = BROWSER_TEST
 
 CHARTS = ("chart-rtwse", "chart-adherence", "chart-hours", "chart-measures")
+# The demo patient has records of every kind, work-focused ones too.
+SECTIONS = [
+    "summary",
+    "charts",
+    "homework",
+    "checkins",
+    "work",
+    "boosters",
+    "follow-ups",
+    "consents",
+    "work-focus",
+]
 POINT = re.compile(r"^\d{4}-(\d{2}-\d{2}|W\d{2})")  # a date or an ISO week
 
 
-def test_the_worklist_shows_the_demo_patient_flagged(
+def _flags(driver: WebDriver) -> list[str]:
+    row = pages.patient_row(driver)
+    return [f.get_attribute("data-flag") or "" for f in row.find_elements(By.CSS_SELECTOR, ".flag")]
+
+
+def test_the_flagged_patients_open_booster_request_is_scheduled(
     server: LiveServer, browser: WebDriver, shot: Callable[[str], Path]
 ) -> None:
+    """The one test that acts on the demo's open request (the others leave it open)."""
     browser.get(server.url("/console/"))
     pages.wait_for_path(browser, "/console/login")  # not signed in yet
     shot("sign-in")
     pages.sign_in(browser, server)
     assert chrome.status_of(browser) == 200
     shot("worklist")
-    row = pages.patient_row(browser)
-    flags = [f.get_attribute("data-flag") for f in row.find_elements(By.CSS_SELECTOR, ".flag")]
-    assert "booster_open" in flags, flags
-    link = row.find_element(By.CSS_SELECTOR, "a.patient-link")
-    patient_id = row.get_attribute("data-patient-id")
-    assert link.get_dom_attribute("href") == f"/console/patients/{patient_id}"
+    assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1
     filters = browser.find_element(By.CSS_SELECTOR, "form#worklist-filter")
     Select(filters.find_element(By.CSS_SELECTOR, "select[name=flag]"))
     Select(filters.find_element(By.CSS_SELECTOR, "select[name=sort]"))
-    assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1
+    assert "booster_open" in _flags(browser)
+    row = pages.patient_row(browser)
+    patient_id = row.get_attribute("data-patient-id")
+    link = row.find_element(By.CSS_SELECTOR, "a.patient-link")
+    assert link.get_dom_attribute("href") == f"/console/patients/{patient_id}"
+    link.click()
+    pages.wait_for_path(browser, f"/console/patients/{patient_id}")
 
-
-def test_the_patient_page_has_every_section_and_readable_charts(
-    server: LiveServer, browser: WebDriver, shot: Callable[[str], Path]
-) -> None:
-    pages.sign_in(browser, server)
-    pages.open_patient(browser, server)
-    shot("patient")
-    for section in ("summary", "charts", "homework", "checkins", "work", "boosters"):
-        assert browser.find_elements(By.ID, section), f"no #{section}"
-    for chart_id in CHARTS:
-        figure = browser.find_element(By.CSS_SELECTOR, f"figure.chart#{chart_id}")
-        svg = figure.find_element(By.CSS_SELECTOR, "svg[role=img]")
-        assert svg.get_attribute("aria-labelledby"), chart_id
-        assert svg.find_elements(By.TAG_NAME, "title"), f"{chart_id}: the svg has no <title>"
-        table = figure.find_element(By.CSS_SELECTOR, "table.chart-data")
-        assert table.find_elements(By.CSS_SELECTOR, "thead th"), f"{chart_id}: no header"
-        rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
-        assert rows, f"{chart_id}: an empty data table"
-        for row in rows:
-            first = row.find_element(By.CSS_SELECTOR, "th, td").get_attribute("textContent")
-            assert POINT.match((first or "").strip()), f"{chart_id}: first cell {first!r}"
-
-
-def _next_morning(days: int) -> str:
-    """A time `days` ahead, 10:00 in the demo therapist's zone, as datetime-local wants it."""
-    day = datetime.now(ZoneInfo("Europe/Oslo")).date() + timedelta(days=days)
-    return f"{day.isoformat()}T10:00"
-
-
-def test_the_open_booster_request_is_scheduled(
-    server: LiveServer, browser: WebDriver, shot: Callable[[str], Path]
-) -> None:
-    pages.sign_in(browser, server)
-    patient_id = pages.open_patient(browser, server)
     request = browser.find_element(By.CSS_SELECTOR, "article.booster-request[data-status=open]")
     request_id = request.get_attribute("data-request-id")
     form = request.find_element(
@@ -100,6 +85,36 @@ def test_the_open_booster_request_is_scheduled(
     assert pages.path_of(browser) == f"/console/patients/{patient_id}"
     assert not pages.alerts(browser)
     shot("patient-booster-scheduled")
+    browser.get(server.url("/console/worklist"))
+    assert "booster_open" not in _flags(browser)
+
+
+def test_the_patient_page_has_every_section_and_readable_charts(
+    server: LiveServer, browser: WebDriver, shot: Callable[[str], Path]
+) -> None:
+    pages.sign_in(browser, server)
+    pages.open_patient(browser, server)
+    shot("patient")
+    for section in SECTIONS:
+        assert browser.find_elements(By.ID, section), f"no #{section}"
+    for chart_id in CHARTS:
+        figure = browser.find_element(By.CSS_SELECTOR, f"figure.chart#{chart_id}")
+        svg = figure.find_element(By.CSS_SELECTOR, "svg[role=img]")
+        assert svg.get_attribute("aria-labelledby"), chart_id
+        assert svg.find_elements(By.TAG_NAME, "title"), f"{chart_id}: the svg has no <title>"
+        table = figure.find_element(By.CSS_SELECTOR, "table.chart-data")
+        assert table.find_elements(By.CSS_SELECTOR, "thead th"), f"{chart_id}: no header"
+        rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
+        assert rows, f"{chart_id}: an empty data table"
+        for row in rows:
+            first = row.find_element(By.CSS_SELECTOR, "th, td").get_attribute("textContent")
+            assert POINT.match((first or "").strip()), f"{chart_id}: first cell {first!r}"
+
+
+def _next_morning(days: int) -> str:
+    """A time `days` ahead, 10:00 in the demo therapist's zone, as datetime-local wants it."""
+    day = datetime.now(ZoneInfo("Europe/Oslo")).date() + timedelta(days=days)
+    return f"{day.isoformat()}T10:00"
 
 
 def _assignment_ids(driver: WebDriver) -> set[str]:

@@ -47,7 +47,8 @@ def test_homework_is_assigned_with_the_keyboard_alone(
     server: LiveServer, browser: WebDriver, shot: Callable[[str], Path]
 ) -> None:
     pages.sign_in_by_keyboard(browser, server, *pages.THERAPIST)
-    pages.tab_to(browser, "a.patient-link")  # the demo patient is the only one
+    patient_id = pages.patient_row(browser).get_attribute("data-patient-id")
+    pages.tab_to(browser, f"a.patient-link[href='/console/patients/{patient_id}']")
     pages.keys(browser, Keys.ENTER)
     pages.wait_until(browser, lambda d: d.find_elements(By.ID, "summary"), "the patient page")
     patient_path = pages.path_of(browser)

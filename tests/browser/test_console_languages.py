@@ -19,16 +19,21 @@ pytestmark = BROWSER_TEST
 PASSWORD = "language-therapist-pass"
 
 
-def _worklist_texts(driver: WebDriver) -> tuple[str, str]:
-    heading = driver.find_element(By.TAG_NAME, "h1").text.strip()
+def _labels(driver: WebDriver) -> dict[str, str]:
+    """The page's heading, the navigation's name and its worklist link, as shown."""
     nav = driver.find_element(By.CSS_SELECTOR, "nav[aria-label]")
-    return heading, nav.get_attribute("aria-label") or ""
+    link = nav.find_element(By.CSS_SELECTOR, "a[href='/console/worklist']")
+    return {
+        "h1": driver.find_element(By.TAG_NAME, "h1").text.strip(),
+        "nav": nav.get_attribute("aria-label") or "",
+        "worklist link": link.text.strip(),
+    }
 
 
 def test_each_therapist_reads_the_console_in_their_own_language(
     server: LiveServer, browser: WebDriver, shot: Callable[[str], Path]
 ) -> None:
-    seen: dict[str, tuple[str, str]] = {}
+    seen: dict[str, dict[str, str]] = {}
     for locale in ("en", "nb"):
         email = f"{locale}-{uuid.uuid4().hex[:8]}@example.com"
         server.user(Role.therapist, email=email, password=PASSWORD, name="Lise", locale=locale)
@@ -36,14 +41,13 @@ def test_each_therapist_reads_the_console_in_their_own_language(
         pages.sign_in(browser, server, (email, PASSWORD))
         assert pages.html_lang(browser) == locale
         shot(f"worklist-{locale}")
-        seen[locale] = _worklist_texts(browser)
-    assert seen["en"][0] != seen["nb"][0], seen  # the heading is translated
-    assert seen["en"][1] != seen["nb"][1], seen  # and the navigation's label
+        seen[locale] = _labels(browser)
+    assert seen["en"]["worklist link"] == "Worklist", seen
+    for label, english in seen["en"].items():
+        assert seen["nb"][label] != english, f"{label} is not translated: {seen}"
 
 
-def test_the_sign_in_page_follows_accept_language(
-    server: LiveServer, browser: WebDriver, shot: Callable[[str], Path]
-) -> None:
+def test_the_sign_in_page_follows_accept_language(server: LiveServer, browser: WebDriver) -> None:
     browser.get(server.url("/console/login"))  # this Chromium asks for en-US
     assert pages.html_lang(browser) == "en"
     english = browser.find_element(By.TAG_NAME, "h1").text
@@ -52,8 +56,8 @@ def test_the_sign_in_page_follows_accept_language(
         try:
             other.get(server.url("/console/login"))
             assert pages.html_lang(other) == expected, accept
-            if expected == "nb":
-                assert other.find_element(By.TAG_NAME, "h1").text != english
+            heading = other.find_element(By.TAG_NAME, "h1").text
+            assert heading != english, f"{accept}: the heading {heading!r} is not translated"
             chrome.screenshot(other, f"sign-in-{accept.split(',')[0]}")
         finally:
             other.quit()
