@@ -109,7 +109,7 @@ def line_chart(
         for i, (name, values) in enumerate(series)
     ]
     step = y_step or (hi - lo) / 5 or 1.0
-    count = int(round((hi - lo) / step))
+    count = round((hi - lo) / step)
     y_ticks = [
         Tick(_short(lo + k * step), box.left, y_of(lo + k * step, lo, hi, box))
         for k in range(count + 1)
