@@ -83,6 +83,7 @@ def live_server(tmp: Path) -> Iterator[LiveServer]:
             access_log=False,
             proxy_headers=False,
             lifespan="on",
+            timeout_graceful_shutdown=2,
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, name="live-server", daemon=True)
