@@ -40,7 +40,8 @@ def missing_browser(paths: Iterable[Path] = (CHROMIUM, CHROMEDRIVER)) -> str | N
     if not absent:
         return None
     return (
-        f"the browser tests need Debian's {PACKAGES} ({', '.join(absent)} not found): "
+        f"the browser tests need Debian's packages chromium and chromium-driver "
+        f"({', '.join(absent)} not found): "
         f"`apt-get install -y {PACKAGES}` (as .ci/run does), or leave the browser tests out "
         "with MESTRING_TEST_BROWSER=0"
     )
@@ -54,7 +55,7 @@ def artefacts_dir() -> Path:
     return directory
 
 
-def new_driver(*, accept_language: str = "en-US,en") -> WebDriver:
+def new_driver(*, accept_language: str = "en-US,en", javascript: bool = True) -> WebDriver:
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for argument in (
@@ -66,8 +67,11 @@ def new_driver(*, accept_language: str = "en-US,en") -> WebDriver:
         f"--window-size={WIDTH},{HEIGHT}",
     ):
         options.add_argument(argument)
-    options.add_experimental_option("prefs", {"intl.accept_languages": accept_language})
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    prefs: dict[str, object] = {"intl.accept_languages": accept_language}
+    if not javascript:  # the pages' scripts (htmx) never run; WebDriver's own still do
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    options.add_experimental_option("prefs", prefs)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
     driver.set_window_size(WIDTH, HEIGHT)
     driver.set_page_load_timeout(30)
@@ -99,6 +103,20 @@ def status_of(driver: WebDriver) -> int:
     matching = [status for url, status in statuses if url.split("#", 1)[0] == current]
     assert matching, f"no document response for {current} in the log: {statuses}"
     return matching[-1]
+
+
+def console_errors(driver: WebDriver, *, allow: tuple[str, ...] = ()) -> list[str]:
+    """The page's console errors since the last read (a Content-Security-Policy refusal, a
+    script error, a resource that failed), without the favicon Chromium asks for by itself and
+    those containing a text of `allow`."""
+    entries: list[dict[str, Any]] = driver.execute("getLog", {"type": "browser"})["value"]
+    return [
+        entry["message"]
+        for entry in entries
+        if entry["level"] == "SEVERE"
+        and "/favicon.ico" not in entry["message"]
+        and not any(text in entry["message"] for text in allow)
+    ]
 
 
 def screenshot(driver: WebDriver, name: str) -> Path:

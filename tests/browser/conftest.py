@@ -45,6 +45,7 @@ def browser(chromium: WebDriver) -> WebDriver:
     """The shared Chromium with no cookies (no session) and an empty performance log."""
     chromium.execute_cdp_cmd("Network.clearBrowserCookies", {})
     chrome.drain_log(chromium)
+    chrome.console_errors(chromium)  # forget the previous test's
     return chromium
 
 

@@ -44,3 +44,17 @@ def test_axe_finds_a_critical_violation_and_passes_a_clean_page(browser: WebDriv
     good = '<!doctype html><html lang="en"><title>t</title><main><h1>Fine</h1></main></html>'
     browser.get("data:text/html," + quote(good))
     chrome.axe(browser)
+
+
+def test_a_script_the_content_security_policy_refuses_is_a_console_error(
+    browser: WebDriver,
+) -> None:
+    page = (
+        '<!doctype html><html lang="en"><head><meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'self'\"><title>t</title></head>"
+        "<body><script>document.title = 'ran'</script></body></html>"
+    )
+    browser.get("data:text/html," + quote(page))
+    assert browser.title == "t"  # the inline script did not run
+    errors = chrome.console_errors(browser)
+    assert any("Content Security Policy" in error for error in errors), errors

@@ -1,4 +1,5 @@
-"""axe-core on every page of the console: no violation of impact serious or critical.
+"""axe-core on every page of the console: no violation of impact serious or critical; and no
+console error (a script the Content-Security-Policy refused, a script error, a failed load).
 Each page is also saved as a screenshot."""
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def test_the_sign_in_page_passes_axe(
     assert chrome.status_of(browser) == 200
     shot("sign-in")
     chrome.axe(browser)
+    assert not chrome.console_errors(browser)
 
 
 @pytest.mark.parametrize("page", [*PATIENT_PAGES, *OTHER_PAGES])
@@ -52,3 +54,7 @@ def test_each_signed_in_page_passes_axe(
     assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1
     assert browser.find_elements(By.CSS_SELECTOR, "main#main")
     chrome.axe(browser)
+    # No script refused by the Content-Security-Policy, no script error, nothing failed to load
+    # (but the 404 page's own status, which Chromium reports as an error too).
+    allowed = ("the server responded with a status of 404",) if status == 404 else ()
+    assert not chrome.console_errors(browser, allow=allowed)

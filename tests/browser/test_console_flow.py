@@ -52,6 +52,9 @@ def test_the_flagged_patients_open_booster_request_is_scheduled(
     assert chrome.status_of(browser) == 200
     shot("worklist")
     assert len(browser.find_elements(By.TAG_NAME, "h1")) == 1
+    # The vendored htmx loaded under the Content-Security-Policy (scripts on, unlike
+    # test_console_without_javascript.py).
+    assert browser.execute_script("return typeof window.htmx") == "object"
     filters = browser.find_element(By.CSS_SELECTOR, "form#worklist-filter")
     Select(filters.find_element(By.CSS_SELECTOR, "select[name=flag]"))
     Select(filters.find_element(By.CSS_SELECTOR, "select[name=sort]"))
