@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts import service as accounts
 from app.accounts.models import Role, User
 from app.accounts.schemas import UserCreate
+from app.boosters.requests import create_patient_request
+from app.boosters.schemas import BoosterRequestCreate
 from app.care import service as care
 from app.care.schemas import CareLinkCreate
 from app.core.config import Settings
@@ -65,6 +68,16 @@ class LiveServer:
     def link(self, *, patient: User, therapist: User) -> None:
         data = CareLinkCreate(patient_id=patient.id, therapist_id=therapist.id)
         self.db(lambda s, db: care.link_patient(db, data=data))
+
+    def booster_request(self, patient: User) -> uuid.UUID:
+        """The patient asks for a booster session (the app's own path); the request's id."""
+        data = BoosterRequestCreate(reason="A hard week at work")
+        created = self.db(
+            lambda s, db: create_patient_request(
+                db, patient_id=patient.id, timezone=patient.timezone, data=data
+            )
+        )
+        return created.id
 
 
 @contextmanager
