@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.time import utcnow
-from app.privacy.models import AccessLogEntry
+from app.privacy.models import access_log_table
 from tests.checkin_helpers import seed_scores
 from tests.console_helpers import signed_in
 from tests.dashboard_helpers import assign
@@ -24,10 +24,9 @@ def access_rows(api: Api, patient: Actor) -> list[tuple[str, str]]:
     """(reader id, kind) of every access-log row about `patient`."""
 
     async def work(session: AsyncSession) -> list[tuple[str, str]]:
+        log = access_log_table.c
         rows = await session.execute(
-            select(AccessLogEntry.reader_id, AccessLogEntry.kind).where(
-                AccessLogEntry.patient_id == patient.id  # type: ignore[arg-type]
-            )
+            select(log.reader_id, log.kind).where(log.patient_id == patient.id)
         )
         return [(str(r[0]), str(r[1])) for r in rows]
 
