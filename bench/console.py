@@ -91,12 +91,25 @@ def main() -> None:
                 ("access log", f"/console/patients/{patient.group(1)}/access-log"),
                 ("invitations", "/console/invitations"),
             ]
+            login = client.post(
+                "/v1/auth/token", data={"username": BULK_THERAPIST, "password": BULK_PASSWORD}
+            )
+            bearer = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            # The API's JSON for the same reads, for comparison: what the page adds on top.
+            api_pages: list[tuple[str, str]] = [
+                ("API worklist (25)", "/v1/patients?limit=25"),
+                ("API worklist, one flag", "/v1/patients?limit=25&flag=low_adherence"),
+                ("API patient detail", f"/v1/patients/{patient.group(1)}"),
+            ]
             print(f"{args.patients} patients x {args.days} days; {args.n} requests per page")
+            with open("/proc/loadavg") as load:
+                print(f"load average at start: {load.read().split()[0]}")
             print(f"{'page':<24} {'p50 ms':>8} {'p95 ms':>8} {'CPU ms':>8}  target")
-            for name, path in pages:
+            for name, path in [*pages, *api_pages]:
+                headers = bearer if path.startswith("/v1/") else {}
 
-                def get(path: str = path) -> int:
-                    response: httpx2.Response = client.get(path)
+                def get(path: str = path, headers: dict[str, str] = headers) -> int:
+                    response: httpx2.Response = client.get(path, headers=headers)
                     return response.status_code
 
                 p50, p95, cpu = _measure(get, args.n)

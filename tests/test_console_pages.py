@@ -113,9 +113,11 @@ def test_worklist_filter_and_paging(api: Api) -> None:
     assert len(rest) == 2
     assert set(ids) | set(rest) == {str(flagged.id), *(str(p.id) for p in others)}
     assert 'rel="next"' not in second.text
-    bad = client.get("/console/worklist", params={"flag": "no_such_flag"})
-    assert bad.status_code in {404, 422}
-    assert 'role="alert"' in bad.text
+    for query in ({"flag": "no_such_flag"}, {"sort": "age"}, {"cursor": "x" * 600}, {"x": "1"}):
+        bad = client.get("/console/worklist", params=query)
+        assert bad.status_code == 422, query
+        assert 'role="alert"' in bad.text
+    assert client.get("/console/worklist", params={"cursor": "garbage"}).status_code == 422
 
 
 def test_patient_page_sections_and_chart_tables(api: Api) -> None:
