@@ -6,6 +6,7 @@ The default plot box runs from x 44 to 624 and from y 14 (top) to 206 (bottom): 
 from __future__ import annotations
 
 from app.console.charts import Box, line_chart, points_text, scale, x_positions, y_of
+from app.console.patient_charts import stage_starts
 
 
 def test_scale_is_linear_and_centres_a_flat_range() -> None:
@@ -65,3 +66,21 @@ def test_many_categories_thin_their_labels_and_a_second_series_is_dashed() -> No
 def test_points_text_has_one_decimal() -> None:
     assert points_text([(1, 2), (3.14159, 2.71828)]) == "1.0,2.0 3.1,2.7"
     assert points_text([]) == ""
+
+
+def test_stage_markers_sit_on_their_weeks() -> None:
+    chart = line_chart(
+        ["w1", "w2", "w3"], [("h", [0.0, 10.0, 20.0])], lo=0, hi=40, markers=[(1, "60 %"), (7, "x")]
+    )
+    assert [(m.label, m.x, m.y) for m in chart.markers] == [
+        ("60 %", 334.0, 14.0)
+    ]  # out of range dropped
+
+
+def test_stage_starts_where_the_percentage_changes() -> None:
+    assert stage_starts([None, 100, 100, 60, 60, 40, None, 40]) == [
+        (1, "100 %"),
+        (3, "60 %"),
+        (5, "40 %"),
+        (7, "40 %"),
+    ]

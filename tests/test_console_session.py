@@ -196,6 +196,9 @@ def test_console_headers(api: Api) -> None:
     assert "<script>" not in page.text
     assert " style=" not in page.text
     assert " onclick" not in page.text
+    # htmx keeps no copy of a page (patient names) in localStorage, injects no style.
+    assert '"historyCacheSize": 0' in page.text
+    assert '"includeIndicatorStyles": false' in page.text
     # The API keeps its own policy.
     assert client.get("/healthz").headers.get("content-security-policy") == (
         "frame-ancestors 'none'"

@@ -81,6 +81,7 @@ class Chart:
     x_ticks: list[Tick]
     y_ticks: list[Tick]
     box: Box = field(default_factory=Box)
+    markers: list[Tick] = field(default_factory=list)  # vertical lines: label and x
     width: float = WIDTH
     height: float = HEIGHT
 
@@ -93,12 +94,14 @@ def line_chart(
     hi: float,
     references: Sequence[float] = (),
     y_step: float | None = None,
+    markers: Sequence[tuple[int, str]] = (),
     box: Box = Box(),
 ) -> Chart:
     """Lines over evenly spread categories; a missing value (None) leaves a gap in the points.
 
     `references` are drawn as horizontal lines (the RTW-SE cut-offs); `y_step` spaces the
-    y-axis ticks (by default five steps from lo to hi); x ticks are thinned to at most eight."""
+    y-axis ticks (by default five steps from lo to hi); x ticks are thinned to at most eight;
+    `markers` are vertical lines at category indexes (where a plan stage begins)."""
     xs = x_positions(len(labels), box)
     lines = [
         Series(
@@ -121,7 +124,8 @@ def line_chart(
         if i % every == 0
     ]
     refs = [Tick(_short(value), box.left, y_of(value, lo, hi, box)) for value in references]
-    return Chart(lines, refs, x_ticks, y_ticks, box)
+    stages = [Tick(label, xs[index], box.top) for index, label in markers if 0 <= index < len(xs)]
+    return Chart(lines, refs, x_ticks, y_ticks, box, stages)
 
 
 def _short(value: float) -> str:

@@ -116,9 +116,10 @@ class ConsoleRoute(APIRoute):
             except AppError as exc:
                 status = exc.status_code if exc.status_code in _MESSAGES else 400
                 return error_page(request, status, _MESSAGES[status])
-            except RequestValidationError:
-                # A malformed id in the path names nothing; anything else is a bad request.
-                status = 404 if request.method == "GET" else 422
+            except RequestValidationError as exc:
+                # A malformed id in the path names nothing (404); a bad query or form is a 422.
+                in_path = any(error.get("loc", ("",))[0] == "path" for error in exc.errors())
+                status = 404 if in_path else 422
                 return error_page(request, status, _MESSAGES[status])
 
         return guarded

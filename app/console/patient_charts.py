@@ -109,6 +109,7 @@ def hours_chart(summary: WorkSummary) -> ChartBlock:
         ],
         lo=0.0,
         hi=hi,
+        markers=stage_starts([w.sick_leave_percent for w in weeks]),
     )
     rows = [
         [
@@ -123,12 +124,27 @@ def hours_chart(summary: WorkSummary) -> ChartBlock:
     return ChartBlock(
         "chart-hours",
         N_("Hours worked and planned per week"),
-        N_("Hours from the work diary against the plan, with the plan's sick-leave stage."),
+        N_(
+            "Hours from the work diary against the plan; vertical lines mark where a "
+            "sick-leave stage of the plan begins."
+        ),
         chart,
         [N_("Hours worked"), N_("Hours planned")],
         [N_("Week"), N_("Hours worked"), N_("Hours planned"), N_("Sick leave"), N_("Work grade")],
         rows,
     )
+
+
+def stage_starts(percents: list[int | None]) -> list[tuple[int, str]]:
+    """Where the plan's sick-leave percentage changes from one week to the next: (index,
+    "NN %"), the first week with a stage included."""
+    starts: list[tuple[int, str]] = []
+    previous: int | None = None
+    for index, percent in enumerate(percents):
+        if percent is not None and percent != previous:
+            starts.append((index, f"{percent} %"))
+        previous = percent
+    return starts
 
 
 def measures_chart(measures: dict[str, MeasureHistory]) -> ChartBlock | None:

@@ -110,7 +110,7 @@ async def patient_view(
     boosters, _next = await queries.list_patient_requests(
         session, patient_id=scope.patient_id, status=None, limit=BOOSTERS_SHOWN, cursor=None
     )
-    measures = {}
+    measures: dict[str, MeasureHistory] = {}
     for key in MEASURE_KEYS:
         found = await history.history_for_therapist(
             session, scope=scope, measure=key, limit=MEASURES_SHOWN, cursor=None
