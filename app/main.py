@@ -9,6 +9,8 @@ from fastapi import Depends, FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from app.api import api_router
+from app.console.router import console_router
+from app.console.static_files import console_static
 from app.core.config import Settings, get_settings
 from app.core.deps import Services
 from app.core.handlers import install_error_handlers
@@ -78,6 +80,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )  # outermost
     app.include_router(ops_router)
     app.include_router(api_router)
+    # The clinician console (issue 18): HTML pages outside the OpenAPI schema, over the same
+    # services; its static files are a mount, not a route.
+    app.include_router(console_router)
+    app.mount("/console/static", console_static(), name="console-static")
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,12 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts import service as accounts
 from app.accounts.models import Role, User
 from app.accounts.schemas import UserCreate
+from app.boosters import queries, requests
 from app.boosters.rule_service import default_params
 from app.care import service as care
 from app.care.schemas import CareLinkCreate
 from app.checkins.demo import seed_checkins
 from app.core.config import get_settings
 from app.core.security import PasswordHasher
+from app.core.time import utcnow
 from app.exercises.demo import seed_homework
 from app.jobsupport.demo import seed_job_support
 from app.measures.demo import seed_measures
@@ -95,4 +98,24 @@ async def seed_demo(session: AsyncSession, *, hasher: PasswordHasher) -> list[De
         counsellor_id=users[Role.job_counsellor].id,
         timezone=patient.timezone,
     )
+    await _ensure_active_booster_request(session, patient_id=patient.id)
     return list(DEMO_ACCOUNTS)
+
+
+async def _ensure_active_booster_request(session: AsyncSession, *, patient_id: uuid.UUID) -> None:
+    """The demo patient always has a booster request waiting for the therapist (the console's
+    worklist shows them flagged, and its browser test schedules it): opened here, as the
+    patient would in the app, unless the seeded month already left one open or scheduled."""
+    if await queries.read_active_request(session, patient_id=patient_id) is not None:
+        return
+    await requests.insert_open_request(
+        session,
+        patient_id=patient_id,
+        source="patient",
+        reason="Would like to talk about going back to full hours",
+        preferred_times="Weekday mornings",
+        actor_id=patient_id,
+        actor_role="patient",
+        now=utcnow(),
+    )
+    await session.commit()

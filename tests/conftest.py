@@ -35,12 +35,22 @@ REFERENCE_TABLES: set[str] = {"alembic_version", "questionnaire_versions"}
 CASCADE_ONLY_TABLES: set[str] = {"access_log", "risk_alerts", "measure_responses"}
 
 
+# MESTRING_TEST_BROWSER=0 leaves the browser tests (tests/browser/, marked `browser`) out, for a
+# machine without Debian's chromium and chromium-driver; otherwise they run and need them.
+BROWSER = os.environ.get("MESTRING_TEST_BROWSER", "1").strip() != "0"
+
+
+def _left_out(item: pytest.Item) -> bool:
+    if "postgresql" not in BACKENDS and item.get_closest_marker("postgresql_only"):
+        return True
+    return not BROWSER and item.get_closest_marker("browser") is not None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `postgresql_only` are left out, not skipped, when the run asked for no
-    PostgreSQL (MESTRING_TEST_DBS): a skip would read as "could not run"."""
-    if "postgresql" in BACKENDS:
-        return
-    left_out = [item for item in items if item.get_closest_marker("postgresql_only")]
+    PostgreSQL (MESTRING_TEST_DBS), and those marked `browser` when MESTRING_TEST_BROWSER=0:
+    a skip would read as "could not run"."""
+    left_out = [item for item in items if _left_out(item)]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = [item for item in items if item not in left_out]

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Form
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import bindparam, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import Role, user_table
 from app.auth.models import auth_session_table
 from app.auth.schemas import LoginForm
+from app.core.config import Settings
 from app.core.deps import SessionDep, SettingsDep, TokensDep
 from app.core.errors import Forbidden, Unauthorized
+from app.core.time import utcnow
 from app.mfa.models import MFA_ROLES
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
@@ -38,6 +42,29 @@ _PRINCIPAL = text(
 ).bindparams(
     bindparam("user_id", type_=user_table.c.id.type),
     bindparam("session_id", type_=auth_session_table.c.id.type),
+)
+
+# The same check for a console cookie, with the session's start (typed, for SQLite's sake).
+_CONSOLE_PRINCIPAL = (
+    text(
+        "SELECT users.role, users.timezone, users.locale, users.display_name, "
+        "auth_sessions.mfa_verified_at, auth_sessions.created_at FROM users JOIN auth_sessions "
+        "ON auth_sessions.user_id = users.id "
+        "WHERE users.id = :user_id AND users.disabled_at IS NULL "
+        "AND auth_sessions.id = :session_id AND auth_sessions.revoked_at IS NULL"
+    )
+    .bindparams(
+        bindparam("user_id", type_=user_table.c.id.type),
+        bindparam("session_id", type_=auth_session_table.c.id.type),
+    )
+    .columns(
+        user_table.c.role,
+        user_table.c.timezone,
+        user_table.c.locale,
+        user_table.c.display_name,
+        auth_session_table.c.mfa_verified_at,
+        auth_session_table.c.created_at,
+    )
 )
 
 
@@ -79,6 +106,31 @@ async def _signed_in(
         id=claims.user_id,
         role=role,
         session_id=claims.session_id,
+        timezone=row.timezone,
+        locale=row.locale,
+        display_name=row.display_name,
+        mfa_pending=settings.require_mfa and role in MFA_ROLES and row.mfa_verified_at is None,
+    )
+
+
+async def principal_of_session(
+    session: AsyncSession, settings: Settings, *, user_id: uuid.UUID, session_id: uuid.UUID
+) -> Principal | None:
+    """The console's twin of the bearer check (issue 18): the same statement, so a revoked
+    session, a disabled user or a deleted account ends a console cookie at once; and, as the
+    cookie has no expiry of its own inside, the session's absolute lifetime is checked here."""
+    connection = await session.connection()
+    found = await connection.execute(
+        _CONSOLE_PRINCIPAL, {"user_id": user_id, "session_id": session_id}
+    )
+    row = found.first()
+    if row is None or row.created_at <= utcnow() - timedelta(days=settings.session_max_days):
+        return None
+    role = Role(row.role)
+    return Principal(
+        id=user_id,
+        role=role,
+        session_id=session_id,
         timezone=row.timezone,
         locale=row.locale,
         display_name=row.display_name,

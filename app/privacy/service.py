@@ -68,9 +68,15 @@ async def append_access(
 
 
 async def list_access(
-    session: AsyncSession, *, patient_id: uuid.UUID, limit: int, cursor: str | None
+    session: AsyncSession,
+    *,
+    patient_id: uuid.UUID,
+    limit: int,
+    cursor: str | None,
+    reader_id: uuid.UUID | None = None,
 ) -> tuple[list[AccessLogPublic], str | None]:
-    """The patient's access log, newest first, keyset-paginated."""
+    """The patient's access log, newest first, keyset-paginated; with `reader_id` only that
+    reader's entries (the console shows a therapist what the patient sees of them)."""
     query = select(
         _log.id,
         _log.reader_id,
@@ -81,6 +87,8 @@ async def list_access(
         _log.records,
         _log.created_at,
     ).where(_log.patient_id == patient_id)
+    if reader_id is not None:
+        query = query.where(_log.reader_id == reader_id)
     if cursor:
         query = query.where(older_than(_log.created_at, _log.id, cursor))
     rows = (
