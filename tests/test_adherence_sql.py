@@ -155,7 +155,7 @@ async def _store_and_read(
 
 
 @settings(
-    max_examples=int(__import__("os").environ.get("ADH_EXAMPLES", "120")),
+    max_examples=120,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
