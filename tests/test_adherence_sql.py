@@ -2,7 +2,7 @@
 
 Hypothesis draws assignments (daily and weekly doses, dose changes, pauses, start and end
 dates around the window), logs (linked, unlinked, of other kinds, several a day) and a local
-today; the SQL's prescribed and completed occurrences over the 7- and 28-day windows must equal
+today; the SQL's prescribed and completed occurrences over 7-, 28- and 90-day windows must equal
 the sum of `compute` over the assignments, on SQLite and PostgreSQL alike.
 """
 
@@ -26,6 +26,7 @@ from tests.factories import Api
 
 BASE = date(2026, 10, 1)
 KINDS = ("attention_training", "worry_postponement")
+WINDOWS = (7, 28, 90)  # the worklist's two windows; a report's quarter reaches before BASE
 
 
 @st.composite
@@ -141,9 +142,11 @@ async def _store_and_read(
         literal(patient_id).label("id"), literal(day_number(data["today"]), Integer).label("today")
     ).subquery("patients")
     found = {}
-    for back in (7, 28):
+    for back in WINDOWS:
+        # the earliest log date read: the Monday of the window's first day at the latest
+        first_day = data["today"] - timedelta(days=back + 6)
         totals = adherence_totals(
-            patients, back=back, first_day=BASE, last_day=data["today"], name=f"a{back}"
+            patients, back=back, first_day=first_day, last_day=data["today"], name=f"a{back}"
         )
         row = (await session.execute(select(totals))).first()
         found[back] = (0, 0) if row is None else (int(row.prescribed), int(row.completed))
@@ -164,4 +167,4 @@ def test_sql_adherence_equals_the_pure_rule(api: Api, data: dict[str, Any]) -> N
         api._adherence_patient = patient  # type: ignore[attr-defined]
     found = api.db(lambda session: _store_and_read(session, patient.id, data))
     note(repr(data))
-    assert found == {7: _expected(data, 7), 28: _expected(data, 28)}
+    assert found == {back: _expected(data, back) for back in WINDOWS}

@@ -72,3 +72,39 @@ def least(a: ColumnElement[int], b: ColumnElement[int]) -> ColumnElement[int]:
 def day_literal(day: date) -> ColumnElement[int]:
     """A date as a bound day number."""
     return literal(day_number(day), Integer)
+
+
+class highest(FunctionElement[int]):  # noqa: N801  # an SQL function, named like one
+    """The largest of several non-null integers (GREATEST on PostgreSQL, max() on SQLite)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "highest"
+
+
+class lowest(FunctionElement[int]):  # noqa: N801
+    """The smallest of several non-null integers (LEAST on PostgreSQL, min() on SQLite)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "lowest"
+
+
+@compiles(highest)
+def _highest_pg(element: highest, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"GREATEST({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(highest, "sqlite")
+def _highest_sqlite(element: highest, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"max({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(lowest)
+def _lowest_pg(element: lowest, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"LEAST({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(lowest, "sqlite")
+def _lowest_sqlite(element: lowest, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"min({compiler.process(element.clauses, **kw)})"

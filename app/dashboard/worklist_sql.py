@@ -1,18 +1,16 @@
 """The worklist in the database: every linked patient's facts and flags, sorted and cut to one
 page by keyset, in one statement whatever the caseload (so a page never loads the caseload).
 
-Local dates are day numbers (app.core.sqldays); each patient's local today, and the instants
-their "3 and 7 local days ago" began, come from their time zone, computed in Python for the
-few zones of the caseload and passed in as CASE expressions (so the clock is the app's clock,
-and the SQL is the same on PostgreSQL and SQLite).
+Local dates are day numbers (app.core.sqldays); each patient's local today comes from their
+time zone (app.dashboard.worklist_zones); the clinical facts (review due, measures overdue,
+risk alerts) are app.dashboard.worklist_clinical's, the work facts app.dashboard.worklist_work's.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -27,14 +25,10 @@ from sqlalchemy import (
     cast,
     exists,
     func,
-    literal,
     select,
     tuple_,
 )
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import Boolean, Date, Integer
+from sqlalchemy.types import Date, Integer
 
 from app.accounts.models import user_table
 from app.boosters.models import booster_request_table, booster_rule_table, follow_up_table
@@ -42,15 +36,17 @@ from app.boosters.rule import RuleParams
 from app.care.models import care_link_table
 from app.checkins.models import checkin_table
 from app.core.sqldays import day_number, epoch_day, name_key
-from app.core.time import local_today, zone
 from app.dashboard.flags import FLAG_RULES
+from app.dashboard.worklist_clinical import measures_overdue, review_due_of, risk_facts
 from app.dashboard.worklist_work import work_facts
+from app.dashboard.worklist_zones import PREFIX, ZoneDays, zone_days
+from app.dashboard.worklist_zones import bound as _bound
+from app.dashboard.worklist_zones import by_zone as _by_zone
 from app.exercises.adherence_sql import adherence_totals
-from app.jobsupport.rules import JOINT_MEETING_DAYS
-from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
-from app.measures.windows import ANSWER_WINDOW_DAYS
-from app.work.models import rtw_plan_table
+from app.measures.models import risk_alert_table
 from app.workfocus.queries import SOON_DAYS
+
+__all__ = ["PREFIX", "ZoneDays", "adherence_statement", "page_statement", "zone_days"]
 
 _u = user_table.c
 _cl = care_link_table.c
@@ -58,137 +54,9 @@ _o = booster_rule_table.c
 _c = checkin_table.c
 _b = booster_request_table.c
 _f = follow_up_table.c
-_p = rtw_plan_table.c
-_ra = risk_alert_table.c
-_ms = measure_schedule_table.c
-_mr = measure_response_table.c
-NO_ALERT = datetime(1970, 1, 1, tzinfo=UTC)  # the risk sort key of rows without an alert
 MAX_RULE_WINDOW = 90  # the booster rule's window_days is at most 90 (app.core.config)
 ADHERENCE_DAYS = 7
 PAGE_ADHERENCE_DAYS = 28
-
-
-@dataclass(frozen=True, slots=True)
-class ZoneDays:
-    """One time zone's local today and the instants its days `today - 2`, `today - 6` and
-    `today - 31` began (a counsellor accepted before the last, more than 31 local days back,
-    with no joint meeting yet: `joint_meeting_due`)."""
-
-    today: date
-    cut_3d: datetime
-    cut_7d: datetime
-    cut_joint: datetime
-
-
-def zone_days(zones: Sequence[str], now: datetime) -> dict[str, ZoneDays]:
-    """Each zone's today and the starts of its 3- and 7-day silence windows, as instants."""
-    found = {}
-    for name in zones:
-        today = local_today(name, now=now)
-        tz = zone(name)
-
-        def start(day: date, tz: Any = tz) -> datetime:
-            return datetime.combine(day, time(0), tz).astimezone(UTC)
-
-        found[name] = ZoneDays(
-            today,
-            start(today - timedelta(days=2)),
-            start(today - timedelta(days=6)),
-            start(today - timedelta(days=JOINT_MEETING_DAYS)),
-        )
-    return found
-
-
-class review_due_of(FunctionElement[bool]):  # noqa: N801  # an SQL expression, named like one
-    """True when the patient's plan has a stage review due by `today` (app.work.reviews):
-    the last stage (by position) whose review date has come was not recorded as held."""
-
-    type = Boolean()
-    inherit_cache = True
-    name = "review_due_of"
-
-
-@compiles(review_due_of, "postgresql")
-def _review_pg(element: review_due_of, compiler: SQLCompiler, **kw: Any) -> str:
-    patient, today = (compiler.process(c, **kw) for c in element.clauses)
-    return (
-        "coalesce((SELECT s->>'reviewed_on' IS NULL FROM rtw_plans r, "  # noqa: S608 (clauses)
-        "json_array_elements(r.body->'stages') WITH ORDINALITY e(s, i) "
-        f"WHERE r.patient_id = {patient} AND coalesce((s->>'review_on')::date, "
-        f"(s->>'starts_on')::date + 14) <= {today} ORDER BY i DESC LIMIT 1), false)"
-    )
-
-
-@compiles(review_due_of, "sqlite")
-def _review_sqlite(element: review_due_of, compiler: SQLCompiler, **kw: Any) -> str:
-    patient, today = (compiler.process(c, **kw) for c in element.clauses)
-    return (
-        "coalesce((SELECT json_extract(e.value, '$.reviewed_on') IS NULL "  # noqa: S608
-        "FROM rtw_plans r, "
-        "json_each(r.body, '$.stages') e "
-        f"WHERE r.patient_id = {patient} AND coalesce(json_extract(e.value, '$.review_on'), "
-        "date(json_extract(e.value, '$.starts_on'), '+14 days')) <= "
-        f"{today} ORDER BY e.key DESC LIMIT 1), 0)"
-    )
-
-
-def _by_zone(zones: int, field: str, type_: Any) -> Any:
-    """The caller's value of `field` for the patient's time zone (bound `zone_i`/`field_i`,
-    `field_utc` for a zone not in the list)."""
-    if not zones:  # no linked patient: a CASE needs at least one WHEN
-        return _bound(f"{field}_utc", type_)
-    return case(
-        *[
-            (
-                _u.timezone == _bound(f"zone_{i}", _u.timezone.type),
-                _bound(f"{field}_{i}", type_),
-            )
-            for i in range(zones)
-        ],
-        else_=_bound(f"{field}_utc", type_),
-    )
-
-
-PREFIX = "wl_"  # bound names of their own (SQLAlchemy names anonymous ones after columns)
-
-
-def _bound(name: str, type_: Any) -> Any:
-    return bindparam(PREFIX + name, type_=type_)
-
-
-def _measures_overdue(patient: Any, today: Any) -> Any:
-    """1 when a scheduled measure's current occurrence is past its answer window unanswered
-    (app.measures.windows.due_status), else 0."""
-    start = epoch_day(_ms.starts_on)
-    due = start + (today - start) // _ms.every_days * _ms.every_days
-    window = case((_ms.every_days < ANSWER_WINDOW_DAYS, _ms.every_days), else_=ANSWER_WINDOW_DAYS)
-    answered = (
-        select(epoch_day(func.max(_mr.local_date)))
-        .where(_mr.patient_id == _ms.patient_id, _mr.measure == _ms.measure)
-        .scalar_subquery()
-    )
-    overdue = exists().where(
-        _ms.patient_id == patient,
-        today >= start,
-        today > due + window - 1,
-        (answered.is_(None)) | (answered < due),
-    )
-    return case((overdue, 1), else_=0)
-
-
-def _risk(patient: Any, overdue_before: Any) -> list[Any]:
-    """Unacknowledged alerts, whether one is overdue (0/1), and when the oldest opened."""
-    open_alert = and_(_ra.patient_id == patient, _ra.acknowledged_at.is_(None))
-    return [
-        select(func.count()).where(open_alert).scalar_subquery().label("risk_alerts"),
-        case((exists().where(open_alert, _ra.created_at < overdue_before), 1), else_=0).label(
-            "risk_overdue"
-        ),
-        func.coalesce(
-            select(func.min(_ra.created_at)).where(open_alert).scalar_subquery(),
-            literal(NO_ALERT, _ra.created_at.type),
-        ).label("risk_oldest_at"),
-    ]
 
 
 def facts(*, zones: int) -> Any:
@@ -274,8 +142,8 @@ def facts(*, zones: int) -> Any:
                 else_=0,
             ).label("follow_ups_due"),
             review_due_of(p.id, p.today_date).label("review_due"),
-            _measures_overdue(p.id, p.today).label("measures_overdue"),
-            *_risk(p.id, _bound("overdue_before", _ra.created_at.type)),
+            measures_overdue(p.id, p.today).label("measures_overdue"),
+            *risk_facts(p.id, _bound("overdue_before", risk_alert_table.c.created_at.type)),
             *work_facts(
                 p, earliest=_bound("earliest", Date()), latest_soon=_bound("latest_soon", Date())
             ),

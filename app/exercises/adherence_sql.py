@@ -3,10 +3,27 @@
 `adherence_totals` gives, for every patient of a `patients` selectable (columns `id` and
 `today`, the patient's local today as a day number, see app.core.sqldays), the prescribed and
 completed occurrences of all their assignments over the `back` days before today and today --
-the numbers `compute` sums for the worklist's `adherence_7d` and `adherence_28d`. It restates
-rules 1-7 of that module day by day (one row per assignment and day, from the Monday of the
-window's first day to the Sunday of this week); tests/test_adherence_sql.py holds the two to
-the same figures on randomized plans and logs (hypothesis), so they cannot drift apart.
+the numbers `compute` sums for the worklist's `adherence_7d` and `adherence_28d` and the
+report's adherence over a period. tests/test_adherence_sql.py holds the two to the same
+figures on randomized plans and logs (hypothesis), so they cannot drift apart.
+
+It does arithmetic over dose *ranges* instead of walking the calendar, and reads only the days
+that have logs. With t = today, ws = t - back (the window's first day), M0 = the Monday of ws,
+Mt = the Monday of t, and a *segment* = one dose row's days clipped to the assignment's dates
+and to M0..Mt+6 (pauses are no segment), rules 4-5 of the pure module become:
+
+- daily dose n, prescribed: n x (the segment's days in ws..t-1) -- every day before today --
+  plus, for today, what was done (min(logs, n)); completed: min(logs(d), n) summed over the
+  days with logs in ws..t. Both read only log days.
+- weekly dose w: share(W) = half up of (sum over segments of w x days of the segment in W) / 7.
+  A week strictly inside one segment has share w; only a segment's first and last week (its
+  *pieces*) can be shared with another segment, so the closed weeks' prescribed share is
+  w x (the segment's middle weeks) plus share(W) of each closed piece week. Every week but
+  the current one is closed (the window ends today). completed: min(done(W), share(W)) of the
+  weeks with logs (done = logs on weekly-dose days of W up to today, from its Monday, before
+  the window's first day too); the current week's prescribed equals its completed.
+
+Integer arithmetic throughout: half up of S / 7 is (2S + 7) div 14.
 """
 
 from __future__ import annotations
@@ -21,21 +38,28 @@ from sqlalchemy import (
     and_,
     case,
     func,
-    literal,
+    literal_column,
     or_,
     select,
+    union_all,
 )
 
-from app.core.sqldays import epoch_day, least, monday_of
+from app.core.sqldays import epoch_day, highest, lowest, monday_of
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
 
 _a = assignment_table.c
 _d = dose_table.c
 _l = exercise_log_table.c
+NEVER = 1_000_000  # a day number after every stored date (the year 4707): "no end"
 
 
-def _zero(value: ColumnElement[int]) -> ColumnElement[int]:
-    return func.coalesce(value, 0)
+def _zero() -> ColumnElement[int]:
+    return literal_column("0", Integer)
+
+
+def _share(days: ColumnElement[int]) -> ColumnElement[int]:
+    """Half up of `days` / 7, `days` being a sum of w x days: a week's share."""
+    return (2 * days + 7) // 14
 
 
 def adherence_totals(
@@ -46,34 +70,32 @@ def adherence_totals(
     `first_day`..`last_day` bound the log dates read (the earliest Monday of any patient's
     window to the latest today), so the log index serves the scan.
     """
-    span = back + 13  # the window's Monday to this week's Sunday, at most
-    cal = select(literal(0, Integer).label("k")).cte(f"{name}_cal", recursive=True)
-    cal = cal.union_all(select((cal.c.k + 1).label("k")).where(cal.c.k < span - 1))
-    today = patients.c.today
-    first = monday_of(today - back)
+    t = patients.c.today
     plans = (
         select(
             _a.id.label("aid"),
             _a.patient_id,
             _a.exercise_kind,
+            t.label("t"),
             epoch_day(_a.starts_on).label("s"),
-            epoch_day(_a.ends_on).label("e"),
-            today.label("today"),
-            (first + cal.c.k).label("d"),
+            func.coalesce(epoch_day(_a.ends_on), NEVER).label("e"),
         )
         .select_from(patients)
         .join(assignment_table, _a.patient_id == patients.c.id)
-        .join(cal, first + cal.c.k <= monday_of(today) + 6)
-        .cte(f"{name}_days")
+        .cte(f"{name}_plans")
     )
     doses = (
         select(
             _d.assignment_id,
             epoch_day(_d.effective_from).label("since"),
-            epoch_day(
-                func.lead(_d.effective_from).over(
-                    partition_by=_d.assignment_id, order_by=_d.effective_from
+            func.coalesce(
+                epoch_day(
+                    func.lead(_d.effective_from).over(
+                        partition_by=_d.assignment_id, order_by=_d.effective_from
+                    )
                 )
+                - 1,
+                NEVER,
             ).label("until"),
             _d.times_per_day,
             _d.times_per_week,
@@ -82,99 +104,158 @@ def adherence_totals(
         .where(_d.assignment_id.in_(select(plans.c.aid)))
         .subquery(f"{name}_doses")
     )
-    read = and_(
-        _l.patient_id == patients.c.id,
-        _l.local_date >= first_day,
-        _l.local_date <= last_day,
-    )
-    day = epoch_day(_l.local_date).label("day")
-    # logs linked to an assignment count for it whatever their kind (one row per day) ...
-    linked = (
-        select(_l.assignment_id, day, func.count().label("n"))
-        .select_from(patients)
-        .join(exercise_log_table, and_(read, _l.assignment_id.isnot(None)))
-        .group_by(_l.assignment_id, _l.local_date)
-        .subquery(f"{name}_linked")
-    )
-    # ... unlinked ones for every assignment of their kind whose dates hold them
-    loose = (
-        select(_l.patient_id, _l.exercise_kind, day, func.count().label("n"))
-        .select_from(patients)
-        .join(exercise_log_table, and_(read, _l.assignment_id.is_(None)))
-        .group_by(_l.patient_id, _l.exercise_kind, _l.local_date)
-        .subquery(f"{name}_loose")
-    )
-    d, n, w = plans.c.d, doses.c.times_per_day, doses.c.times_per_week
-    count = _zero(linked.c.n) + _zero(loose.c.n)
-    days = (
+    p = plans.c
+    lo = highest(doses.c.since, p.s, monday_of(p.t - back))
+    hi = lowest(doses.c.until, p.e, monday_of(p.t) + 6)
+    segments = (
         select(
-            plans.c.aid,
-            plans.c.patient_id,
-            plans.c.today,
-            d.label("d"),
-            monday_of(d).label("m"),
-            n.label("n"),
-            w.label("w"),
-            count.label("c"),
+            p.aid,
+            p.patient_id,
+            p.t,
+            lo.label("lo"),
+            hi.label("hi"),
+            monday_of(lo).label("ml"),
+            monday_of(hi).label("mh"),
+            doses.c.times_per_day.label("n"),
+            doses.c.times_per_week.label("w"),
+        )
+        .select_from(plans)
+        .join(doses, and_(doses.c.assignment_id == p.aid, ~doses.c.paused))
+        .where(lo <= hi)
+        .cte(f"{name}_segments")
+    )
+    g = segments.c
+    # per segment: the daily days before today in the window, the weekly middle weeks
+    daily_days = highest(lowest(g.hi, g.t - 1) - highest(g.lo, g.t - back) + 1, 0)
+    middle_weeks = highest((g.mh - g.ml) // 7 - 1, 0)
+    by_segment = select(
+        g.patient_id,
+        (func.coalesce(g.n * daily_days, 0) + func.coalesce(g.w * middle_weeks, 0)).label(
+            "prescribed"
+        ),
+        _zero().label("completed"),
+    )
+    # the first and last week of each weekly segment, with its w x days there
+    weekly = g.w.isnot(None)
+    head = select(
+        g.patient_id,
+        g.aid,
+        g.t,
+        g.ml.label("m"),
+        (g.w * (lowest(g.hi, g.ml + 6) - g.lo + 1)).label("wd"),
+    ).where(weekly)
+    tail = select(
+        g.patient_id, g.aid, g.t, g.mh.label("m"), (g.w * (g.hi - g.mh + 1)).label("wd")
+    ).where(weekly, g.mh > g.ml)
+    pieces = union_all(head, tail).subquery(f"{name}_pieces")
+    piece_weeks = (
+        select(
+            pieces.c.patient_id,
+            pieces.c.aid,
+            pieces.c.t,
+            pieces.c.m,
+            func.sum(pieces.c.wd).label("wd"),
+        )
+        .group_by(pieces.c.patient_id, pieces.c.aid, pieces.c.t, pieces.c.m)
+        .cte(f"{name}_piece_weeks")
+    )
+    pw = piece_weeks.c
+    closed_pieces = select(
+        pw.patient_id, _share(pw.wd).label("prescribed"), _zero().label("completed")
+    ).where(pw.m + 6 < pw.t)
+    # the logs that count for each assignment, per local day: linked to it, or unlinked and
+    # of its kind (the segment join below keeps only active days within its dates)
+    # the patient's logs per (assignment link, kind, day), read through the patient's index
+    logs = (
+        select(
+            _l.patient_id,
+            _l.assignment_id,
+            _l.exercise_kind,
+            _l.local_date,
+            func.count().label("c"),
+        )
+        .select_from(patients)
+        .join(
+            exercise_log_table,
+            and_(
+                _l.patient_id == patients.c.id,
+                _l.local_date >= first_day,
+                _l.local_date <= last_day,
+            ),
+        )
+        .group_by(_l.patient_id, _l.assignment_id, _l.exercise_kind, _l.local_date)
+        .subquery(f"{name}_logs")
+    )
+    # ... counted for each assignment per day: linked to it, or unlinked and of its kind (the
+    # segment join below keeps only active days within its dates)
+    counted = (
+        select(
+            p.aid,
+            epoch_day(logs.c.local_date).label("d"),
+            func.sum(logs.c.c).label("c"),
         )
         .select_from(plans)
         .join(
-            doses,
+            logs,
             and_(
-                doses.c.assignment_id == plans.c.aid,
-                doses.c.since <= d,
-                or_(doses.c.until.is_(None), d < doses.c.until),
-                ~doses.c.paused,
+                logs.c.patient_id == p.patient_id,
+                or_(
+                    logs.c.assignment_id == p.aid,
+                    and_(
+                        logs.c.assignment_id.is_(None),
+                        logs.c.exercise_kind == p.exercise_kind,
+                    ),
+                ),
             ),
         )
-        .outerjoin(linked, and_(linked.c.assignment_id == plans.c.aid, linked.c.day == d))
-        .outerjoin(
-            loose,
-            and_(
-                loose.c.patient_id == plans.c.patient_id,
-                loose.c.exercise_kind == plans.c.exercise_kind,
-                loose.c.day == d,
-            ),
-        )
-        .where(d >= plans.c.s, or_(plans.c.e.is_(None), d <= plans.c.e))
-        .subquery(f"{name}_active")
+        .group_by(p.aid, logs.c.local_date)
+        .subquery(f"{name}_counted")
     )
-    c, t = days.c.c, days.c.today
-    weekly_so_far = and_(days.c.w.isnot(None), days.c.d <= t)
-    daily_in_window = and_(days.c.n.isnot(None), days.c.d >= t - back, days.c.d <= t)
-    weeks = (
+    k = counted.c
+    log_days = (
+        select(g.patient_id, g.aid, g.t, k.d, monday_of(k.d).label("m"), k.c, g.n, g.w)
+        .select_from(counted)
+        .join(segments, and_(g.aid == k.aid, g.lo <= k.d, k.d <= g.hi, k.d <= g.t))
+        .cte(f"{name}_log_days")
+    )
+    ld = log_days.c
+    done_today = lowest(ld.c, ld.n)
+    daily_logs = select(
+        ld.patient_id,
+        case((ld.d == ld.t, done_today), else_=0).label("prescribed"),
+        case((ld.d >= ld.t - back, done_today), else_=0).label("completed"),
+    ).where(ld.n.isnot(None))
+    log_weeks = (
         select(
-            days.c.patient_id,
-            t.label("today"),
-            days.c.m,
-            func.sum(case((weekly_so_far, 1), else_=0)).label("wdays"),
-            ((2 * _zero(func.sum(days.c.w)) + 7) // 14).label("share"),
-            func.sum(case((weekly_so_far, c), else_=0)).label("done"),
-            func.sum(
-                case(
-                    (daily_in_window, case((days.c.d < t, days.c.n), else_=least(c, days.c.n))),
-                    else_=0,
-                )
-            ).label("dp"),
-            func.sum(case((daily_in_window, least(c, days.c.n)), else_=0)).label("dc"),
+            ld.patient_id,
+            ld.aid,
+            ld.t,
+            ld.m,
+            func.sum(ld.c).label("done"),
+            func.max(ld.w).label("w"),
         )
-        .group_by(days.c.aid, days.c.patient_id, t, days.c.m)
-        .subquery(f"{name}_weeks")
+        .where(ld.w.isnot(None))
+        .group_by(ld.patient_id, ld.aid, ld.t, ld.m)
+        .subquery(f"{name}_log_weeks")
     )
-    got = least(weeks.c.done, weeks.c.share)
+    lw = log_weeks.c
+    got = lowest(lw.done, _share(func.coalesce(pw.wd, 7 * lw.w)))
+    weekly_logs = (
+        select(
+            lw.patient_id,
+            case((lw.m + 6 >= lw.t, got), else_=0).label("prescribed"),
+            got.label("completed"),
+        )
+        .select_from(log_weeks)
+        .outerjoin(piece_weeks, and_(pw.aid == lw.aid, pw.m == lw.m))
+    )
+    parts = union_all(by_segment, closed_pieces, daily_logs, weekly_logs).subquery(f"{name}_parts")
     return (
         select(
-            weeks.c.patient_id,
-            func.sum(
-                weeks.c.dp
-                + case(
-                    (weeks.c.wdays == 0, 0),
-                    (weeks.c.m + 6 < weeks.c.today, weeks.c.share),
-                    else_=got,
-                )
-            ).label("prescribed"),
-            func.sum(weeks.c.dc + case((weeks.c.wdays == 0, 0), else_=got)).label("completed"),
+            parts.c.patient_id,
+            func.sum(parts.c.prescribed).label("prescribed"),
+            func.sum(parts.c.completed).label("completed"),
         )
-        .group_by(weeks.c.patient_id)
+        .group_by(parts.c.patient_id)
         .subquery(name)
     )

@@ -71,7 +71,14 @@ class ExerciseLog(SQLModel, table=True):
         CheckConstraint(_KIND_CHECK, name="exercise_kind"),
         CheckConstraint("duration_seconds >= 0", name="duration_non_negative"),
         Index("ix_exercise_logs_patient_started", "patient_id", "started_at"),
-        Index("ix_exercise_logs_patient_local_date", "patient_id", "local_date"),
+        # Covering on PostgreSQL: adherence reads a caseload's logs of a window from this index
+        # alone (index-only scans, one probe per patient), never the table (issue 12).
+        Index(
+            "ix_exercise_logs_patient_local_date",
+            "patient_id",
+            "local_date",
+            postgresql_include=["assignment_id", "exercise_kind"],
+        ),
     )
 
     id: uuid.UUID = Field(primary_key=True)

@@ -1,0 +1,124 @@
+"""The worklist's statements on a seeded database: database time per statement, per request.
+
+    .venv/bin/python -m bench.worklist --db postgresql://postgres@127.0.0.1:5432/<seeded db>
+        [--reps 10] [--explain]
+
+Runs the worklist service (`GET /v1/patients?limit=50`, sorted by flags) for the bulk
+therapist of `mestring seed-demo` directly on the app's engine (jit off, as the app), `--reps`
+times after one warm-up, and prints the median and slowest time the database took for the
+page statement (every linked patient's facts and flags, sorted and cut), the page's 28-day
+adherence, and all statements of the request. Times are from the driver's side of each
+statement (SQLAlchemy's cursor events), so on a loaded machine they are what the database and
+the connection took, not the Python around them. `--explain` prints EXPLAIN (ANALYZE,
+BUFFERS) of the page statement once. Read-only: the database is left as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import event, select
+
+from app.accounts.models import user_table
+from app.boosters.rule_service import default_params
+from app.core.db import create_engine, session_factory
+from app.dashboard import service
+from bench.scratch import bench_settings
+
+THERAPIST = "bulk-therapist@demo.example.com"
+
+
+def _which(sql: str) -> str:
+    if "adh7_" in sql:
+        return "page"
+    if "adh28_" in sql:
+        return "adherence_28d"
+    return "other"
+
+
+async def _explain(engine: Any, sql: str, params: Any) -> None:
+    async with engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        driver = raw.driver_connection
+        for row in await driver.fetch("EXPLAIN (ANALYZE, BUFFERS) " + sql, *params):
+            print(row[0])
+
+
+async def main_async(url: str, reps: int, explain: bool) -> None:
+    settings = bench_settings(url)
+    engine = create_engine(url, pool_size=1)
+    sessions = session_factory(engine)
+    timings: list[tuple[str, float]] = []
+    began: list[float] = []
+    bound: dict[str, Any] = {}
+
+    def before(_c: Any, _cur: Any, sql: str, params: Any, *_a: Any) -> None:
+        began.append(time.perf_counter())
+        bound[_which(sql)] = (sql, params)
+
+    def after(_c: Any, _cur: Any, sql: str, *_a: Any) -> None:
+        timings.append((_which(sql), (time.perf_counter() - began.pop()) * 1000))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", before)
+    event.listen(engine.sync_engine, "after_cursor_execute", after)
+    async with sessions() as session:
+        therapist = (
+            await session.execute(select(user_table.c.id).where(user_table.c.email == THERAPIST))
+        ).scalar_one()
+    per_request: list[dict[str, float]] = []
+    walls = []
+    for rep in range(reps + 1):
+        timings.clear()
+        started = time.perf_counter()
+        async with sessions() as session:
+            rows, _ = await service.worklist(
+                session,
+                therapist_id=therapist,
+                sort="flags",
+                flag=None,
+                limit=50,
+                cursor=None,
+                rule_defaults=default_params(settings),
+                risk_ack=timedelta(hours=settings.risk_ack_hours),
+            )
+        assert len(rows) == 50, len(rows)
+        if rep:  # the first is the warm-up
+            walls.append((time.perf_counter() - started) * 1000)
+            totals: dict[str, float] = {"statements": len(timings), "all": 0.0}
+            for kind, ms in timings:
+                totals[kind] = totals.get(kind, 0.0) + ms
+                totals["all"] += ms
+            per_request.append(totals)
+    for key in ("page", "adherence_28d", "all"):
+        values = [r[key] for r in per_request]
+        print(
+            f"{key:>14}: median {statistics.median(values):7.1f} ms, "
+            f"p95 {sorted(values)[max(0, round(0.95 * len(values)) - 1)]:7.1f} ms, "
+            f"slowest {max(values):7.1f} ms"
+        )
+    print(
+        f"{'request wall':>14}: median {statistics.median(walls):7.1f} ms "
+        f"({int(per_request[0]['statements'])} statements, {reps} requests)"
+    )
+    if explain:
+        sql, params = bound["page"]
+        await _explain(engine, sql, params)
+    await engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--reps", type=int, default=10)
+    parser.add_argument("--explain", action="store_true")
+    args = parser.parse_args()
+    asyncio.run(main_async(args.db, args.reps, args.explain))
+
+
+if __name__ == "__main__":
+    main()
