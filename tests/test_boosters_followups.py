@@ -279,6 +279,10 @@ def test_the_therapists_record_wins_over_the_plan_and_clearing_it_falls_back(api
             headers=therapist.headers,
         )
         assert (future.status_code, future.json()["code"]) == (422, "rtw_completed_in_future")
+        assert future.json()["detail"] == (
+            "The return to work lies in the future; record it once it has happened "
+            "(a planned return is the plan's 0 % stage)."
+        )
 
 
 def answer_by_therapist(
@@ -444,3 +448,60 @@ def test_a_plan_without_a_return_keeps_the_therapists_follow_ups(api: Api) -> No
             ("2027-06-08", "pending"),
             ("2027-09-08", "pending"),
         ]
+
+
+def export(api: Api, patient: Actor) -> dict[str, Any]:
+    response = api.client.get("/v1/me/export", headers=patient.headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_the_export_says_who_set_the_return_and_what_the_follow_ups_count_from(
+    api: Api,
+) -> None:
+    # The patient's export is where `source` and `updated_by` are shown: the plan's 0 % stage
+    # (nobody), then the therapist's record (that therapist), for the return and its follow-ups.
+    with time_machine.travel(datetime(2027, 3, 10, 10, tzinfo=UTC), tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        plan_with_return(api, patient, "2027-03-01")
+        planned = export(api, patient)
+        completion = planned["rtw_completion"]
+        assert (
+            completion["source"],
+            completion["rtw_completed_on"],
+            completion["plan_return_on"],
+            completion["updated_by"],
+        ) == ("rtw_plan", None, "2027-03-01", None)
+        assert sorted((f["months"], f["source"], f["due_on"]) for f in planned["follow_ups"]) == [
+            (3, "rtw_plan", "2027-06-01"),
+            (6, "rtw_plan", "2027-09-01"),
+        ]
+        set_rtw(api, therapist, patient, "2027-03-08")
+        recorded = export(api, patient)
+        completion = recorded["rtw_completion"]
+        assert (
+            completion["source"],
+            completion["rtw_completed_on"],
+            completion["plan_return_on"],
+            completion["updated_by"],
+        ) == ("therapist", "2027-03-08", "2027-03-01", str(therapist.id))
+        assert sorted((f["months"], f["source"], f["due_on"]) for f in recorded["follow_ups"]) == [
+            (3, "therapist", "2027-06-08"),
+            (6, "therapist", "2027-09-08"),
+        ]
+
+
+def test_the_therapist_reads_the_return_in_the_patients_local_date(api: Api) -> None:
+    # 12:00 UTC on 1 March is 01:00 on 2 March in Auckland: a return recorded for 2 March has
+    # begun there, and the therapist's read (not only the patient's) counts in that local date.
+    with time_machine.travel(datetime(2027, 3, 1, 12, tzinfo=UTC), tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist, timezone="Pacific/Auckland")
+        set_rtw(api, therapist, patient, "2027-03-02")
+        read = api.client.get(
+            f"/v1/patients/{patient.id}/rtw-completion", headers=therapist.headers
+        ).json()
+        assert (read["rtw_completed_on"], read["full_return_on"]) == ("2027-03-02", "2027-03-02")
+        assert [f["due_on"] for f in read["follow_ups"]] == ["2027-06-02", "2027-09-02"]
