@@ -43,6 +43,7 @@ MODULES: dict[str, list[str]] = {
     "app/boosters/followups.py": [
         "tests/test_boosters_followups.py",
         "tests/test_work_follow_ups.py",
+        "tests/test_jobsupport_employment.py",  # a new job's series (reason new_job)
     ],
     "app/care/access.py": [
         "tests/test_role_matrix.py",

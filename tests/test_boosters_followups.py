@@ -505,3 +505,69 @@ def test_the_therapist_reads_the_return_in_the_patients_local_date(api: Api) -> 
         ).json()
         assert (read["rtw_completed_on"], read["full_return_on"]) == ("2027-03-02", "2027-03-02")
         assert [f["due_on"] for f in read["follow_ups"]] == ["2027-06-02", "2027-09-02"]
+
+
+def completion_of(api: Api, therapist: Actor, patient: Actor) -> dict[str, Any]:
+    response = api.client.get(
+        f"/v1/patients/{patient.id}/rtw-completion", headers=therapist.headers
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_a_planned_return_counts_from_its_first_day_not_before(api: Api) -> None:
+    # The plan's 0 % stage begins on 11 March: on 10 March the therapist sees the planned date
+    # but no return and no follow-ups; on 11 March the return has begun and both are listed.
+    with time_machine.travel(datetime(2027, 3, 10, 10, tzinfo=UTC), tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        plan_with_return(api, patient, "2027-03-11")
+        before = completion_of(api, therapist, patient)
+        assert (before["plan_return_on"], before["full_return_on"], before["follow_ups"]) == (
+            "2027-03-11",
+            None,
+            [],
+        )
+    with time_machine.travel(datetime(2027, 3, 11, 10, tzinfo=UTC), tick=False):
+        relogin(api, therapist)
+        begun = completion_of(api, therapist, patient)
+        assert begun["full_return_on"] == "2027-03-11"
+        assert [(f["months"], f["due_on"]) for f in begun["follow_ups"]] == [
+            (3, "2027-06-11"),
+            (6, "2027-09-11"),
+        ]
+
+
+def test_follow_ups_are_listed_by_due_date_then_months_and_only_the_patients_own(
+    api: Api,
+) -> None:
+    with time_machine.travel(datetime(2027, 7, 2, 10, tzinfo=UTC), tick=False):
+        therapist = api.therapist()
+        patient, other = api.patient(therapist), api.patient(therapist)
+        set_rtw(api, therapist, other, "2027-02-01")  # another patient's series, never shown
+        first = set_rtw(api, therapist, patient, "2027-01-01")
+        answer = {"still_working": True, "needs_booster": False, "contacted_by": "phone"}
+        for follow_up in first["follow_ups"]:  # due 1 April and 1 July: both answered
+            done = answer_by_therapist(api, therapist, patient, follow_up["id"], **answer)
+            assert done.status_code == 200, done.text
+        # A return on 1 April: its 3-month follow-up falls on 1 July like the answered 6-month
+        # one; on the same day the 3-month one comes first.
+        set_rtw(api, therapist, patient, "2027-04-01")
+        listed = completion_of(api, therapist, patient)["follow_ups"]
+        assert [(f["months"], f["due_on"], f["status"]) for f in listed] == [
+            (3, "2027-04-01", "answered"),
+            (3, "2027-07-01", "pending"),
+            (6, "2027-07-01", "answered"),
+            (6, "2027-10-01", "pending"),
+        ]
+        # A return on 1 June: the answered 6-month one (1 July) comes before the new 3-month
+        # one (1 September): by date, not by months.
+        set_rtw(api, therapist, patient, "2027-06-01")
+        listed = completion_of(api, therapist, patient)["follow_ups"]
+        assert [(f["months"], f["due_on"], f["status"]) for f in listed] == [
+            (3, "2027-04-01", "answered"),
+            (6, "2027-07-01", "answered"),
+            (3, "2027-09-01", "pending"),
+            (6, "2027-12-01", "pending"),
+        ]
