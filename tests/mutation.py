@@ -43,6 +43,7 @@ MODULES: dict[str, list[str]] = {
     "app/boosters/followups.py": [
         "tests/test_boosters_followups.py",
         "tests/test_work_follow_ups.py",
+        "tests/test_jobsupport_employment.py",  # a new job's series (reason new_job)
     ],
     "app/care/access.py": [
         "tests/test_role_matrix.py",
@@ -58,6 +59,9 @@ MODULES: dict[str, list[str]] = {
     "app/reports/sheet.py": ["tests/test_reports_sheet.py"],
     "app/devices/outcome.py": ["tests/test_devices_rules.py"],
     "app/devices/rules.py": ["tests/test_devices_rules.py"],
+    # job support: what the consent lets a counsellor do (contact the employer); what a
+    # counsellor may read is app/care/access.py (ensure_work_side, counsellor_reads) above
+    "app/jobsupport/rules.py": ["tests/test_jobsupport_rules.py"],
 }
 COPIED = ["app", "tests", "migrations", "alembic.ini", "pyproject.toml"]
 # A timeout is detection too: the mutant made a covering test hang.

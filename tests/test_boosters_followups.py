@@ -279,6 +279,10 @@ def test_the_therapists_record_wins_over_the_plan_and_clearing_it_falls_back(api
             headers=therapist.headers,
         )
         assert (future.status_code, future.json()["code"]) == (422, "rtw_completed_in_future")
+        assert future.json()["detail"] == (
+            "The return to work lies in the future; record it once it has happened "
+            "(a planned return is the plan's 0 % stage)."
+        )
 
 
 def answer_by_therapist(
@@ -443,4 +447,127 @@ def test_a_plan_without_a_return_keeps_the_therapists_follow_ups(api: Api) -> No
         assert [(f["due_on"], f["status"]) for f in read["follow_ups"]] == [
             ("2027-06-08", "pending"),
             ("2027-09-08", "pending"),
+        ]
+
+
+def export(api: Api, patient: Actor) -> dict[str, Any]:
+    response = api.client.get("/v1/me/export", headers=patient.headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_the_export_says_who_set_the_return_and_what_the_follow_ups_count_from(
+    api: Api,
+) -> None:
+    # The patient's export is where `source` and `updated_by` are shown: the plan's 0 % stage
+    # (nobody), then the therapist's record (that therapist), for the return and its follow-ups.
+    with time_machine.travel(datetime(2027, 3, 10, 10, tzinfo=UTC), tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        plan_with_return(api, patient, "2027-03-01")
+        planned = export(api, patient)
+        completion = planned["rtw_completion"]
+        assert (
+            completion["source"],
+            completion["rtw_completed_on"],
+            completion["plan_return_on"],
+            completion["updated_by"],
+        ) == ("rtw_plan", None, "2027-03-01", None)
+        assert sorted((f["months"], f["source"], f["due_on"]) for f in planned["follow_ups"]) == [
+            (3, "rtw_plan", "2027-06-01"),
+            (6, "rtw_plan", "2027-09-01"),
+        ]
+        set_rtw(api, therapist, patient, "2027-03-08")
+        recorded = export(api, patient)
+        completion = recorded["rtw_completion"]
+        assert (
+            completion["source"],
+            completion["rtw_completed_on"],
+            completion["plan_return_on"],
+            completion["updated_by"],
+        ) == ("therapist", "2027-03-08", "2027-03-01", str(therapist.id))
+        assert sorted((f["months"], f["source"], f["due_on"]) for f in recorded["follow_ups"]) == [
+            (3, "therapist", "2027-06-08"),
+            (6, "therapist", "2027-09-08"),
+        ]
+
+
+def test_the_therapist_reads_the_return_in_the_patients_local_date(api: Api) -> None:
+    # 12:00 UTC on 1 March is 01:00 on 2 March in Auckland: a return recorded for 2 March has
+    # begun there, and the therapist's read (not only the patient's) counts in that local date.
+    with time_machine.travel(datetime(2027, 3, 1, 12, tzinfo=UTC), tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist, timezone="Pacific/Auckland")
+        set_rtw(api, therapist, patient, "2027-03-02")
+        read = api.client.get(
+            f"/v1/patients/{patient.id}/rtw-completion", headers=therapist.headers
+        ).json()
+        assert (read["rtw_completed_on"], read["full_return_on"]) == ("2027-03-02", "2027-03-02")
+        assert [f["due_on"] for f in read["follow_ups"]] == ["2027-06-02", "2027-09-02"]
+
+
+def completion_of(api: Api, therapist: Actor, patient: Actor) -> dict[str, Any]:
+    response = api.client.get(
+        f"/v1/patients/{patient.id}/rtw-completion", headers=therapist.headers
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_a_planned_return_counts_from_its_first_day_not_before(api: Api) -> None:
+    # The plan's 0 % stage begins on 11 March: on 10 March the therapist sees the planned date
+    # but no return and no follow-ups; on 11 March the return has begun and both are listed.
+    with time_machine.travel(datetime(2027, 3, 10, 10, tzinfo=UTC), tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        plan_with_return(api, patient, "2027-03-11")
+        before = completion_of(api, therapist, patient)
+        assert (before["plan_return_on"], before["full_return_on"], before["follow_ups"]) == (
+            "2027-03-11",
+            None,
+            [],
+        )
+    with time_machine.travel(datetime(2027, 3, 11, 10, tzinfo=UTC), tick=False):
+        relogin(api, therapist)
+        begun = completion_of(api, therapist, patient)
+        assert begun["full_return_on"] == "2027-03-11"
+        assert [(f["months"], f["due_on"]) for f in begun["follow_ups"]] == [
+            (3, "2027-06-11"),
+            (6, "2027-09-11"),
+        ]
+
+
+def test_follow_ups_are_listed_by_due_date_then_months_and_only_the_patients_own(
+    api: Api,
+) -> None:
+    with time_machine.travel(datetime(2027, 7, 2, 10, tzinfo=UTC), tick=False):
+        therapist = api.therapist()
+        patient, other = api.patient(therapist), api.patient(therapist)
+        set_rtw(api, therapist, other, "2027-02-01")  # another patient's series, never shown
+        first = set_rtw(api, therapist, patient, "2027-01-01")
+        answer = {"still_working": True, "needs_booster": False, "contacted_by": "phone"}
+        for follow_up in first["follow_ups"]:  # due 1 April and 1 July: both answered
+            done = answer_by_therapist(api, therapist, patient, follow_up["id"], **answer)
+            assert done.status_code == 200, done.text
+        # A return on 1 April: its 3-month follow-up falls on 1 July like the answered 6-month
+        # one; on the same day the 3-month one comes first.
+        set_rtw(api, therapist, patient, "2027-04-01")
+        listed = completion_of(api, therapist, patient)["follow_ups"]
+        assert [(f["months"], f["due_on"], f["status"]) for f in listed] == [
+            (3, "2027-04-01", "answered"),
+            (3, "2027-07-01", "pending"),
+            (6, "2027-07-01", "answered"),
+            (6, "2027-10-01", "pending"),
+        ]
+        # A return on 1 June: the answered 6-month one (1 July) comes before the new 3-month
+        # one (1 September): by date, not by months.
+        set_rtw(api, therapist, patient, "2027-06-01")
+        listed = completion_of(api, therapist, patient)["follow_ups"]
+        assert [(f["months"], f["due_on"], f["status"]) for f in listed] == [
+            (3, "2027-04-01", "answered"),
+            (6, "2027-07-01", "answered"),
+            (3, "2027-09-01", "pending"),
+            (6, "2027-12-01", "pending"),
         ]

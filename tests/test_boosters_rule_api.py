@@ -17,7 +17,7 @@ from app.boosters.rule import RuleParams
 from app.boosters.rule_service import params_for_patients
 from app.core.config import Settings
 from app.main import create_app
-from tests.checkin_helpers import answers, seed_scores
+from tests.checkin_helpers import answers, relogin, seed_scores
 from tests.factories import Actor, Api
 
 NOW = datetime(2027, 3, 20, 9, 0, tzinfo=UTC)  # 10:00 in Oslo
@@ -356,6 +356,41 @@ def test_an_override_is_stored_once_replaced_and_read_back_with_its_time(api: Ap
             patient.id: RuleParams(3, 2, 4.5, 1.0, 21, True),
             other.id: RuleParams(),
         }
+
+
+def test_the_patients_export_says_who_set_the_rule_and_when(api: Api) -> None:
+    # `updated_by` is shown only in the patient's export; the first write inserts it, a later
+    # write (the upsert) replaces it and the time.
+    params = {
+        "window_days": 3,
+        "min_checkins": 2,
+        "low_threshold": 4.5,
+        "drop_threshold": 1.0,
+        "cooldown_days": 7,
+        "enabled": True,
+    }
+
+    def exported(patient: Actor) -> Any:
+        response = api.client.get("/v1/me/export", headers=patient.headers)
+        assert response.status_code == 200, response.text
+        rule = response.json()["booster_rule"]
+        return (rule["updated_by"], rule["updated_at"], rule["cooldown_days"])
+
+    with time_machine.travel(NOW, tick=False):
+        therapist = api.therapist()
+        patient = api.patient(therapist)
+        url = f"/v1/patients/{patient.id}/booster-rule"
+        assert api.client.put(url, json=params, headers=therapist.headers).status_code == 200
+        assert exported(patient) == (str(therapist.id), "2027-03-20T09:00:00Z", 7)
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        colleague = api.therapist()
+        api.link(patient, colleague)  # a second therapist takes over the patient
+        relogin(api, patient)
+        later = {**params, "cooldown_days": 21}
+        assert api.client.put(url, json=later, headers=colleague.headers).status_code == 200
+        assert exported(patient) == (str(colleague.id), "2027-03-20T10:00:00Z", 21)
+        read = api.client.get(url, headers=colleague.headers).json()
+        assert read["updated_at"] == "2027-03-20T10:00:00Z"
 
 
 def test_the_baseline_is_the_patients_own_first_seven_by_date(api: Api) -> None:

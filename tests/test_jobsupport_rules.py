@@ -72,13 +72,25 @@ def test_consent_covers_only_what_it_names() -> None:
         }
         return consent_refusal(**(args | changes))
 
+    # The refusal says which part of the consent is missing: the counsellor reads it (409).
+    withdrawn = "The patient has not consented to contact with the employer."
+    not_named = "The patient's consent does not cover contacts about job_search."
+    other_person = "The patient's consent names another contact person at the employer."
     assert refusal() is None
-    assert refusal(employer_contact=False) is not None  # withdrawn
-    assert refusal(purpose="job_search") is not None  # not named
-    assert refusal(purposes=[]) is not None  # a consent naming no purpose covers nothing
+    assert refusal(employer_contact=False) == withdrawn
+    # withdrawal wins over a purpose or a person that would not be covered either
+    assert refusal(employer_contact=False, purpose="job_search", person="Per Sjef") == withdrawn
+    assert refusal(purpose="job_search") == not_named
+    assert refusal(purpose="job_search", person="Per Sjef") == not_named
+    # a consent naming no purpose covers nothing
+    assert (
+        refusal(purposes=[]) == "The patient's consent does not cover contacts about adjustments."
+    )
     assert refusal(person="Mona Leder") is None
     assert refusal(person="  mona   LEDER ") is None  # case and spacing do not matter
-    assert refusal(person="Per Sjef") is not None  # another person
+    assert refusal(person="\uff2d\uff4f\uff4e\uff41 Leder") is None  # full-width letters (NFKC)
+    assert refusal(person="Per Sjef") == other_person
+    assert refusal(person="Mona") == other_person  # part of the name is another person
 
 
 def test_worklist_flags() -> None:
