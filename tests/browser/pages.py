@@ -37,6 +37,10 @@ def wait_until(driver: WebDriver, condition: Callable[[WebDriver], object], what
     )
 
 
+def url_has(text: str) -> Callable[[WebDriver], bool]:
+    return lambda driver: text in driver.current_url
+
+
 def is_stale(element: WebElement) -> bool:
     """True once the element's page has been replaced."""
     try:
