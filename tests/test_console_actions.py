@@ -246,3 +246,53 @@ def test_create_an_invitation_shows_its_code(api: Api) -> None:
     )
     assert bad.status_code == 422
     assert 'role="alert"' in bad.text
+
+
+def test_record_a_follow_up_answered_by_phone(api: Api) -> None:
+    therapist = api.therapist()
+    patient = patient_with_data(api, therapist)
+    returned = (utcnow() - timedelta(days=200)).date().isoformat()
+    put = api.client.put(
+        f"/v1/patients/{patient.id}/rtw-completion",
+        json={"rtw_completed_on": returned},
+        headers=therapist.headers,
+    )
+    assert put.status_code == 200, put.text
+    client = signed_in(api, therapist)
+    page_url = f"/console/patients/{patient.id}"
+    page = client.get(page_url).text
+    forms = re.findall(r'action="(/console/patients/[^"]+/follow-ups/[^"]+/answer)"', page)
+    assert len(forms) == 2  # the 3- and the 6-month follow-up are both due
+    refused = post_form(client, page_url, forms[0], {"still_working": "yes"})
+    assert refused.status_code == 422
+    assert 'role="alert"' in refused.text
+    done = post_form(
+        client,
+        page_url,
+        forms[0],
+        {
+            "still_working": "yes",
+            "needs_booster": "yes",
+            "contacted_by": "phone",
+            "note": "Doing well",
+        },
+    )
+    assert done.status_code == 303
+    state = api.client.get(
+        f"/v1/patients/{patient.id}/rtw-completion", headers=therapist.headers
+    ).json()
+    answered = [f for f in state["follow_ups"] if f["status"] == "answered"]
+    assert len(answered) == 1
+    assert answered[0]["contacted_by"] == "phone"
+    assert answered[0]["answered_by_role"] == "therapist"
+    page = client.get(page_url).text
+    assert "per telefon" in page  # how it was answered, in the therapist's language
+    assert 'data-status="open"' in page  # needs_booster opened a request
+    stranger = signed_in(api, api.therapist())
+    hidden = post_form(
+        stranger,
+        "/console/worklist",
+        forms[1],
+        {"still_working": "no", "needs_booster": "no", "contacted_by": "phone"},
+    )
+    assert hidden.status_code == 404

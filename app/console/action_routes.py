@@ -12,8 +12,9 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from starlette.responses import Response
 
+from app.boosters import followup_answers
 from app.boosters import requests as boosters
-from app.boosters.schemas import BoosterRequestUpdate
+from app.boosters.schemas import BoosterRequestUpdate, FollowUpContactAnswer
 from app.care import service as care
 from app.care.schemas import InvitationCreate
 from app.console.labels import N_
@@ -25,6 +26,7 @@ from app.console.pages import (
     redirect,
     render,
 )
+from app.console.patient_data import linked
 from app.core.deps import SessionDep, SettingsDep
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
@@ -71,6 +73,35 @@ async def move_booster_request(
         session, therapist_id=user.id, request_id=request_id, data=data
     )
     return redirect(f"/console/patients/{moved.patient_id}#boosters")
+
+
+@router.post("/patients/{patient_id}/follow-ups/{follow_up_id}/answer")
+async def record_follow_up_answer(
+    patient_id: uuid.UUID,
+    follow_up_id: uuid.UUID,
+    request: Request,
+    user: ConsoleTherapist,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """The answer a patient gave by phone, in a meeting or by message (the API's service: the
+    same rules; `needs_booster` opens a request or links the active one)."""
+    fields = await form_of(request, user, settings)
+    answers = {"yes": True, "no": False}
+    try:
+        data = FollowUpContactAnswer(
+            still_working=answers[fields.get("still_working", "")],
+            needs_booster=answers[fields.get("needs_booster", "")],
+            contacted_by=fields.get("contacted_by", ""),  # type: ignore[arg-type]
+            note=fields.get("note", "").strip() or None,
+        )
+    except (KeyError, ValidationError):
+        return error_page(request, 422, N_("Answer both questions and say how you asked."))
+    scope = await linked(request, session, user, patient_id, ())
+    await followup_answers.answer_for_patient(
+        session, scope=scope, follow_up_id=follow_up_id, data=data
+    )
+    return redirect(f"/console/patients/{patient_id}#follow-ups")
 
 
 @router.get("/invitations")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -29,10 +29,25 @@ def path_of(driver: WebDriver) -> str:
 
 def wait_until(driver: WebDriver, condition: Callable[[WebDriver], object], what: str) -> None:
     """Wait for `condition` (htmx may update in place, so no page-load event is assumed)."""
-    WebDriverWait(driver, WAIT_SECONDS).until(
+    # An element read while the page is being replaced (a navigation, an htmx swap) is stale:
+    # look again.
+    WebDriverWait(driver, WAIT_SECONDS, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: condition(d) and d.execute_script("return document.readyState") == "complete",
         message=f"waited {WAIT_SECONDS} s for {what}; at {driver.current_url}",
     )
+
+
+def url_has(text: str) -> Callable[[WebDriver], bool]:
+    return lambda driver: text in driver.current_url
+
+
+def is_stale(element: WebElement) -> bool:
+    """True once the element's page has been replaced."""
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    return False
 
 
 def wait_for_path(driver: WebDriver, path: str) -> None:
