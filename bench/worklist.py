@@ -10,7 +10,10 @@ page statement (every linked patient's facts and flags, sorted and cut), the pag
 adherence, and all statements of the request. Times are from the driver's side of each
 statement (SQLAlchemy's cursor events), so on a loaded machine they are what the database and
 the connection took, not the Python around them. `--explain` prints EXPLAIN (ANALYZE,
-BUFFERS) of the page statement once. Read-only: the database is left as it was.
+BUFFERS) of the page statement once. Then the adherence statement alone
+(`app.exercises.adherence_sql.adherence_totals`) over the whole caseload, for windows of 7, 28
+and 90 days (`--reps` times each, after a warm-up): the part of the page statement this
+benchmark was written for. Read-only: the database is left as it was.
 """
 
 from __future__ import annotations
@@ -22,12 +25,16 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import Integer, event, func, literal, select
 
 from app.accounts.models import user_table
 from app.boosters.rule_service import default_params
+from app.care.models import care_link_table
 from app.core.db import create_engine, session_factory
+from app.core.sqldays import day_number
+from app.core.time import local_today, utcnow
 from app.dashboard import service
+from app.exercises import adherence_sql
 from bench.scratch import bench_settings
 
 THERAPIST = "bulk-therapist@demo.example.com"
@@ -108,7 +115,39 @@ async def main_async(url: str, reps: int, explain: bool) -> None:
     if explain:
         sql, params = bound["page"]
         await _explain(engine, sql, params)
+    async with sessions() as session:
+        await _adherence_alone(session, therapist, reps)
     await engine.dispose()
+
+
+async def _adherence_alone(session: Any, therapist: Any, reps: int) -> None:
+    today = local_today("Europe/Oslo", now=utcnow())
+    cl = care_link_table.c
+    patients = (
+        select(cl.patient_id.label("id"), literal(day_number(today), Integer).label("today"))
+        .where(cl.therapist_id == therapist, cl.ended_at.is_(None))
+        .subquery("caseload")
+    )
+    for back in (7, 28, 90):
+        totals = adherence_sql.adherence_totals(
+            patients,
+            back=back,
+            first_day=today - timedelta(days=back + 6),
+            last_day=today,
+            name=f"adh{back}",
+        )
+        query = select(func.count(), func.sum(totals.c.prescribed), func.sum(totals.c.completed))
+        times = []
+        for rep in range(reps + 1):
+            started = time.perf_counter()
+            found = (await session.execute(query.select_from(totals))).one()
+            if rep:
+                times.append((time.perf_counter() - started) * 1000)
+        print(
+            f"adherence {back:>2} days alone: median {statistics.median(times):7.1f} ms, "
+            f"slowest {max(times):7.1f} ms ({found[0]} patients, "
+            f"{found[2]}/{found[1]} occurrences)"
+        )
 
 
 def main() -> None:

@@ -39,7 +39,6 @@ from sqlalchemy import (
     case,
     func,
     literal_column,
-    or_,
     select,
     union_all,
 )
@@ -165,50 +164,27 @@ def adherence_totals(
     ).where(pw.m + 6 < pw.t)
     # the logs that count for each assignment, per local day: linked to it, or unlinked and
     # of its kind (the segment join below keeps only active days within its dates)
-    # the patient's logs per (assignment link, kind, day), read through the patient's index
-    logs = (
-        select(
-            _l.patient_id,
-            _l.assignment_id,
-            _l.exercise_kind,
-            _l.local_date,
-            func.count().label("c"),
-        )
-        .select_from(patients)
-        .join(
-            exercise_log_table,
-            and_(
-                _l.patient_id == patients.c.id,
-                _l.local_date >= first_day,
-                _l.local_date <= last_day,
-            ),
-        )
-        .group_by(_l.patient_id, _l.assignment_id, _l.exercise_kind, _l.local_date)
-        .subquery(f"{name}_logs")
+    # the logs that count for each assignment: linked to it (whatever their kind), or unlinked
+    # and of its kind (the segment join below keeps only active days within its dates); read
+    # per patient through the (patient_id, local_date) index, which covers both columns
+    read = and_(
+        _l.patient_id == patients.c.id, _l.local_date >= first_day, _l.local_date <= last_day
     )
-    # ... counted for each assignment per day: linked to it, or unlinked and of its kind (the
-    # segment join below keeps only active days within its dates)
+    linked = (
+        select(_l.assignment_id.label("aid"), _l.local_date)
+        .select_from(patients)
+        .join(exercise_log_table, and_(read, _l.assignment_id.isnot(None)))
+    )
+    loose = (
+        select(p.aid, _l.local_date)
+        .select_from(patients)
+        .join(exercise_log_table, and_(read, _l.assignment_id.is_(None)))
+        .join(plans, and_(p.patient_id == _l.patient_id, p.exercise_kind == _l.exercise_kind))
+    )
+    logs = union_all(linked, loose).subquery(f"{name}_logs")
     counted = (
-        select(
-            p.aid,
-            epoch_day(logs.c.local_date).label("d"),
-            func.sum(logs.c.c).label("c"),
-        )
-        .select_from(plans)
-        .join(
-            logs,
-            and_(
-                logs.c.patient_id == p.patient_id,
-                or_(
-                    logs.c.assignment_id == p.aid,
-                    and_(
-                        logs.c.assignment_id.is_(None),
-                        logs.c.exercise_kind == p.exercise_kind,
-                    ),
-                ),
-            ),
-        )
-        .group_by(p.aid, logs.c.local_date)
+        select(logs.c.aid, epoch_day(logs.c.local_date).label("d"), func.count().label("c"))
+        .group_by(logs.c.aid, logs.c.local_date)
         .subquery(f"{name}_counted")
     )
     k = counted.c
