@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, String, case, literal
+from sqlalchemy import ColumnElement, Date, Integer, String, case, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -108,3 +108,23 @@ def _lowest_pg(element: lowest, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(lowest, "sqlite")
 def _lowest_sqlite(element: lowest, compiler: SQLCompiler, **kw: Any) -> str:
     return f"min({compiler.process(element.clauses, **kw)})"
+
+
+class days_before(FunctionElement[date]):  # noqa: N801
+    """`days_before(a_date, n)`: the DATE n days before a DATE (usable in an index condition)."""
+
+    type = Date()
+    inherit_cache = True
+    name = "days_before"
+
+
+@compiles(days_before)
+def _days_before_pg(element: days_before, compiler: SQLCompiler, **kw: Any) -> str:
+    day, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"({day} - {days})"
+
+
+@compiles(days_before, "sqlite")
+def _days_before_sqlite(element: days_before, compiler: SQLCompiler, **kw: Any) -> str:
+    day, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"date({day}, '-' || ({days}) || ' days')"

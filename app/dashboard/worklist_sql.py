@@ -35,7 +35,7 @@ from app.boosters.models import booster_request_table, booster_rule_table, follo
 from app.boosters.rule import RuleParams
 from app.care.models import care_link_table
 from app.checkins.models import checkin_table
-from app.core.sqldays import day_number, epoch_day, name_key
+from app.core.sqldays import day_number, days_before, epoch_day, name_key
 from app.dashboard.flags import FLAG_RULES
 from app.dashboard.worklist_clinical import measures_overdue, review_due_of, risk_facts
 from app.dashboard.worklist_work import work_facts
@@ -82,6 +82,9 @@ def facts(*, zones: int) -> Any:
             _by_zone(zones, "cut_7d", stamp).label("cut_7d"),
             _by_zone(zones, "cut_joint", stamp).label("cut_joint"),
             func.coalesce(_o.window_days, _bound("window_days", Integer())).label("window_days"),
+            days_before(
+                today_date, func.coalesce(_o.window_days, _bound("window_days", Integer()))
+            ).label("rule_after"),
             func.coalesce(_o.min_checkins, _bound("min_checkins", Integer())).label("min_checkins"),
             func.round(
                 cast(func.coalesce(_o.low_threshold, _bound("low_threshold", Float())), Numeric),
@@ -98,12 +101,13 @@ def facts(*, zones: int) -> Any:
         .cte("linked")
     )
     p = base.c
+    # the patient's own window as dates, so the check-in index reads only its days
     in_rule_window = and_(
         _c.patient_id == p.id,
         _c.local_date <= latest,
         _c.local_date > _bound("rule_from", Date()),
-        epoch_day(_c.local_date) <= p.today,
-        epoch_day(_c.local_date) > p.today - p.window_days,
+        _c.local_date <= p.today_date,
+        _c.local_date > p.rule_after,
     )
     adherence = adherence_totals(
         base,
