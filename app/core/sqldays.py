@@ -128,3 +128,21 @@ def _days_before_pg(element: days_before, compiler: SQLCompiler, **kw: Any) -> s
 def _days_before_sqlite(element: days_before, compiler: SQLCompiler, **kw: Any) -> str:
     day, days = (compiler.process(c, **kw) for c in element.clauses)
     return f"date({day}, '-' || ({days}) || ' days')"
+
+
+class day_date(FunctionElement[date]):  # noqa: N801
+    """`day_date(n)`: the DATE of a day number (usable in an index condition on a DATE)."""
+
+    type = Date()
+    inherit_cache = True
+    name = "day_date"
+
+
+@compiles(day_date)
+def _day_date_pg(element: day_date, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"(DATE '1970-01-01' + ({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(day_date, "sqlite")
+def _day_date_sqlite(element: day_date, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"date(({compiler.process(element.clauses, **kw)}) + 2440587.5)"

@@ -43,7 +43,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from app.core.sqldays import epoch_day, highest, lowest, monday_of
+from app.core.sqldays import day_date, epoch_day, highest, lowest, monday_of
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
 
 _a = assignment_table.c
@@ -168,7 +168,12 @@ def adherence_totals(
     # and of its kind (the segment join below keeps only active days within its dates); read
     # per patient through the (patient_id, local_date) index, which covers both columns
     read = and_(
-        _l.patient_id == patients.c.id, _l.local_date >= first_day, _l.local_date <= last_day
+        _l.patient_id == patients.c.id,
+        _l.local_date >= first_day,
+        _l.local_date <= last_day,
+        # the patient's own window, from its Monday, as dates: the index reads only those days
+        _l.local_date >= day_date(monday_of(t - back)),
+        _l.local_date <= day_date(t),
     )
     linked = (
         select(_l.assignment_id.label("aid"), _l.local_date)
