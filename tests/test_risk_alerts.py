@@ -266,6 +266,8 @@ def test_overdue_alerts_reach_the_therapists_on_call(api: Api) -> None:
         # Not on call: nothing.
         refused = _alerts(api, off_duty, "/v1/risk-alerts/on-call")
         assert (refused.status_code, refused.json()["code"]) == (403, "not_on_call")
+        # the text tells the therapist why (being on call), not only that they may not
+        assert refused.json()["detail"] == "Only therapists on call see escalated risk alerts."
         assert _alerts(api, off_duty, f"/v1/patients/{patient.id}/risk-alerts").status_code == 404
         assert _ack(api, off_duty, alert_id, action_taken="called_patient").status_code == 404
 

@@ -281,6 +281,7 @@ def test_unlinked_patient_is_a_404_like_a_random_id(api: Api, row: Row) -> None:
     assert hidden.status_code == random.status_code == 404
     assert hidden.json() == random.json()
     assert hidden.json()["code"] == "patient_not_found"
+    assert hidden.json()["detail"] == "Patient not found."
     own = _call(api.client, row, _url(row, patient.id), colleague)
     # The linked therapist gets past the access check: reads answer 200, writes (sent with an
     # empty body) are refused for what the body lacks, never for who is asking.
