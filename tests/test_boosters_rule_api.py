@@ -9,16 +9,18 @@ from typing import Any
 import pytest
 import time_machine
 from fastapi.testclient import TestClient
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.boosters.models import booster_request_table
 from app.boosters.rule import RuleParams
-from app.boosters.rule_service import params_for_patients
+from app.boosters.rule_service import evaluate_after_checkin, params_for_patients
+from app.checkins.models import checkin_table
 from app.core.config import Settings
 from app.main import create_app
 from tests.checkin_helpers import answers, relogin, seed_scores
 from tests.factories import Actor, Api
+from tests.test_boosters_requests import events
 
 NOW = datetime(2027, 3, 20, 9, 0, tzinfo=UTC)  # 10:00 in Oslo
 TODAY = date(2027, 3, 20)
@@ -409,3 +411,77 @@ def test_the_baseline_is_the_patients_own_first_seven_by_date(api: Api) -> None:
             "7-day mean 4 is 2 below the baseline 6 (drop ≥ 0.8) (3 check-ins)"
         )
         assert put_today(api, other, 4).json()["booster_request"] is None
+
+
+def test_the_window_holds_the_patients_own_check_ins_of_its_days_only(api: Api) -> None:
+    # Issue 21 (mutation survivors of the run of 2 December, rule_service.py). The 7-day
+    # window is today and the 6 days before it (window_start = today - 6). Three patients:
+    # - `inside`: 1.0 exactly on the window's first day, then 4.0 yesterday and 4 today:
+    #   (1 + 4 + 4) / 3 = 3 < 3.7, three check-ins: it fires (a window one day short would
+    #   hold two check-ins, too few);
+    # - `recent`: 5.0 yesterday and 5 today, with three 1.0s 20-18 days ago: those are outside
+    #   the window, so two check-ins, too few (all history would make (3 + 10) / 5 = 2.6; the
+    #   pure rule cuts the window again, so the statement's lower bound is only a read bound);
+    # - `neighbour`: 5.0 on the three days before yesterday and 5 today, mean 5 — while
+    #   `inside`'s 1.0 and `recent`'s 1.0s are someone else's.
+    with time_machine.travel(NOW, tick=False):
+        inside, recent, neighbour = api.patient(), api.patient(), api.patient()
+        seed_scores(api, inside, {TODAY - timedelta(days=6): 1.0, TODAY - timedelta(days=1): 4.0})
+        seed_scores(api, recent, {TODAY - timedelta(days=d): 1.0 for d in (20, 19, 18)})
+        seed_scores(api, recent, {TODAY - timedelta(days=1): 5.0})
+        seed_scores(api, neighbour, {TODAY - timedelta(days=d): 5.0 for d in (4, 3, 2)})
+        assert put_today(api, neighbour, 5).json()["booster_request"] is None
+        assert put_today(api, recent, 5).json()["booster_request"] is None
+        assert put_today(api, inside, 4).json()["booster_request"]["reason"] == (
+            "7-day mean 3 < 3.7 (3 check-ins); no baseline yet for version 1"
+        )
+        assert requests_of(api, neighbour) == requests_of(api, recent) == []
+
+
+def test_another_patients_open_request_does_not_suppress_the_rule(api: Api) -> None:
+    # Issue 21 (mutation survivor): the active-request check is the patient's own.
+    with time_machine.travel(NOW, tick=False):
+        waiting, patient = api.patient(), api.patient()
+        own = api.client.post("/v1/me/booster-requests", json={}, headers=waiting.headers)
+        assert own.status_code == 201
+        seed_scores(api, patient, {TODAY - timedelta(days=d): 1.0 for d in (2, 1)})
+        opened = put_today(api, patient, 1).json()["booster_request"]
+        assert opened is not None
+        assert opened["source"] == "checkin_rule"
+        assert [r["source"] for r in requests_of(api, waiting)] == ["patient"]
+
+
+def test_a_request_the_rule_opens_is_the_systems_and_dated_by_the_callers_clock(api: Api) -> None:
+    # Issue 21 (mutation survivors): the request's first event names the system as its actor,
+    # and the request carries the `now` its caller passes (the demo seed replays back-dated
+    # check-ins with their own times), not the clock's.
+    with time_machine.travel(NOW, tick=False):
+        patient = api.patient()
+        yesterday = TODAY - timedelta(days=1)
+        seed_scores(api, patient, {yesterday - timedelta(days=d): 1.0 for d in (2, 1, 0)})
+        then = NOW - timedelta(days=1)
+
+        async def work(session: AsyncSession) -> Any:
+            questionnaire = await session.scalar(
+                select(checkin_table.c.questionnaire_id)
+                .where(checkin_table.c.patient_id == patient.id)
+                .limit(1)
+            )
+            assert questionnaire is not None
+            _, opened = await evaluate_after_checkin(
+                session,
+                patient_id=patient.id,
+                today=yesterday,
+                timezone="Europe/Oslo",
+                questionnaire_id=questionnaire,
+                questionnaire_version=1,
+                defaults=RuleParams(),
+                now=then,
+            )
+            await session.commit()
+            return opened
+
+        opened = api.db(work)
+        assert opened is not None
+        assert opened.created_at == then
+        assert events(api, str(opened.id)) == [(None, "open", None, "system")]
