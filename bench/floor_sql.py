@@ -1,8 +1,10 @@
 """The floor's hand-written PostgreSQL: the worklist and "today" aggregated where the data is.
 
 No app code: these statements restate the app's rules (adherence, the booster rule's low test,
-the flags, the plan review, last week's work grade) as set-based SQL with generate_series,
-FILTER and lateral joins. `bench.run` checks that they return the same numbers as the app.
+the flags, the plan review, last week's work grade) as set-based SQL with FILTER and lateral
+joins; the worklist's adherence by dose ranges (as app/exercises/adherence_sql.py), the
+calendars that remain (last week's work grade, "today") with generate_series. `bench.run`
+checks that they return the same numbers as the app.
 """
 
 from __future__ import annotations
@@ -25,63 +27,92 @@ p AS (
 
 def _adherence(name: str, source: str, back: int) -> str:
     """Adherence (app/exercises/adherence.py rules 1-7) of the patients in `source` over the
-    `back` days before today and today: one row per assignment and day from the Monday of
-    today-`back` to the Sunday of this week (weekly shares count whole weeks)."""
-    first = f"date_trunc('week', p.today - {back})::date"
+    `back` days before today and today, by dose ranges as app/exercises/adherence_sql.py does
+    (its docstring states the arithmetic): no calendar is walked, only the days with logs are
+    read. Days are day numbers (days since 1970-01-01; the Monday of n is n - (n + 3) % 7);
+    t = today, M0 = the Monday of t - `back`, a segment = one unpaused dose row's days clipped
+    to the assignment's dates and to M0..the Sunday of this week. Assignments starting after
+    today or ending before M0 are left out: they would make no segment or one that counts
+    nothing."""
+    never = 1_000_000  # a day number after every stored date: "no end"
     return f"""
-{name}_ad AS (
-  SELECT a.id AS aid, a.patient_id, a.exercise_kind, a.starts_on, a.ends_on, p.today,
-         g.d::date AS d
-  FROM {source} p JOIN exercise_assignments a ON a.patient_id = p.id
-   AND a.starts_on <= p.today AND (a.ends_on IS NULL OR a.ends_on >= {first})
-  CROSS JOIN LATERAL generate_series({first}, date_trunc('week', p.today) + interval '6 days',
-                                     interval '1 day') g(d)
+{name}_win AS (
+  SELECT p.id, p.today, p.today - DATE '1970-01-01' AS t,
+         p.today - {back} - extract(isodow FROM p.today - {back})::int + 1 AS first
+  FROM {source} p
 ),
-{name}_doses AS (
-  SELECT d.assignment_id, d.effective_from, d.times_per_day, d.times_per_week, d.paused,
-         lead(d.effective_from) OVER (PARTITION BY d.assignment_id ORDER BY d.effective_from)
-           AS until
-  FROM assignment_doses d WHERE d.assignment_id IN (SELECT aid FROM {name}_ad)
+{name}_plans AS (
+  SELECT a.id AS aid, a.patient_id, a.exercise_kind, p.t, a.starts_on - DATE '1970-01-01' AS s,
+         coalesce(a.ends_on - DATE '1970-01-01', {never}) AS e
+  FROM {name}_win p JOIN exercise_assignments a ON a.patient_id = p.id
+   AND a.starts_on <= p.today AND (a.ends_on IS NULL OR a.ends_on >= p.first)
 ),
-{name}_lc AS (
-  SELECT l.patient_id, l.assignment_id, l.exercise_kind, l.local_date, count(*) AS n
-  FROM {source} p JOIN exercise_logs l ON l.patient_id = p.id
-   AND l.local_date >= {first} AND l.local_date <= p.today
-  GROUP BY 1, 2, 3, 4
+{name}_seg AS (
+  SELECT aid, patient_id, t, lo, hi, lo - (lo + 3) % 7 AS ml, hi - (hi + 3) % 7 AS mh, n, w
+  FROM (
+    SELECT p.aid, p.patient_id, p.t, d.times_per_day AS n, d.times_per_week AS w,
+           greatest(d.since, p.s, p.t - {back} - (p.t - {back} + 3) % 7) AS lo,
+           least(d.until, p.e, p.t - (p.t + 3) % 7 + 6) AS hi
+    FROM {name}_plans p JOIN (
+      SELECT assignment_id, effective_from - DATE '1970-01-01' AS since,
+             coalesce(lead(effective_from) OVER (PARTITION BY assignment_id
+                                                 ORDER BY effective_from)
+                      - DATE '1970-01-01' - 1, {never}) AS until,
+             times_per_day, times_per_week, paused
+      FROM assignment_doses WHERE assignment_id IN (SELECT aid FROM {name}_plans)
+    ) d ON d.assignment_id = p.aid AND NOT d.paused
+  ) x WHERE lo <= hi
 ),
-{name}_lk AS (
-  SELECT assignment_id, local_date, sum(n) AS n FROM {name}_lc
-  WHERE assignment_id IS NOT NULL GROUP BY 1, 2
+{name}_pw AS (
+  SELECT patient_id, aid, t, m, sum(wd) AS wd FROM (
+    SELECT patient_id, aid, t, ml AS m, w * (least(hi, ml + 6) - lo + 1) AS wd
+    FROM {name}_seg WHERE w IS NOT NULL
+    UNION ALL
+    SELECT patient_id, aid, t, mh, w * (hi - mh + 1) FROM {name}_seg
+    WHERE w IS NOT NULL AND mh > ml
+  ) x GROUP BY patient_id, aid, t, m
 ),
-{name}_days AS (
-  SELECT ad.aid, ad.patient_id, ad.today, ad.d, date_trunc('week', ad.d)::date AS m,
-         ds.times_per_day AS n, ds.times_per_week AS w,
-         coalesce(linked.n, 0) + coalesce(loose.n, 0) AS c
-  FROM {name}_ad ad JOIN {name}_doses ds ON ds.assignment_id = ad.aid
-   AND ds.effective_from <= ad.d AND (ds.until IS NULL OR ad.d < ds.until) AND NOT ds.paused
-  LEFT JOIN {name}_lk linked ON linked.assignment_id = ad.aid AND linked.local_date = ad.d
-  LEFT JOIN {name}_lc loose ON loose.patient_id = ad.patient_id
-   AND loose.assignment_id IS NULL AND loose.exercise_kind = ad.exercise_kind
-   AND loose.local_date = ad.d
-  WHERE ad.d >= ad.starts_on AND (ad.ends_on IS NULL OR ad.d <= ad.ends_on)
+{name}_logs AS (
+  -- per patient through the (patient_id, local_date) index, which covers the other columns;
+  -- OFFSET 0 keeps the lateral a per-patient index read instead of a scan of every log
+  SELECT p.id AS patient_id, l.assignment_id, l.exercise_kind, l.local_date
+  FROM {name}_win p CROSS JOIN LATERAL (
+    SELECT assignment_id, exercise_kind, local_date FROM exercise_logs
+    WHERE patient_id = p.id AND local_date >= p.first AND local_date <= p.today OFFSET 0) l
 ),
-{name}_weeks AS (
-  SELECT patient_id, today, m,
-         count(*) FILTER (WHERE w IS NOT NULL AND d <= today) AS wdays,
-         (2 * coalesce(sum(w), 0) + 7) / 14 AS share,
-         coalesce(sum(c) FILTER (WHERE w IS NOT NULL AND d <= today), 0) AS done,
-         coalesce(sum(CASE WHEN d < today THEN n ELSE least(c, n) END)
-                  FILTER (WHERE n IS NOT NULL AND d >= today - {back} AND d <= today), 0) AS dp,
-         coalesce(sum(least(c, n))
-                  FILTER (WHERE n IS NOT NULL AND d >= today - {back} AND d <= today), 0) AS dc
-  FROM {name}_days GROUP BY aid, patient_id, today, m
+{name}_ld AS (
+  SELECT g.patient_id, g.aid, g.t, k.d, k.d - (k.d + 3) % 7 AS m, k.c, g.n, g.w
+  FROM (
+    SELECT aid, local_date - DATE '1970-01-01' AS d, count(*) AS c FROM (
+      SELECT l.assignment_id AS aid, l.local_date FROM {name}_logs l
+      WHERE l.assignment_id IS NOT NULL
+      UNION ALL
+      SELECT a.aid, l.local_date FROM {name}_logs l
+      JOIN {name}_plans a ON a.patient_id = l.patient_id AND a.exercise_kind = l.exercise_kind
+      WHERE l.assignment_id IS NULL
+    ) x GROUP BY aid, local_date
+  ) k JOIN {name}_seg g ON g.aid = k.aid AND g.lo <= k.d AND k.d <= g.hi AND k.d <= g.t
 ),
 {name} AS (
-  SELECT patient_id,
-    sum(dp + CASE WHEN wdays = 0 THEN 0 WHEN m + 6 < today THEN share
-                  ELSE least(done, share) END)::int AS p,
-    sum(dc + CASE WHEN wdays = 0 THEN 0 ELSE least(done, share) END)::int AS c
-  FROM {name}_weeks WHERE m <= today GROUP BY patient_id
+  SELECT patient_id, sum(p)::int AS p, sum(c)::int AS c FROM (
+    SELECT patient_id,
+           coalesce(n * greatest(least(hi, t - 1) - greatest(lo, t - {back}) + 1, 0), 0)
+           + coalesce(w * greatest((mh - ml) / 7 - 1, 0), 0) AS p, 0 AS c
+    FROM {name}_seg
+    UNION ALL
+    SELECT patient_id, (2 * wd + 7) / 14, 0 FROM {name}_pw WHERE m + 6 < t
+    UNION ALL
+    SELECT patient_id, CASE WHEN d = t THEN least(c, n) ELSE 0 END,
+           CASE WHEN d >= t - {back} THEN least(c, n) ELSE 0 END
+    FROM {name}_ld WHERE n IS NOT NULL
+    UNION ALL
+    SELECT lw.patient_id, CASE WHEN lw.m + 6 >= lw.t THEN x.got ELSE 0 END, x.got
+    FROM (
+      SELECT patient_id, aid, t, m, sum(c) AS done, max(w) AS w FROM {name}_ld
+      WHERE w IS NOT NULL GROUP BY patient_id, aid, t, m
+    ) lw LEFT JOIN {name}_pw pw ON pw.aid = lw.aid AND pw.m = lw.m
+    CROSS JOIN LATERAL (SELECT least(lw.done, (2 * coalesce(pw.wd, 7 * lw.w) + 7) / 14) AS got) x
+  ) parts GROUP BY patient_id
 )"""
 
 
@@ -193,16 +224,17 @@ FROM page f LEFT JOIN a28 ON a28.patient_id = f.id CROSS JOIN LATERAL (
         extract(isodow FROM g.d)::int AS dow, (r.body->>'agreed_weekly_hours')::numeric AS agreed,
         to_char(g.d, 'fmdy') IN (SELECT json_array_elements_text(r.body->'work_days'))
           AS work_day,
-        coalesce((SELECT (s->>'sick_leave_percent')::int
-          FROM json_array_elements(r.body->'stages') s
-          WHERE (s->>'starts_on')::date <= g.d
-          ORDER BY (s->>'starts_on')::date DESC LIMIT 1), 0) AS pct,
+        coalesce(st.pct, 0) AS pct,
         e.patient_id IS NOT NULL AS has_entry, coalesce(e.day_type IN ('vacation', 'leave'),
         false) AS off, coalesce(e.worked_minutes, 0) AS minutes
       FROM rtw_plans r
       CROSS JOIN generate_series(date_trunc('week', f.today) - interval '7 days',
                                  date_trunc('week', f.today) - interval '1 day',
                                  interval '1 day') g(d)
+      -- the stage in force on the day, read once per day (not once per use of pct)
+      LEFT JOIN LATERAL (SELECT (s->>'sick_leave_percent')::int AS pct
+        FROM json_array_elements(r.body->'stages') s WHERE (s->>'starts_on')::date <= g.d
+        ORDER BY (s->>'starts_on')::date DESC LIMIT 1) st ON true
       LEFT JOIN work_diary_entries e ON e.patient_id = r.patient_id AND e.local_date = g.d
       WHERE r.patient_id = f.id) k
     GROUP BY k.m) t
