@@ -64,6 +64,13 @@ def test_an_illegal_move_is_an_error_page_not_a_crash(api: Api) -> None:
     assert _booster(api, therapist, request["id"])["status"] == "open"
     no_time = post_form(client, page_url, action, {"action": "schedule", "scheduled_for": ""})
     assert no_time.status_code == 422
+    # A time the API refuses (outside 2000-2099) is said to be about the time, not the answer.
+    too_late = {"action": "schedule", "scheduled_for": "2100-01-01T09:00"}
+    out_of_range = post_form(client, page_url, action, too_late)
+    assert out_of_range.status_code == 422
+    # (the demo therapist reads Norwegian: "Give the date and time of the session.")
+    assert "Oppgi dato og klokkeslett for timen." in out_of_range.text
+    assert "Skriv et svar til pasienten" not in out_of_range.text
     no_answer = post_form(client, page_url, action, {"action": "decline", "response": " "})
     assert no_answer.status_code == 422
     assert _booster(api, therapist, request["id"])["status"] == "open"

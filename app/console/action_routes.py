@@ -68,6 +68,8 @@ async def move_booster_request(
             response=response if target == "declined" else None,
         )
     except ValidationError:
+        if target == "scheduled":  # a time outside the years 2000-2099
+            return error_page(request, 422, N_("Give the date and time of the session."))
         return error_page(request, 422, N_("Write an answer to the patient when declining."))
     moved = await boosters.update_request(
         session, therapist_id=user.id, request_id=request_id, data=data
