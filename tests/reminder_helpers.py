@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.devices.service import push_to_patient
+from app.devices.delivery import push_to_patient
 from app.reminders.delivery import Outcome, deliver
 from app.reminders.models import push_outbox_table
 from app.reminders.scheduler import schedule_due

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.metrics import PROCESS_REGISTRY
+from app.devices.delivery import push_to_patient
 from app.devices.outcome import topic_for
-from app.devices.service import push_to_patient
 from app.main import create_app
 from app.push.message import Delivery, PushMessage
 from tests.conftest import make_settings

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.core.config import REPO_ROOT
 from app.core.db import async_url
-from app.core.migrate import is_migrated, migration_lock
+from app.core.migrate import migration_lock
+from app.core.schema_version import is_migrated
 from tests.ops_helpers import MESTRING, command_env, json_lines
 
 

@@ -98,6 +98,9 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(default=65536, ge=1024)
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_parallelism: int = Field(default=4, ge=1)
+    # Hashes a worker computes at once: each holds argon2_memory_kib of memory while it runs,
+    # so a burst of logins waits here instead of multiplying a worker's memory (issue 12).
+    argon2_concurrency: int = Field(default=2, ge=1, le=64)
     invitation_days: int = Field(default=14, ge=1, le=90)
     login_failures_per_account: int = Field(default=5, ge=1)
     login_failures_per_address: int = Field(default=30, ge=1)

@@ -1,4 +1,5 @@
-"""Running Alembic from code: `mestring migrate`, the readiness probe and the tests use this.
+"""Running Alembic from code: `mestring migrate` and the tests use this (the readiness probe
+reads the head without Alembic: `app.core.schema_version`).
 
 An upgrade holds a lock for its whole run, so migrations started at once (three replicas, an
 init container per pod, a job retried by the orchestrator) run one after the other: the first
@@ -15,13 +16,10 @@ import logging
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
@@ -125,22 +123,3 @@ def _try_flock(fd: int) -> bool:
     except BlockingIOError:
         return False
     return True
-
-
-@lru_cache(maxsize=4)
-def head_revisions(migrations_dir: Path) -> frozenset[str]:
-    """The revision ids a fully migrated database is at."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(migrations_dir))
-    return frozenset(ScriptDirectory.from_config(cfg).get_heads())
-
-
-async def is_migrated(connection: AsyncConnection, migrations_dir: Path) -> bool:
-    """True when the database's Alembic revision is the code's head."""
-
-    def _current(sync_connection: object) -> frozenset[str]:
-        context = MigrationContext.configure(sync_connection)  # type: ignore[arg-type]
-        return frozenset(context.get_current_heads())
-
-    current = await connection.run_sync(_current)
-    return current == head_revisions(migrations_dir)

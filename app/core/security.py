@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -41,22 +42,45 @@ class PasswordHasher:
             argon2__parallelism=settings.argon2_parallelism,
         )
         # Verified against when the email is unknown, so both paths cost the same.
-        self._dummy_hash = self._context.hash(secrets.token_urlsafe(16))
+        self._dummy_hash = unmatchable_hash(settings)
+        self._running = threading.BoundedSemaphore(settings.argon2_concurrency)
+
+    def _hash(self, password: str) -> str:
+        with self._running:
+            result: str = self._context.hash(password)
+            return result
+
+    def _verify(self, password: str, target: str) -> tuple[bool, str | None]:
+        with self._running:
+            ok, new_hash = self._context.verify_and_update(password, target)
+            return bool(ok), new_hash
 
     async def hash(self, password: str) -> str:
         """Hash off the event loop (argon2 is deliberately slow)."""
-        result: str = await anyio.to_thread.run_sync(self._context.hash, password)
-        return result
+        return await anyio.to_thread.run_sync(self._hash, password)
 
     async def verify(self, password: str, stored: str | None) -> tuple[bool, str | None]:
         """(matches, new hash when the stored one uses outdated parameters)."""
         target = stored or self._dummy_hash
-        ok, new_hash = await anyio.to_thread.run_sync(
-            self._context.verify_and_update, password, target
-        )
+        ok, new_hash = await anyio.to_thread.run_sync(self._verify, password, target)
         if stored is None:
             return False, None
         return bool(ok), new_hash
+
+
+def unmatchable_hash(settings: Settings) -> str:
+    """An argon2id hash with the configured parameters and a random salt and digest: verifying
+    any password against it costs one real argon2 run and fails. Made without hashing, since
+    a hash at start-up cost every worker argon2_memory_kib of peak memory (issue 12)."""
+
+    def random_b64(size: int) -> str:
+        return base64.b64encode(secrets.token_bytes(size)).decode().rstrip("=")
+
+    cost = (
+        f"m={settings.argon2_memory_kib},t={settings.argon2_time_cost},"
+        f"p={settings.argon2_parallelism}"
+    )
+    return f"$argon2id$v=19${cost}${random_b64(16)}${random_b64(32)}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.deps import ServicesDep
 from app.core.errors import ServiceUnavailable
-from app.core.migrate import is_migrated
+from app.core.schema_version import is_migrated
 from app.core.schemas import error_responses
 from app.ops.access import MetricsReader
 

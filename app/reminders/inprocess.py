@@ -14,7 +14,6 @@ from app.core.config import Settings
 from app.core.db import async_url, is_sqlite
 from app.core.deps import Services
 from app.core.metrics import worker_metrics
-from app.devices.service import push_to_patient
 from app.reminders.delivery import DeliveryFailed
 from app.reminders.runtime import Runtime, deliver_and_count, tick
 
@@ -61,6 +60,9 @@ async def maybe_running(services: Services) -> AsyncIterator[None]:
     if not wanted(services.settings):
         yield
         return
+    # Imported here: the push senders' libraries load only in a process that sends (issue 12).
+    from app.devices.delivery import push_to_patient
+
     runtime = Runtime(services=services, sender=push_to_patient, metrics=worker_metrics())
     async with running(runtime, services.settings.worker_tick_seconds):
         yield

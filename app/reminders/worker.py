@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from app.core.config import Settings
 from app.core.deps import Services
 from app.core.metrics import worker_metrics
-from app.devices.service import push_to_patient
+from app.devices.delivery import push_to_patient
 from app.reminders.delivery import MAX_ATTEMPTS
 from app.reminders.runtime import Runtime, deliver_and_count, tick
 
