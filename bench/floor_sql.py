@@ -80,14 +80,8 @@ def _adherence(name: str, source: str, back: int) -> str:
     SELECT assignment_id, exercise_kind, local_date FROM exercise_logs
     WHERE patient_id = p.id AND local_date >= p.first AND local_date <= p.today OFFSET 0) l
 ),
-{name}_lw AS (
-  -- the logged days summed per (assignment, week) in one pass: the daily dose's figures of
-  -- those days, and the weekly dose's logs of the week
-  SELECT g.patient_id, g.aid, g.t, k.d - (k.d + 3) % 7 AS m,
-         sum(CASE WHEN g.n IS NOT NULL AND k.d = g.t THEN least(k.c, g.n) ELSE 0 END) AS dp,
-         sum(CASE WHEN g.n IS NOT NULL AND k.d >= g.t - {back} THEN least(k.c, g.n) ELSE 0 END)
-           AS dc,
-         coalesce(sum(k.c) FILTER (WHERE g.w IS NOT NULL), 0) AS done, max(g.w) AS w
+{name}_ld AS (
+  SELECT g.patient_id, g.aid, g.t, k.d, k.d - (k.d + 3) % 7 AS m, k.c, g.n, g.w
   FROM (
     SELECT aid, local_date - DATE '1970-01-01' AS d, count(*) AS c FROM (
       SELECT l.assignment_id AS aid, l.local_date FROM {name}_logs l
@@ -98,7 +92,6 @@ def _adherence(name: str, source: str, back: int) -> str:
       WHERE l.assignment_id IS NULL
     ) x GROUP BY aid, local_date
   ) k JOIN {name}_seg g ON g.aid = k.aid AND g.lo <= k.d AND k.d <= g.hi AND k.d <= g.t
-  GROUP BY 1, 2, 3, 4
 ),
 {name} AS (
   SELECT patient_id, sum(p)::int AS p, sum(c)::int AS c FROM (
@@ -109,11 +102,16 @@ def _adherence(name: str, source: str, back: int) -> str:
     UNION ALL
     SELECT patient_id, (2 * wd + 7) / 14, 0 FROM {name}_pw WHERE m + 6 < t
     UNION ALL
-    SELECT lw.patient_id, lw.dp + CASE WHEN lw.m + 6 >= lw.t THEN x.got ELSE 0 END,
-           lw.dc + x.got
-    FROM {name}_lw lw LEFT JOIN {name}_pw pw ON pw.aid = lw.aid AND pw.m = lw.m
-    CROSS JOIN LATERAL (SELECT CASE WHEN lw.w IS NULL THEN 0
-      ELSE least(lw.done, (2 * coalesce(pw.wd, 7 * lw.w) + 7) / 14) END AS got) x
+    SELECT patient_id, CASE WHEN d = t THEN least(c, n) ELSE 0 END,
+           CASE WHEN d >= t - {back} THEN least(c, n) ELSE 0 END
+    FROM {name}_ld WHERE n IS NOT NULL
+    UNION ALL
+    SELECT lw.patient_id, CASE WHEN lw.m + 6 >= lw.t THEN x.got ELSE 0 END, x.got
+    FROM (
+      SELECT patient_id, aid, t, m, sum(c) AS done, max(w) AS w FROM {name}_ld
+      WHERE w IS NOT NULL GROUP BY patient_id, aid, t, m
+    ) lw LEFT JOIN {name}_pw pw ON pw.aid = lw.aid AND pw.m = lw.m
+    CROSS JOIN LATERAL (SELECT least(lw.done, (2 * coalesce(pw.wd, 7 * lw.w) + 7) / 14) AS got) x
   ) parts GROUP BY patient_id
 )"""
 
