@@ -193,46 +193,44 @@ def adherence_totals(
         .subquery(f"{name}_counted")
     )
     k = counted.c
-    # each (assignment, day) with logs in its segment, then summed per (assignment, week) in
-    # one pass: the daily dose's figures of those days, and the weekly dose's logs of the week
     log_days = (
         select(g.patient_id, g.aid, g.t, k.d, monday_of(k.d).label("m"), k.c, g.n, g.w)
         .select_from(counted)
         .join(segments, and_(g.aid == k.aid, g.lo <= k.d, k.d <= g.hi, k.d <= g.t))
-        .subquery(f"{name}_log_days")
+        .cte(f"{name}_log_days")
     )
     ld = log_days.c
-    daily = ld.n.isnot(None)
     done_today = lowest(ld.c, ld.n)
+    daily_logs = select(
+        ld.patient_id,
+        case((ld.d == ld.t, done_today), else_=0).label("prescribed"),
+        case((ld.d >= ld.t - back, done_today), else_=0).label("completed"),
+    ).where(ld.n.isnot(None))
     log_weeks = (
         select(
             ld.patient_id,
             ld.aid,
             ld.t,
             ld.m,
-            func.sum(case((and_(daily, ld.d == ld.t), done_today), else_=0)).label("daily_p"),
-            func.sum(case((and_(daily, ld.d >= ld.t - back), done_today), else_=0)).label(
-                "daily_c"
-            ),
-            func.sum(case((ld.w.isnot(None), ld.c), else_=0)).label("done"),
+            func.sum(ld.c).label("done"),
             func.max(ld.w).label("w"),
         )
+        .where(ld.w.isnot(None))
         .group_by(ld.patient_id, ld.aid, ld.t, ld.m)
         .subquery(f"{name}_log_weeks")
     )
     lw = log_weeks.c
-    # a week with weekly-dose logs: what they completed, up to the week's share
-    got = case((lw.w.isnot(None), lowest(lw.done, _share(func.coalesce(pw.wd, 7 * lw.w)))), else_=0)
-    log_parts = (
+    got = lowest(lw.done, _share(func.coalesce(pw.wd, 7 * lw.w)))
+    weekly_logs = (
         select(
             lw.patient_id,
-            (lw.daily_p + case((lw.m + 6 >= lw.t, got), else_=0)).label("prescribed"),
-            (lw.daily_c + got).label("completed"),
+            case((lw.m + 6 >= lw.t, got), else_=0).label("prescribed"),
+            got.label("completed"),
         )
         .select_from(log_weeks)
         .outerjoin(piece_weeks, and_(pw.aid == lw.aid, pw.m == lw.m))
     )
-    parts = union_all(by_segment, closed_pieces, log_parts).subquery(f"{name}_parts")
+    parts = union_all(by_segment, closed_pieces, daily_logs, weekly_logs).subquery(f"{name}_parts")
     return (
         select(
             parts.c.patient_id,
