@@ -145,11 +145,13 @@ rows AS (
     p.today - coalesce(ck.last_on, p.linked_on) AS silent,
     ck.rule_mean IS NOT NULL AND ck.rule_n >= p.min_checkins
       AND ck.rule_mean < p.low_threshold AS low_rtw_se,
-    coalesce((SELECT s->>'reviewed_on' IS NULL
-      FROM rtw_plans r, json_array_elements(r.body->'stages') WITH ORDINALITY e(s, i)
-      WHERE r.patient_id = p.id AND coalesce((s->>'review_on')::date,
-            (s->>'starts_on')::date + 14) <= p.today
-      ORDER BY i DESC LIMIT 1), false) AS review_due,
+    -- each stage parsed once into typed columns (->> per field parsed it again each time)
+    coalesce((SELECT s.reviewed_on IS NULL
+      FROM rtw_plans r, ROWS FROM (json_to_recordset(r.body->'stages')
+        AS (starts_on date, review_on date, reviewed_on date))
+        WITH ORDINALITY s(starts_on, review_on, reviewed_on, i)
+      WHERE r.patient_id = p.id AND coalesce(s.review_on, s.starts_on + 14) <= p.today
+      ORDER BY s.i DESC LIMIT 1), false) AS review_due,
     EXISTS (SELECT 1 FROM measure_schedules ms WHERE ms.patient_id = p.id
       AND p.today >= ms.starts_on AND p.today > ms.starts_on
         + (p.today - ms.starts_on) / ms.every_days * ms.every_days + least(3, ms.every_days) - 1

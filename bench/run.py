@@ -3,8 +3,8 @@
     .venv/bin/python -m bench.run [--reps 3] [--seconds 10] [--scale 50:365,500:365,5000:365]
 
 Needs PostgreSQL (BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres; it
-creates and drops databases named mestring_bench*) and `wrk`. Servers are pinned to core 0,
-wrk to core 1. Prints the ratio table, the worklist scale curve and the app's peak RSS.
+creates and drops databases named mestring_bench*, or `--name`*) and `wrk`. Servers are pinned
+to core 0, wrk to core 1. Prints the ratio table, the worklist scale curve and the app's peak RSS.
 """
 
 from __future__ import annotations
@@ -366,11 +366,14 @@ async def main() -> int:
     parser.add_argument(
         "--check-only", action="store_true", help="seed, run the floor = app check, stop"
     )
+    parser.add_argument(
+        "--name", default="mestring_bench", help="scratch database names' prefix (shared machines)"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mestring-bench-"))
     log = work / "servers.log"
     print(f"load average before: {os.getloadavg()}; logs in {work}", flush=True)
-    took = await seed_template("mestring_bench_tpl", args.patients, args.days)
+    took = await seed_template(f"{args.name}_tpl", args.patients, args.days)
     print(f"seeded {args.patients} patients x {args.days} days in {took:.1f} s", flush=True)
     results: dict[tuple[str, str], list[dict[str, float]]] = {}
     rss: list[float] = []
@@ -378,9 +381,9 @@ async def main() -> int:
     for rep in range(args.reps):
         order = ("app", "floor") if rep % 2 == 0 else ("floor", "app")
         for kind in order:
-            await fresh("mestring_bench", "mestring_bench_tpl")
-            patient_tokens, therapist_token = await tokens("mestring_bench", 50)
-            server = start(kind, "mestring_bench", log)
+            await fresh(args.name, f"{args.name}_tpl")
+            patient_tokens, therapist_token = await tokens(args.name, 50)
+            server = start(kind, args.name, log)
             try:
                 # Before any write: both servers see the same fresh copy of the template.
                 snapshots[(rep, kind)] = snapshot(server.port, patient_tokens, therapist_token)
@@ -438,11 +441,11 @@ async def main() -> int:
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for item in args.scale.split(","):
         patients, days = (int(x) for x in item.split(":"))
-        took = await seed_template("mestring_bench_scale", patients, days)
-        _, therapist_token = await tokens("mestring_bench_scale", 0)
+        took = await seed_template(f"{args.name}_scale", patients, days)
+        _, therapist_token = await tokens(f"{args.name}_scale", 0)
         seen: dict[str, tuple[float, float, float]] = {}
         for kind in ("app", "floor"):
-            server = start(kind, "mestring_bench_scale", log)
+            server = start(kind, f"{args.name}_scale", log)
             try:
                 path = "/v1/patients?limit=50"
                 timed_gets(server.port, path, therapist_token, 3)

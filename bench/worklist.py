@@ -56,7 +56,7 @@ async def _explain(engine: Any, sql: str, params: Any) -> None:
             print(row[0])
 
 
-async def main_async(url: str, reps: int, explain: bool) -> None:
+async def main_async(url: str, reps: int, explain: bool, windows: list[int]) -> None:
     settings = bench_settings(url)
     engine = create_engine(url, pool_size=1)
     sessions = session_factory(engine)
@@ -106,7 +106,7 @@ async def main_async(url: str, reps: int, explain: bool) -> None:
         print(
             f"{key:>14}: median {statistics.median(values):7.1f} ms, "
             f"p95 {sorted(values)[max(0, round(0.95 * len(values)) - 1)]:7.1f} ms, "
-            f"slowest {max(values):7.1f} ms"
+            f"slowest {max(values):7.1f} ms, fastest {min(values):7.1f} ms"
         )
     print(
         f"{'request wall':>14}: median {statistics.median(walls):7.1f} ms "
@@ -116,11 +116,11 @@ async def main_async(url: str, reps: int, explain: bool) -> None:
         sql, params = bound["page"]
         await _explain(engine, sql, params)
     async with sessions() as session:
-        await _adherence_alone(session, therapist, reps)
+        await _adherence_alone(session, therapist, reps, windows)
     await engine.dispose()
 
 
-async def _adherence_alone(session: Any, therapist: Any, reps: int) -> None:
+async def _adherence_alone(session: Any, therapist: Any, reps: int, windows: list[int]) -> None:
     today = local_today("Europe/Oslo", now=utcnow())
     cl = care_link_table.c
     patients = (
@@ -128,7 +128,7 @@ async def _adherence_alone(session: Any, therapist: Any, reps: int) -> None:
         .where(cl.therapist_id == therapist, cl.ended_at.is_(None))
         .subquery("caseload")
     )
-    for back in (7, 28, 90):
+    for back in windows:
         totals = adherence_sql.adherence_totals(
             patients,
             back=back,
@@ -145,7 +145,7 @@ async def _adherence_alone(session: Any, therapist: Any, reps: int) -> None:
                 times.append((time.perf_counter() - started) * 1000)
         print(
             f"adherence {back:>2} days alone: median {statistics.median(times):7.1f} ms, "
-            f"slowest {max(times):7.1f} ms ({found[0]} patients, "
+            f"slowest {max(times):7.1f} ms, fastest {min(times):7.1f} ms ({found[0]} patients, "
             f"{found[2]}/{found[1]} occurrences)"
         )
 
@@ -155,8 +155,13 @@ def main() -> None:
     parser.add_argument("--db", required=True)
     parser.add_argument("--reps", type=int, default=10)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument(
+        "--windows", default="7,28,90", help="adherence-alone windows ('' for none)"
+    )
     args = parser.parse_args()
-    asyncio.run(main_async(args.db, args.reps, args.explain))
+    asyncio.run(
+        main_async(args.db, args.reps, args.explain, [int(w) for w in args.windows.split(",") if w])
+    )
 
 
 if __name__ == "__main__":

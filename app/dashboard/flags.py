@@ -14,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_
 
 from app.dashboard.schemas import FLAGS, Flag
 from app.dashboard.summary import NO_CHECKIN_DAYS, NO_CHECKIN_LONG_DAYS
+from app.dashboard.worklist_clinical import NO_ALERT
 from app.instruments.profiles import WORKPLACE_AT_LEAST
 from app.jobsupport.rules import JOINT_MEETING_DAYS
 
@@ -68,8 +69,11 @@ FLAG_RULES: tuple[FlagRule, ...] = (
     # above everything; among these rows an overdue alert first, then the oldest alert first
     FlagRule(
         "risk",
-        lambda f: f.risk_alerts > 0,
-        then_by=lambda f: [1 - f.risk_overdue, f.risk_oldest_at],
+        lambda f: f.risk_oldest.isnot(None),
+        then_by=lambda f: [
+            case((f.risk_oldest < f.overdue_before, 0), else_=1),
+            func.coalesce(f.risk_oldest, literal(NO_ALERT, f.risk_oldest.type)),
+        ],
     ),
     # it changes the plan ("is it the workplace or the person?"): above the slipping signals
     FlagRule(
@@ -84,14 +88,7 @@ FLAG_RULES: tuple[FlagRule, ...] = (
             ~_silent_at_least(f, NO_CHECKIN_LONG_DAYS, "cut_7d"),
         ),
     ),
-    FlagRule(
-        "low_rtw_se",
-        lambda f: and_(
-            f.rule_mean.isnot(None),
-            f.rule_checkins >= f.min_checkins,
-            f.rule_mean < f.low_threshold,
-        ),
-    ),
+    FlagRule("low_rtw_se", lambda f: f.low_rtw_se > 0),
     FlagRule("measure_overdue", lambda f: f.measures_overdue > 0),
     FlagRule(
         "low_adherence",

@@ -43,7 +43,6 @@ from app.dashboard.worklist_zones import PREFIX, ZoneDays, zone_days
 from app.dashboard.worklist_zones import bound as _bound
 from app.dashboard.worklist_zones import by_zone as _by_zone
 from app.exercises.adherence_sql import adherence_totals
-from app.measures.models import risk_alert_table
 from app.workfocus.queries import SOON_DAYS
 
 __all__ = ["PREFIX", "ZoneDays", "adherence_statement", "page_statement", "zone_days"]
@@ -78,6 +77,7 @@ def facts(*, zones: int) -> Any:
             today.label("today"),
             today_date.label("today_date"),
             _cl.created_at.label("linked_at"),
+            _bound("overdue_before", stamp).label("overdue_before"),
             _by_zone(zones, "cut_3d", stamp).label("cut_3d"),
             _by_zone(zones, "cut_7d", stamp).label("cut_7d"),
             _by_zone(zones, "cut_joint", stamp).label("cut_joint"),
@@ -123,11 +123,24 @@ def facts(*, zones: int) -> Any:
             .where(_c.patient_id == p.id)
             .scalar_subquery()
             .label("last_checkin"),
-            select(func.round(func.avg(func.round(cast(_c.score, Numeric), 6)), 6))
+            # the booster rule's low test (app.boosters.rule.is_low) in one read of the window:
+            # enough check-ins and their mean below the threshold (no check-in: no mean, 0)
+            select(
+                case(
+                    (
+                        and_(
+                            func.count() >= p.min_checkins,
+                            func.round(func.avg(func.round(cast(_c.score, Numeric), 6)), 6)
+                            < p.low_threshold,
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            )
             .where(in_rule_window)
             .scalar_subquery()
-            .label("rule_mean"),
-            select(func.count()).where(in_rule_window).scalar_subquery().label("rule_checkins"),
+            .label("low_rtw_se"),
             func.coalesce(adherence.c.prescribed, 0).label("prescribed_7d"),
             func.coalesce(adherence.c.completed, 0).label("completed_7d"),
             case((exists().where(_b.patient_id == p.id, _b.status == "open"), 1), else_=0).label(
@@ -147,7 +160,7 @@ def facts(*, zones: int) -> Any:
             ).label("follow_ups_due"),
             review_due_of(p.id, p.today_date).label("review_due"),
             measures_overdue(p.id, p.today).label("measures_overdue"),
-            *risk_facts(p.id, _bound("overdue_before", risk_alert_table.c.created_at.type)),
+            *risk_facts(p.id),
             *work_facts(
                 p, earliest=_bound("earliest", Date()), latest_soon=_bound("latest_soon", Date())
             ),
