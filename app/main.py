@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -27,6 +28,18 @@ from app.reminders.inprocess import maybe_running
 from app.throttle.service import build_throttle
 
 
+def freeze_startup_heap() -> None:
+    """Move everything built at start-up out of the cyclic collector's view (issue 12).
+
+    The imported modules, routes, schemas and models live as long as the process; left in
+    the oldest generation, every full collection walked them all — about 250 ms of one request
+    in twenty on the worklist (`gc.callbacks` timing, 100 patients). Frozen, a full collection
+    walks only what requests allocate.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the ASGI app for `settings` (the environment's when omitted)."""
     settings = settings or get_settings()
@@ -37,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.env != "test":  # tests build hundreds of apps: frozen ones would stay
+            freeze_startup_heap()
         async with maybe_running(services):  # reminders on SQLite (issue 17)
             yield
         await throttle.close()
