@@ -3,14 +3,15 @@
     .venv/bin/python -m bench.seed [--patients 500] [--days 365]
         [--db postgresql://postgres@127.0.0.1:5432/postgres]
 
-Creates a scratch database (mestring_bench_seed_*), migrates it, runs the demo accounts and
-the bulk seed exactly as the CLI does (`app.seed.seed_demo`, `app.dashboard.demo.seed_bulk`),
-and prints the wall time, the seeder's own CPU time and its PostgreSQL backend's (read from
-/proc: the server must run on this machine; CPU holds still under load, wall time does not),
-the time spent in each bulk write per table (rows, seconds), the statements' time (ANALYZE,
-the capture's statements) and the rows of the sync change log (every seeded record must be
-in it). The issue 12 target: 5 000 patients x 365 days in under 3 minutes. Not part of the
-test run; the database is dropped.
+Creates a scratch database (mestring_bench_seed_*), migrates it, runs the bulk seed as the
+CLI does (`app.dashboard.demo.seed_bulk`; the CLI's demo accounts before it, a few rows with
+random ids, are left out so that the digests below repeat), and prints the wall time, the
+seeder's own CPU time and its PostgreSQL backend's (read from /proc: the server must run on
+this machine; CPU holds still under load, wall time does not), the time spent in each bulk
+write per table (rows, seconds), the statements' time (ANALYZE, the capture's statements),
+digests of the seeded rows and of the sync change log (every seeded record must be in it).
+The issue 12 target: 5 000 patients x 365 days in under 3 minutes. Not part of the test run;
+the database is dropped.
 """
 
 from __future__ import annotations
@@ -26,10 +27,33 @@ from typing import Any
 from sqlalchemy import event, func, select, text
 
 from app.core.deps import Services
-from app.dashboard import demo
-from app.seed import seed_demo
+from app.dashboard import demo, demo_write
 from app.sync.models import sync_change_table
 from bench.scratch import bench_settings, scratch_database
+
+# Columns holding the moment of seeding (utcnow()), which differ between runs.
+_NOW_COLUMNS = {"created_at", "updated_at", "changed_at", "password_hash"}
+
+
+async def _fingerprints(session: Any) -> dict[str, str]:
+    """An md5 per bulk table over every row (ordered by its text), and one over the change
+    log's (patient, type, record, op) in `seq` order: the same seed gives the same digests."""
+    found = {}
+    for _key, table, _columns in demo_write.TABLES:
+        columns = ", ".join(c.name for c in table.columns if c.name not in _NOW_COLUMNS)
+        found[table.name] = await session.scalar(
+            text(
+                f"SELECT md5(string_agg(r, '|' ORDER BY r)) FROM "
+                f"(SELECT ({columns})::text AS r FROM {table.name}) AS rows"
+            )
+        )
+    found["sync_changes (in seq order)"] = await session.scalar(
+        text(
+            "SELECT md5(string_agg((patient_id, type, record_id, op)::text, '|' ORDER BY seq)) "
+            "FROM sync_changes"
+        )
+    )
+    return found
 
 
 def _cpu(pid: int) -> float:
@@ -42,14 +66,13 @@ async def _run(url: str, patients: int, days: int) -> None:
     services = Services.build(bench_settings(url))
     writes: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
     statements: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
-    write = demo._write
+    write = demo_write.BulkWriter._write
 
-    async def timed(session: Any, table: Any, rows: Any) -> int:
+    async def timed(writer: Any, key: str, table: Any, columns: Any, rows: Any) -> None:
         began = time.perf_counter()
-        written = await write(session, table, rows)
-        writes[table.name][0] += written
+        writes[table.name][0] += len(rows)
+        await write(writer, key, table, columns, rows)
         writes[table.name][1] += time.perf_counter() - began
-        return written
 
     started: list[float] = []
 
@@ -61,12 +84,10 @@ async def _run(url: str, patients: int, days: int) -> None:
         statements[key][0] += 1
         statements[key][1] += time.perf_counter() - started.pop()
 
-    demo._write = timed  # type: ignore[assignment]
+    demo_write.BulkWriter._write = timed  # type: ignore[method-assign,assignment]
     event.listen(services.engine.sync_engine, "before_cursor_execute", before)
     event.listen(services.engine.sync_engine, "after_cursor_execute", after)
     try:
-        async with services.sessions() as session:
-            await seed_demo(session, hasher=services.hasher)
         async with services.sessions() as session:
             backend = int(await session.scalar(text("SELECT pg_backend_pid()")) or 0)
             await session.commit()
@@ -77,10 +98,12 @@ async def _run(url: str, patients: int, days: int) -> None:
             )
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             db_cpu = _cpu(backend) - db_cpu
+            seeding = dict(statements)
         async with services.sessions() as session:
             logged = await session.scalar(select(func.count()).select_from(sync_change_table))
+            prints = await _fingerprints(session)
     finally:
-        demo._write = write  # type: ignore[assignment]
+        demo_write.BulkWriter._write = write  # type: ignore[method-assign]
         await services.engine.dispose()
     print(
         f"seed_bulk {patients} x {days}: {seeded.rows} rows in {wall:.1f} s wall, "
@@ -88,11 +111,14 @@ async def _run(url: str, patients: int, days: int) -> None:
         f"sync change log rows after: {logged}"
     )
     copied = sum(s for _n, s in writes.values())
-    print(f"bulk writes {copied:.1f} s:")
+    print(f"bulk writes {copied:.1f} s (each with its change-log rows):")
     for name, (rows, seconds) in sorted(writes.items(), key=lambda kv: -kv[1][1]):
         print(f"  {name:<28} {int(rows):>9} rows {seconds:>7.2f} s")
+    print("fingerprints (md5 of the rows in a fixed order, the seeding moment's columns left out):")
+    for name, digest in prints.items():
+        print(f"  {name:<28} {digest}")
     print("statements (count, s):")
-    for key, (count, seconds) in sorted(statements.items(), key=lambda kv: -kv[1][1])[:8]:
+    for key, (count, seconds) in sorted(seeding.items(), key=lambda kv: -kv[1][1])[:8]:
         print(f"  {int(count):>5} {seconds:>7.2f} s  {key}")
 
 
