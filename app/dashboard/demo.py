@@ -4,9 +4,11 @@ One therapist (`bulk-therapist@demo.example.com`) gets N patients, each with D d
 history ending yesterday: check-ins on most days (a slow random walk of RTW-SE), attention
 training twice a day and worry postponement once a day with logs on most days, a graded
 return-to-work plan with diary hours on work days, and an open booster request for about one
-patient in ten. Rows are written in bulk (PostgreSQL COPY, executemany on SQLite) with one
-password hash shared by every bulk account, so 500 patients x 365 days takes seconds.
-Everything comes from `random.Random(seed)`: the same arguments give the same data.
+patient in ten. Rows are written in bulk by `app.dashboard.demo_write` (PostgreSQL COPY with
+the sync change log beside them, executemany on SQLite) with one password hash shared by every
+bulk account; the next batch is made while the last one is written. Everything comes from
+`random.Random(seed)`: the same arguments give the same data (`bench/seed.py` prints digests
+of it).
 """
 
 from __future__ import annotations
