@@ -36,6 +36,26 @@ def scratch_database(server_url: str, prefix: str) -> Iterator[str]:
         asyncio.run(run_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+async def _exists(server_url: str, name: str) -> bool:
+    connection = await asyncpg.connect(server_url)
+    try:
+        found = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+    finally:
+        await connection.close()
+    return found is not None
+
+
+def kept_database(server_url: str, name: str) -> tuple[str, bool]:
+    """The database `name` on `server_url`'s server, kept between runs: created and migrated
+    when it does not exist (then True: the caller seeds it), never dropped here."""
+    url = server_url.rsplit("/", 1)[0] + "/" + name
+    if asyncio.run(_exists(server_url, name)):
+        return url, False
+    asyncio.run(run_sql(server_url, f'CREATE DATABASE "{name}"'))
+    upgrade(url)
+    return url, True
+
+
 def bench_settings(url: str) -> Settings:
     """The app's settings for a benchmark: cheap argon2, so logging in is not what is measured."""
     return Settings(

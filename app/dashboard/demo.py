@@ -4,36 +4,34 @@ One therapist (`bulk-therapist@demo.example.com`) gets N patients, each with D d
 history ending yesterday: check-ins on most days (a slow random walk of RTW-SE), attention
 training twice a day and worry postponement once a day with logs on most days, a graded
 return-to-work plan with diary hours on work days, and an open booster request for about one
-patient in ten. Rows are written in bulk (PostgreSQL COPY, executemany on SQLite) with one
-password hash shared by every bulk account, so 500 patients x 365 days takes seconds.
-Everything comes from `random.Random(seed)`: the same arguments give the same data.
+patient in ten. Rows are written in bulk by `app.dashboard.demo_write` (PostgreSQL COPY with
+the sync change log beside them, executemany on SQLite) with one password hash shared by every
+bulk account; the next batch is made while the last one is written. Everything comes from
+`random.Random(seed)`: the same arguments give the same data (`bench/seed.py` prints digests
+of it).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import uuid
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import user_table
-from app.boosters.models import booster_request_table
-from app.care.models import care_link_table
 from app.checkins.definition import score_answers
-from app.checkins.models import checkin_table
 from app.checkins.questionnaire import current_version
 from app.core.security import PasswordHasher
 from app.core.time import local_today, utcnow, zone
-from app.exercises.models import assignment_table, dose_table, exercise_log_table
-from app.work.grades import full_return_date
-from app.work.models import rtw_plan_table, rtw_plan_version_table, work_diary_table
+from app.dashboard.demo_write import COLUMNS, BulkWriter, Row
+from app.work.grades import Plan, full_return_date
 from app.work.plan import plan_of
 from app.work.schemas import PlanIn, StageIn
 
@@ -42,21 +40,9 @@ BULK_PASSWORD = "demo-bulk-pass"  # noqa: S105  # a demo login, printed by seed-
 FIRST = ("Ada", "Bjørn", "Cato", "Dina", "Eirik", "Frida", "Geir", "Hanne", "Ivar", "Jorunn")
 LAST = ("Berg", "Dahl", "Eide", "Haugen", "Lie", "Moe", "Nilsen", "Strand", "Vik", "Aas")
 ATT_DETAILS = {"phases_completed": ["selective", "switching", "divided"]}
-CHUNK = 20_000
 FLUSH_EVERY = 100  # patients per bulk write, so memory stays flat at any scale
-
-TABLES = (
-    ("users", user_table),
-    ("links", care_link_table),
-    ("assignments", assignment_table),
-    ("doses", dose_table),
-    ("logs", exercise_log_table),
-    ("checkins", checkin_table),
-    ("plans", rtw_plan_table),
-    ("versions", rtw_plan_version_table),
-    ("diary", work_diary_table),
-    ("boosters", booster_request_table),
-)
+TIMEZONE = "Europe/Oslo"
+WORK_DELTAS = (-1, -0.5, 0, 0, 0.5)  # hours worked against the plan's day
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,42 +54,35 @@ class BulkSeeded:
     rows: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Day:
+    """What every patient shares on one day of the history (the same dates, zone and plan)."""
+
+    day: date
+    evening: datetime  # 20:00 local, in UTC: check-ins and diary entries
+    practice: tuple[datetime, datetime]  # 08:00 and 14:00 local, in UTC: the exercise logs
+    planned_minutes: int | None  # None: no hours planned (no stage yet, none that day)
+    worked_minutes: dict[float, int]  # minutes worked for each of WORK_DELTAS
+
+
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    """What the rows share: the questionnaire, and JSON columns encoded once."""
+
+    questionnaire_id: uuid.UUID
+    answers: dict[int, str]  # by the value answered to every item
+    scores: dict[int, Any]
+    attention: str  # an attention-training log's details
+    worry: dict[int, str]  # a worry-postponement log's details, by worries noticed
+
+
+_V4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))  # the variant and version bits
+_V4_SET = (0x8000 << 48) | (4 << 76)  # RFC 4122 variant, version 4
+
+
 def _uuid(rng: random.Random) -> uuid.UUID:
-    return uuid.UUID(int=rng.getrandbits(128), version=4)
-
-
-def _chunks(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]]:
-    for start in range(0, len(rows), CHUNK):
-        yield rows[start : start + CHUNK]
-
-
-async def _write(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> int:
-    """Bulk-write rows: COPY on PostgreSQL, executemany elsewhere."""
-    if not rows:
-        return 0
-    connection = await session.connection()
-    if connection.dialect.name == "postgresql":
-        raw = await connection.get_raw_connection()
-        columns = list(rows[0])
-        json_columns = {c.name for c in table.columns if c.type.__class__.__name__ == "JSON"}
-        records = [
-            tuple(json.dumps(r[c]) if c in json_columns else r[c] for c in columns) for r in rows
-        ]
-        await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
-            table.name, records=records, columns=columns
-        )
-    else:
-        for chunk in _chunks(rows):
-            await session.execute(insert(table), list(chunk))
-    return len(rows)
-
-
-async def _flush(session: AsyncSession, rows: dict[str, list[dict[str, Any]]]) -> int:
-    written = 0
-    for key, table in TABLES:
-        written += await _write(session, table, rows[key])
-        rows[key].clear()
-    return written
+    """`uuid.UUID(int=rng.getrandbits(128), version=4)`, its bits set here (a third faster)."""
+    return uuid.UUID(int=(rng.getrandbits(128) & _V4_CLEAR) | _V4_SET)
 
 
 def _plan(start: date, today: date) -> PlanIn:
@@ -116,10 +95,87 @@ def _plan(start: date, today: date) -> PlanIn:
     )
 
 
+def _days(plan: Plan, today: date, days: int) -> list[_Day]:
+    """The history's days, oldest first, with what each patient's rows take from them."""
+    tz = zone(TIMEZONE)
+    found = []
+    for offset in range(days, 0, -1):
+        day = today - timedelta(days=offset)
+
+        def at(hour: int, day: date = day) -> datetime:
+            return datetime.combine(day, time(hour), tzinfo=tz).astimezone(UTC)
+
+        planned = plan.planned_hours_on(day)
+        worked = {
+            delta: int(max(Decimal(0), planned + Decimal(delta)) * 60)
+            for delta in WORK_DELTAS
+            if planned
+        }
+        found.append(
+            _Day(day, at(20), (at(8), at(14)), int(planned * 60) if planned else None, worked)
+        )
+    return found
+
+
+@dataclass(slots=True)
+class _Caseload:
+    """Makes the rows of patients `first..last - 1`, batch after batch, from one `rng`."""
+
+    rng: random.Random
+    therapist_id: uuid.UUID
+    user: tuple[str, str, datetime, None, str]  # timezone, locale, created_at, disabled, hash
+    start: date
+    now: datetime
+    body: str
+    full_return: date | None
+    history: list[_Day]
+    texts: _Texts
+
+    def batch(self, first: int, last: int) -> dict[str, list[Row]]:
+        rng, therapist_id, start, now = self.rng, self.therapist_id, self.start, self.now
+        rows: dict[str, list[Row]] = {key: [] for key in COLUMNS}
+        if first == 0:
+            rows["users"].append(
+                (therapist_id, BULK_THERAPIST, "Bulk Terapeut", "therapist", *self.user)
+            )
+        for n in range(first, last):
+            pid = _uuid(rng)
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {n + 1}"
+            email = f"bulk-patient-{n + 1}@demo.example.com"
+            rows["users"].append((pid, email, name, "patient", *self.user))
+            rows["links"].append((_uuid(rng), pid, therapist_id, now, None))
+            assignments = []
+            for kind, per_day, slot in (
+                ("attention_training", 2, None),
+                ("worry_postponement", 1, time(18, 30)),
+            ):
+                aid = _uuid(rng)
+                assignments.append((aid, kind == "attention_training", per_day))
+                rows["assignments"].append(
+                    (aid, pid, therapist_id, kind, start, None, slot, None, now, now)
+                )
+                rows["doses"].append(
+                    (_uuid(rng), aid, start, per_day, None, False, therapist_id, now)
+                )
+            plan = (self.body, self.full_return, therapist_id, "therapist", now)
+            rows["plans"].append((pid, 1, *plan))
+            rows["versions"].append((_uuid(rng), pid, 1, *plan))
+            _history(rows, rng, pid, assignments, self.history, self.texts)
+            if rng.random() < 0.1:
+                rows["boosters"].append(
+                    (_uuid(rng), pid, "patient", "open", "Would like a booster session",
+                     None, None, None, now, now, None)
+                )  # fmt: skip
+        return rows
+
+
 async def seed_bulk(
     session: AsyncSession, *, hasher: PasswordHasher, patients: int, days: int, seed: int = 1
 ) -> BulkSeeded:
-    """One therapist with `patients` patients and `days` days of history each (fresh database)."""
+    """One therapist with `patients` patients and `days` days of history each (fresh database).
+
+    The rows of the next `FLUSH_EVERY` patients are made in a worker thread while the
+    previous ones are written, so the seeder and the database work at the same time."""
     found = await session.scalar(
         select(user_table.c.id).where(user_table.c.email == BULK_THERAPIST)
     )
@@ -129,209 +185,92 @@ async def seed_bulk(
     version = await current_version(session)
     items = version.definition.items
     by_value = {v: {i.id: 7 - v if i.reverse else v for i in items} for v in range(1, 7)}
-    scores = {v: score_answers(version.definition, a) for v, a in by_value.items()}
+    texts = _Texts(
+        questionnaire_id=version.id,
+        answers={v: json.dumps(a) for v, a in by_value.items()},
+        scores={v: score_answers(version.definition, a) for v, a in by_value.items()},
+        attention=json.dumps(ATT_DETAILS),
+        worry={n: json.dumps({"worries_noticed": n, "worry_time_used": True}) for n in range(7)},
+    )
     now = utcnow()
     password_hash = await hasher.hash(BULK_PASSWORD)
     therapist_id = _uuid(rng)
-    rows: dict[str, list[dict[str, Any]]] = {
-        name: []
-        for name in (
-            "users",
-            "links",
-            "assignments",
-            "doses",
-            "logs",
-            "checkins",
-            "plans",
-            "versions",
-            "diary",
-            "boosters",
-        )
-    }
-    user = {
-        "role": "therapist",
-        "timezone": "Europe/Oslo",
-        "locale": "nb",
-        "created_at": now,
-        "disabled_at": None,
-        "password_hash": password_hash,
-    }
-    rows["users"].append(
-        {**user, "id": therapist_id, "email": BULK_THERAPIST, "display_name": "Bulk Terapeut"}
+    # Every patient's history has the same dates and the same plan.
+    today = local_today(TIMEZONE)
+    start = today - timedelta(days=days)
+    body = _plan(start, today).model_dump(mode="json", exclude={"version"})
+    plan = plan_of(body)
+    caseload = _Caseload(
+        rng=rng,
+        therapist_id=therapist_id,
+        user=(TIMEZONE, "nb", now, None, password_hash),
+        start=start,
+        now=now,
+        body=json.dumps(body),
+        full_return=full_return_date(plan.stages),
+        history=_days(plan, today, days),
+        texts=texts,
     )
+    writer = BulkWriter(session)
+    await writer.start()
     written = 0
-    for n in range(patients):
-        if n and n % FLUSH_EVERY == 0:
-            written += await _flush(session, rows)
-        pid = _uuid(rng)
-        timezone = "Europe/Oslo"
-        today = local_today(timezone)
-        start = today - timedelta(days=days)
-        name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {n + 1}"
-        rows["users"].append(
-            {
-                **user,
-                "role": "patient",
-                "id": pid,
-                "display_name": name,
-                "email": f"bulk-patient-{n + 1}@demo.example.com",
-            }
-        )
-        rows["links"].append(
-            {
-                "id": _uuid(rng),
-                "patient_id": pid,
-                "therapist_id": therapist_id,
-                "created_at": now,
-                "ended_at": None,
-            }
-        )
-        assignments = []
-        for kind, per_day, slot in (
-            ("attention_training", 2, None),
-            ("worry_postponement", 1, time(18, 30)),
-        ):
-            aid = _uuid(rng)
-            assignments.append((aid, kind, per_day))
-            rows["assignments"].append(
-                {
-                    "id": aid,
-                    "patient_id": pid,
-                    "therapist_id": therapist_id,
-                    "exercise_kind": kind,
-                    "starts_on": start,
-                    "ends_on": None,
-                    "worry_time": slot,
-                    "instructions": None,
-                    "created_at": now,
-                    "updated_at": now,
-                }
+    writing: asyncio.Task[int] | None = None
+    try:
+        for first in range(0, max(patients, 1), FLUSH_EVERY):
+            rows = await asyncio.to_thread(
+                caseload.batch, first, min(first + FLUSH_EVERY, patients)
             )
-            rows["doses"].append(
-                {
-                    "id": _uuid(rng),
-                    "assignment_id": aid,
-                    "effective_from": start,
-                    "times_per_day": per_day,
-                    "times_per_week": None,
-                    "paused": False,
-                    "changed_by": therapist_id,
-                    "created_at": now,
-                }
-            )
-        data = _plan(start, today)
-        body = data.model_dump(mode="json", exclude={"version"})
-        plan = plan_of(body)
-        full_return = full_return_date(plan.stages)
-        rows["plans"].append(
-            {
-                "patient_id": pid,
-                "version": 1,
-                "body": body,
-                "full_return_on": full_return,
-                "updated_by": therapist_id,
-                "updated_by_role": "therapist",
-                "updated_at": now,
-            }
-        )
-        rows["versions"].append(
-            {
-                "id": _uuid(rng),
-                "patient_id": pid,
-                "version": 1,
-                "body": body,
-                "full_return_on": full_return,
-                "changed_by": therapist_id,
-                "changed_by_role": "therapist",
-                "changed_at": now,
-            }
-        )
-        level = rng.uniform(2.5, 5.5)
-        diligence = rng.uniform(0.3, 0.95)
-        for offset in range(days, 0, -1):
-            day = today - timedelta(days=offset)
-            evening = datetime.combine(day, time(20), tzinfo=zone(timezone)).astimezone(UTC)
-            level = min(6.0, max(1.0, level + rng.uniform(-0.3, 0.3)))
-            if rng.random() < 0.8:
-                value = max(1, min(6, round(level + rng.uniform(-0.5, 0.5))))
-                rows["checkins"].append(
-                    {
-                        "id": _uuid(rng),
-                        "patient_id": pid,
-                        "local_date": day,
-                        "questionnaire_id": version.id,
-                        "answers": by_value[value],
-                        "score": scores[value],
-                        "mood": value,
-                        "worry_minutes": 60 - 10 * value,
-                        "note": None,
-                        "created_at": evening,
-                        "updated_at": evening,
-                    }
-                )
-            for aid, kind, per_day in assignments:
-                for k in range(per_day):
-                    if rng.random() > diligence:
-                        continue
-                    at = datetime.combine(day, time(8 + 6 * k), tzinfo=zone(timezone))
-                    details = (
-                        ATT_DETAILS
-                        if kind == "attention_training"
-                        else {"worries_noticed": rng.randint(0, 6), "worry_time_used": True}
-                    )
-                    rows["logs"].append(
-                        {
-                            "id": _uuid(rng),
-                            "patient_id": pid,
-                            "assignment_id": aid,
-                            "exercise_kind": kind,
-                            "started_at": at.astimezone(UTC),
-                            "local_date": day,
-                            "duration_seconds": 600,
-                            "details": details,
-                            "body_hash": "0" * 64,
-                            "created_at": at.astimezone(UTC),
-                        }
-                    )
-            planned = plan.planned_hours_on(day)
-            if planned and rng.random() < 0.85:
-                worked = max(Decimal(0), planned + Decimal(rng.choice((-1, -0.5, 0, 0, 0.5))))
-                minutes = int(worked * 60)
-                rows["diary"].append(
-                    {
-                        "id": _uuid(rng),
-                        "patient_id": pid,
-                        "local_date": day,
-                        "worked_minutes": minutes,
-                        "planned_minutes": int(planned * 60),
-                        "planned_from_plan": True,
-                        "tasks": None,
-                        "strain": rng.randint(2, 7),
-                        "note": None,
-                        "revision": 1,
-                        "created_at": evening,
-                        "updated_at": evening,
-                    }
-                )
-        if rng.random() < 0.1:
-            rows["boosters"].append(
-                {
-                    "id": _uuid(rng),
-                    "patient_id": pid,
-                    "source": "patient",
-                    "status": "open",
-                    "reason": "Would like a booster session",
-                    "preferred_times": None,
-                    "scheduled_for": None,
-                    "response": None,
-                    "created_at": now,
-                    "updated_at": now,
-                    "resolved_at": None,
-                }
-            )
-    written += await _flush(session, rows)
+            if writing is not None:
+                written += await writing
+            writing = asyncio.ensure_future(writer.write(rows))
+    finally:
+        if writing is not None:
+            written += await writing
+    await writer.finish()
     await session.commit()
     if (await session.connection()).dialect.name == "postgresql":
         await session.execute(text("ANALYZE"))  # fresh statistics, or the planner guesses
         await session.commit()
     return BulkSeeded(BULK_THERAPIST, BULK_PASSWORD, patients, days, written)
+
+
+def _history(
+    rows: dict[str, list[Row]],
+    rng: random.Random,
+    pid: uuid.UUID,
+    assignments: list[tuple[uuid.UUID, bool, int]],
+    history: list[_Day],
+    texts: _Texts,
+) -> None:
+    """One patient's days: check-ins, exercise logs and diary entries (the random draws in
+    the same order as ever, so a seed gives the same data)."""
+    checkins, logs, diary = rows["checkins"], rows["logs"], rows["diary"]
+    level = rng.uniform(2.5, 5.5)
+    diligence = rng.uniform(0.3, 0.95)
+    zero_hash = "0" * 64
+    for d in history:
+        level = min(6.0, max(1.0, level + rng.uniform(-0.3, 0.3)))
+        if rng.random() < 0.8:
+            value = max(1, min(6, round(level + rng.uniform(-0.5, 0.5))))
+            checkins.append(
+                (_uuid(rng), pid, d.day, texts.questionnaire_id, texts.answers[value],
+                 texts.scores[value],
+                 value, 60 - 10 * value, None, d.evening, d.evening)
+            )  # fmt: skip
+        for aid, attention, per_day in assignments:
+            for k in range(per_day):
+                if rng.random() > diligence:
+                    continue
+                kind, details = (
+                    ("attention_training", texts.attention)
+                    if attention
+                    else ("worry_postponement", texts.worry[rng.randint(0, 6)])
+                )
+                at = d.practice[k]
+                logs.append((_uuid(rng), pid, aid, kind, at, d.day, 600, details, zero_hash, at))
+        if d.planned_minutes is not None and rng.random() < 0.85:
+            worked = d.worked_minutes[rng.choice(WORK_DELTAS)]
+            diary.append(
+                (_uuid(rng), pid, d.day, worked, d.planned_minutes, True, None,
+                 rng.randint(2, 7), None, 1, d.evening, d.evening)
+            )  # fmt: skip

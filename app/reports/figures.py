@@ -96,12 +96,12 @@ def _work(
     rows: list[Any],
     starts: dict[uuid.UUID, Any],
     bounds: Bounds,
-    plan_of: Callable[[dict[str, Any]], Plan],
+    plans: dict[uuid.UUID, Plan | None],
 ) -> None:
     at_end: dict[str, int] = dict.fromkeys(RTW_STATUSES, 0)
     change: dict[str, int] = {"up": 0, "same": 0, "down": 0, "unknown": 0}
     for row in rows:
-        plan = plan_of(row.body) if row.body is not None else None
+        plan = plans[row.patient_id]
         kwargs = {"recorded_on": row.rtw_completed_on, "plan_return_on": row.full_return_on}
         end = rtw_status(plan, day=bounds.as_of, **kwargs)
         at_end[end] += 1
@@ -125,7 +125,7 @@ def _actual(
     rows: list[Any],
     diary: list[Any],
     bounds: Bounds,
-    plan_of: Callable[[dict[str, Any]], Plan],
+    plans: dict[uuid.UUID, Plan | None],
 ) -> None:
     days: dict[uuid.UUID, dict[date, Day]] = defaultdict(dict)
     for entry in diary:
@@ -133,7 +133,7 @@ def _actual(
     monday = bounds.last_week
     counts: dict[str, int] = dict.fromkeys(ACTUAL_STATUSES, 0)
     for row in rows:
-        plan = plan_of(row.body) if row.body is not None else None
+        plan = plans[row.patient_id]
         # The week is over: every day of it is counted (today = the Monday after).
         week = week_grade(
             plan, days[row.patient_id], week_start=monday, today=monday + timedelta(days=7)
@@ -233,8 +233,12 @@ def build(
     sheet = Sheet()
     _care(sheet, rows.care, bounds)
     starts = {row.patient_id: row for row in rows.care}
-    _work(sheet, rows.work, starts, bounds, plan_of)
-    _actual(sheet, rows.work, rows.diary, bounds, plan_of)
+    # each patient's plan read once, for the status and the week's grade
+    plans = {
+        row.patient_id: plan_of(row.body) if row.body is not None else None for row in rows.work
+    }
+    _work(sheet, rows.work, starts, bounds, plans)
+    _actual(sheet, rows.work, rows.diary, bounds, plans)
     _rtwse(sheet, rows.checkins, minimum_checkins)
     _adherence(sheet, rows.adherence)
     _boosters(sheet, rows.boosters, len(rows.care))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, case, func, literal, or_, select
+from sqlalchemy import Integer, Select, and_, case, exists, func, literal, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.selectable import Subquery
 
@@ -38,6 +38,11 @@ _j = job_support_link_table.c
 _e = employment_table.c
 _w = work_diary_table.c
 FOLLOW_UP_MONTHS = (3, 6)
+# The memory each sort and hash of the report's statements may use before spilling to disk,
+# for the report's transaction only (the server's default is 4 MB). At 5 000 patients x a
+# quarter the adherence statement groups ~230 000 log days (41 MB in memory, else 17 batches
+# through temporary files) and sorts them (22 MB, else an external merge of 10 MB on disk).
+REPORT_WORK_MEM = "64MB"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,24 +119,30 @@ def _work(cases: Subquery) -> Select[Any]:
 
 
 def _checkins(cases: Subquery, bounds: Bounds) -> Select[Any]:
-    ranked = (
-        select(
-            _k.patient_id,
-            _k.score,
-            func.row_number().over(partition_by=_k.patient_id, order_by=_k.local_date).label("up"),
-            func.row_number()
-            .over(partition_by=_k.patient_id, order_by=_k.local_date.desc())
-            .label("down"),
+    """Per patient with check-ins by the end: their number, the mean of the first and of the
+    last `BASELINE_CHECKINS` (by local date, unique per patient). Correlated per patient, so
+    each is an index range read of (patient_id, local_date) -- the first and last seven read
+    forwards and backwards -- instead of ranking every check-in of the caseload twice (two
+    sorts of ~155 000 rows at 5 000 patients x a quarter)."""
+    by_end = and_(_k.patient_id == cases.c.id, _k.local_date <= bounds.as_of)
+
+    def mean_of(order: Any, name: str) -> Any:
+        chosen = (
+            select(_k.score)
+            .where(by_end)
+            .order_by(order)
+            .limit(BASELINE_CHECKINS)
+            .correlate(cases)
+            .subquery(name)
         )
-        .where(_k.patient_id.in_(select(cases.c.id)), _k.local_date <= bounds.as_of)
-        .subquery("ranked_checkins")
-    )
+        return select(func.avg(chosen.c.score)).scalar_subquery()
+
     return select(
-        ranked.c.patient_id,
-        func.count().label("n"),
-        func.avg(case((ranked.c.up <= BASELINE_CHECKINS, ranked.c.score))).label("baseline"),
-        func.avg(case((ranked.c.down <= BASELINE_CHECKINS, ranked.c.score))).label("latest"),
-    ).group_by(ranked.c.patient_id)
+        cases.c.id.label("patient_id"),
+        select(func.count()).where(by_end).scalar_subquery().label("n"),
+        mean_of(_k.local_date, "first_checkins").label("baseline"),
+        mean_of(_k.local_date.desc(), "last_checkins").label("latest"),
+    ).where(exists().where(by_end))
 
 
 def _adherence(cases: Subquery, bounds: Bounds) -> Select[Any]:
@@ -244,8 +255,11 @@ def _diary(cases: Subquery, bounds: Bounds) -> Select[Any]:
 
 
 async def load(session: AsyncSession, *, bounds: Bounds, therapist_id: uuid.UUID | None) -> Rows:
-    """The report's rows: ten statements, whatever the number of patients."""
+    """The report's rows: ten statements, whatever the number of patients (on PostgreSQL
+    after a `SET LOCAL work_mem` for the report's transaction, see `REPORT_WORK_MEM`)."""
     cases = caseload(bounds, therapist_id)
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
 
     async def rows(statement: Select[Any]) -> list[Any]:
         return list((await session.execute(statement)).all())
