@@ -126,7 +126,7 @@ def test_today_runs_the_same_statements_whatever_the_history(api: Api) -> None:
         with counted(api) as statements:
             assert api.client.get("/v1/me/today", headers=who.headers).status_code == 200
         sizes.append(len(statements))
-    # auth 1, assignments 2, check-ins 2, diary 2, follow-ups 1, boosters 1, measures due 1,
-    # dialogue meetings 1, goal steps 1
+    # auth 1, assignments 2, the day's facts 1 (latest check-in, diary entry, RTW plan,
+    # booster counts), follow-ups 1, measures due 1, dialogue meetings 1, goal steps 1
     assert sizes[0] == sizes[1]
-    assert sizes[0] == 12
+    assert sizes[0] == 8
