@@ -120,9 +120,10 @@ def test_a_check_in_write_is_a_small_fixed_number_of_statements(api: Api) -> Non
             event.remove(engine, "before_cursor_execute", count)
         assert fired.json()["booster_request"] is not None
         assert quiet.json()["booster_request"] is None
-        # auth, questionnaire id, upsert, rule context, window scores; when the rule opens a
-        # request: the patient's row lock, the active-request check, the request, its event
-        assert (firing, replacing) == (9, 5)
+        # auth, questionnaire id, upsert, the rule's context with the window's scores; when
+        # the rule opens a request: the patient's row lock, the active-request check, the
+        # request, its event
+        assert (firing, replacing) == (8, 4)
 
 
 def test_set_based_reads_for_many_patients(api: Api) -> None:

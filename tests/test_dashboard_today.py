@@ -126,7 +126,23 @@ def test_today_runs_the_same_statements_whatever_the_history(api: Api) -> None:
         with counted(api) as statements:
             assert api.client.get("/v1/me/today", headers=who.headers).status_code == 200
         sizes.append(len(statements))
-    # auth 1, assignments 2, check-ins 2, diary 2, follow-ups 1, boosters 1, measures due 1,
-    # dialogue meetings 1, goal steps 1
+    # auth 1, assignments 2, the day's facts 1 (latest check-in, diary entry, RTW plan,
+    # booster counts), follow-ups 1, measures due 1, dialogue meetings 1, goal steps 1
     assert sizes[0] == sizes[1]
-    assert sizes[0] == 12
+    assert sizes[0] == 8
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_scheduled_booster_request_is_counted_as_scheduled(api: Api) -> None:
+    therapist = api.therapist()
+    patient = api.patient(therapist)
+    asked = api.client.post("/v1/me/booster-requests", json={}, headers=patient.headers)
+    assert asked.status_code == 201, asked.text
+    scheduled = api.client.patch(
+        f"/v1/booster-requests/{asked.json()['id']}",
+        json={"status": "scheduled", "scheduled_for": "2026-12-01T08:00:00Z"},
+        headers=therapist.headers,
+    )
+    assert scheduled.status_code == 200, scheduled.text
+    body = api.client.get("/v1/me/today", headers=patient.headers).json()
+    assert body["booster_requests"] == {"open": 0, "scheduled": 1}

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import user_table
 from app.care.access import patient_not_found
 
 _u = user_table.c
+# Built once (the check-in's rule takes it on the hot path).
+_LOCK = (
+    select(_u.timezone).where(_u.id == bindparam("patient_id", type_=_u.id.type)).with_for_update()
+)
 
 
 async def lock_patient(session: AsyncSession, *, patient_id: uuid.UUID) -> str | None:
     """Lock the patient's row until the transaction ends; their time zone (None: no such user)."""
-    found: str | None = await session.scalar(
-        select(_u.timezone).where(_u.id == patient_id).with_for_update()
-    )
+    found: str | None = await session.scalar(_LOCK, {"patient_id": patient_id})
     return found
 
 

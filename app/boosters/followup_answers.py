@@ -6,9 +6,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Date, Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.locks import lock_patient
@@ -28,6 +28,19 @@ from app.core.errors import Conflict, NotFound
 from app.core.time import local_today, utcnow
 
 _f = follow_up_table.c
+
+
+def _due(patients: ColumnElement[bool]) -> Select[Any]:
+    return (
+        select(_f.patient_id, *COLUMNS)
+        .where(patients, _f.status == "pending", _f.due_on <= bindparam("day", type_=Date()))
+        .order_by(_f.due_on, _f.months)
+    )
+
+
+# Built once, for one patient ("today") and for many (a bound list).
+_DUE_ONE = _due(_f.patient_id == bindparam("patient_id", type_=_f.patient_id.type))
+_DUE_MANY = _due(_f.patient_id.in_(bindparam("patient_ids", expanding=True)))
 Contact = Literal["app", "phone", "meeting", "message"]
 _HOW = {"app": "", "phone": " (by phone)", "meeting": " (in a meeting)", "message": " (by message)"}
 
@@ -163,15 +176,12 @@ async def due_follow_ups(
     result: dict[uuid.UUID, list[FollowUpPublic]] = {pid: [] for pid in today_by_patient}
     if not today_by_patient:
         return result
-    rows = await session.execute(
-        select(_f.patient_id, *COLUMNS)
-        .where(
-            _f.patient_id.in_(list(today_by_patient)),
-            _f.status == "pending",
-            _f.due_on <= max(today_by_patient.values()),
-        )
-        .order_by(_f.due_on, _f.months)
-    )
+    ids = list(today_by_patient)
+    day = max(today_by_patient.values())
+    if len(ids) == 1:
+        rows = await session.execute(_DUE_ONE, {"patient_id": ids[0], "day": day})
+    else:
+        rows = await session.execute(_DUE_MANY, {"patient_ids": ids, "day": day})
     for row in rows:
         if row.due_on <= today_by_patient[row.patient_id]:
             result[row.patient_id].append(public(row))

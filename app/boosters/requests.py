@@ -12,7 +12,8 @@ import uuid
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.locks import lock_patient
@@ -20,7 +21,6 @@ from app.boosters.models import OPEN_REQUEST, booster_event_table, booster_reque
 from app.boosters.queries import ACTIVE, COLUMNS, public, request_not_found
 from app.boosters.schemas import BoosterRequestCreate, BoosterRequestPublic, BoosterRequestUpdate
 from app.care.access import linked_patient_ids
-from app.core.db import dialect_insert
 from app.core.errors import Conflict, TooManyRequests
 from app.core.time import local_today, utcnow, zone
 from app.reminders.rules import BOOSTER_SCHEDULED
@@ -39,6 +39,30 @@ TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
     }
 )
 RESOLVED = frozenset({"completed", "declined", "cancelled"})
+
+
+def _open(insert_: Any) -> Any:
+    return (
+        insert_(booster_request_table)
+        # The index's own predicate as literal text: a bound `status = $n` matches the partial
+        # index only while PostgreSQL plans with the values, not in a generic plan (a 500 on
+        # the sixth run of the statement on one connection).
+        .on_conflict_do_nothing(index_elements=["patient_id"], index_where=text(OPEN_REQUEST))
+        .returning(*COLUMNS)
+    )
+
+
+# Built once (the check-in's rule opens requests on the hot path); values come as parameters.
+_OPEN = {"postgresql": _open(postgresql.insert), "sqlite": _open(sqlite.insert)}
+_EVENT = insert(booster_event_table)
+_ACTIVE = (
+    select(_r.id, _r.status)
+    .where(
+        _r.patient_id == bindparam("patient_id", type_=_r.patient_id.type), _r.status.in_(ACTIVE)
+    )
+    .order_by(_r.created_at)
+    .limit(1)
+)
 
 
 def open_conflict(active: tuple[uuid.UUID, str] | None) -> Conflict:
@@ -65,15 +89,16 @@ async def _record(
     at: datetime,
 ) -> None:
     await session.execute(
-        insert(booster_event_table).values(
-            id=uuid.uuid4(),
-            request_id=request_id,
-            from_status=from_status,
-            to_status=to_status,
-            actor_id=actor_id,
-            actor_role=actor_role,
-            at=at,
-        )
+        _EVENT,
+        {
+            "id": uuid.uuid4(),
+            "request_id": request_id,
+            "from_status": from_status,
+            "to_status": to_status,
+            "actor_id": actor_id,
+            "actor_role": actor_role,
+            "at": at,
+        },
     )
 
 
@@ -81,14 +106,7 @@ async def active_request(
     session: AsyncSession, *, patient_id: uuid.UUID
 ) -> tuple[uuid.UUID, str] | None:
     """The patient's open or scheduled request (id, status), if any."""
-    row = (
-        await session.execute(
-            select(_r.id, _r.status)
-            .where(_r.patient_id == patient_id, _r.status.in_(ACTIVE))
-            .order_by(_r.created_at)
-            .limit(1)
-        )
-    ).first()
+    row = (await session.execute(_ACTIVE, {"patient_id": patient_id})).first()
     return (row.id, row.status) if row else None
 
 
@@ -132,25 +150,17 @@ async def _insert(
 ) -> BoosterRequestPublic | None:
     """Insert an open request and its first event; the caller holds the lock and has checked
     that none is active (None if the backstop index still finds an open one)."""
-    stmt = (
-        dialect_insert(session, booster_request_table)
-        .values(
-            id=uuid.uuid4(),
-            patient_id=patient_id,
-            source=source,
-            status="open",
-            reason=reason,
-            preferred_times=preferred_times,
-            created_at=now,
-            updated_at=now,
-        )
-        # The index's own predicate as literal text: a bound `status = $n` matches the partial
-        # index only while PostgreSQL plans with the values, not in a generic plan (a 500 on
-        # the sixth run of the statement on one connection).
-        .on_conflict_do_nothing(index_elements=["patient_id"], index_where=text(OPEN_REQUEST))
-        .returning(*COLUMNS)
-    )
-    row = (await session.execute(stmt)).first()
+    values = {
+        "id": uuid.uuid4(),
+        "patient_id": patient_id,
+        "source": source,
+        "status": "open",
+        "reason": reason,
+        "preferred_times": preferred_times,
+        "created_at": now,
+        "updated_at": now,
+    }
+    row = (await session.execute(_OPEN[session.get_bind().dialect.name], values)).first()
     if row is None:
         return None
     await _record(

@@ -5,20 +5,32 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import (
+    BindParameter,
+    Boolean,
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    func,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import user_table
 from app.boosters.models import booster_request_table, booster_rule_table
 from app.boosters.queries import ACTIVE
 from app.boosters.requests import insert_open_request
-from app.boosters.rule import RuleOutcome, RuleParams, evaluate, window_start
+from app.boosters.rule import RuleOutcome, RuleParams, evaluate
 from app.boosters.schemas import BoosterRequestPublic, BoosterRuleParams, BoosterRulePublic
 from app.care.access import PatientScope
 from app.checkins.models import checkin_table
 from app.core.config import Settings
 from app.core.db import dialect_insert
+from app.core.sqldays import days_before
 from app.core.time import to_local_date, utcnow
 
 _r = booster_request_table.c
@@ -41,6 +53,62 @@ def default_params(settings: Settings) -> RuleParams:
     )
 
 
+def _bound(name: str, type_: Any) -> BindParameter[Any]:
+    return bindparam(name, type_=type_)
+
+
+_PATIENT = _bound("patient_id", _c.patient_id.type)
+_TODAY = _bound("today", Date())
+# The parameters in force: the override row when the patient has one, else the defaults.
+_WINDOW_DAYS = func.coalesce(_o.window_days, _bound("default_window_days", Integer()))
+_ENABLED = case((_o.window_days.is_(None), _bound("default_enabled", Boolean())), else_=_o.enabled)
+_FIRST = (
+    select(_c.score)
+    .where(
+        _c.patient_id == _PATIENT,
+        _c.questionnaire_id == _bound("questionnaire_id", _c.questionnaire_id.type),
+    )
+    .order_by(_c.local_date)
+    .limit(BASELINE_CHECKINS)
+    .subquery()
+)
+_window = checkin_table.alias("window_checkins")
+# Built once: the rule's context (override, baseline, active request, last resolution) and,
+# joined to it, the scores of the window in force (none when the rule is disabled): one row
+# per score, or one row of NULL scores. The scalar subqueries do not depend on the row, so
+# each database evaluates them once.
+_CONTEXT = (
+    select(
+        *[_o[name] for name in _PARAM_FIELDS],
+        select(func.avg(_FIRST.c.score)).scalar_subquery().label("baseline"),
+        select(func.count()).select_from(_FIRST).scalar_subquery().label("baseline_n"),
+        select(_r.id)
+        .where(_r.patient_id == _PATIENT, _r.status.in_(ACTIVE))
+        .limit(1)
+        .scalar_subquery()
+        .label("active_id"),
+        select(func.max(_r.resolved_at))
+        .where(_r.patient_id == _PATIENT)
+        .scalar_subquery()
+        .label("last_resolved_at"),
+        _window.c.local_date.label("scored_on"),
+        _window.c.score.label("scored"),
+    )
+    .select_from(
+        user_table.outerjoin(booster_rule_table, _o.patient_id == _u.id).outerjoin(
+            _window,
+            and_(
+                _window.c.patient_id == _u.id,
+                _window.c.local_date > days_before(_TODAY, _WINDOW_DAYS),
+                _window.c.local_date <= _TODAY,
+                _ENABLED,
+            ),
+        )
+    )
+    .where(_u.id == _PATIENT)
+)
+
+
 async def evaluate_after_checkin(
     session: AsyncSession,
     *,
@@ -55,49 +123,28 @@ async def evaluate_after_checkin(
     """Run the rule inside the caller's transaction (no commit); open a request if it says so.
 
     The baseline is the mean of the first 7 check-ins on `questionnaire_id`, the version of
-    the check-in just written.
+    the check-in just written. One statement reads the context and the window's scores.
     """
     now = now or utcnow()
-    first = (
-        select(_c.score)
-        .where(_c.patient_id == patient_id, _c.questionnaire_id == questionnaire_id)
-        .order_by(_c.local_date)
-        .limit(BASELINE_CHECKINS)
-        .subquery()
-    )
-    context = (
+    rows = (
         await session.execute(
-            select(
-                *[_o[name] for name in _PARAM_FIELDS],
-                select(func.avg(first.c.score)).scalar_subquery().label("baseline"),
-                select(func.count()).select_from(first).scalar_subquery().label("baseline_n"),
-                select(_r.id)
-                .where(_r.patient_id == patient_id, _r.status.in_(ACTIVE))
-                .limit(1)
-                .scalar_subquery()
-                .label("active_id"),
-                select(func.max(_r.resolved_at))
-                .where(_r.patient_id == patient_id)
-                .scalar_subquery()
-                .label("last_resolved_at"),
-            )
-            .select_from(user_table.outerjoin(booster_rule_table, _o.patient_id == _u.id))
-            .where(_u.id == patient_id)
+            _CONTEXT,
+            {
+                "patient_id": patient_id,
+                "questionnaire_id": questionnaire_id,
+                "today": today,
+                "default_window_days": defaults.window_days,
+                "default_enabled": defaults.enabled,
+            },
         )
-    ).one()
+    ).all()
+    context = rows[0]
     params = defaults
     if context.window_days is not None:
         params = RuleParams(**{name: getattr(context, name) for name in _PARAM_FIELDS})
     scores: dict[date, float] = {}
     if params.enabled:
-        rows = await session.execute(
-            select(_c.local_date, _c.score).where(
-                _c.patient_id == patient_id,
-                _c.local_date >= window_start(today, params),
-                _c.local_date <= today,
-            )
-        )
-        scores = {row.local_date: row.score for row in rows}
+        scores = {row.scored_on: row.scored for row in rows if row.scored_on is not None}
     baseline = float(context.baseline) if context.baseline_n >= BASELINE_CHECKINS else None
     last_resolved: datetime | None = context.last_resolved_at
     outcome = evaluate(

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import user_table
@@ -17,7 +18,6 @@ from app.checkins.definition import AnswersMismatch, band_of, score_answers
 from app.checkins.models import checkin_table
 from app.checkins.questionnaire import current_version
 from app.checkins.schemas import CheckinPublic, CheckinSaved, CheckinWrite
-from app.core.db import dialect_insert
 from app.core.errors import Unprocessable
 from app.core.time import days_before, local_today, utcnow
 from app.instruments.store import LoadedVersion, version_by_id
@@ -37,6 +37,20 @@ _RETURNED = (
     _c.created_at,
     _c.updated_at,
 )
+
+_REPLACED = ("questionnaire_id", "answers", "score", "mood", "worry_minutes", "note", "updated_at")
+
+
+def _upsert(insert: Any) -> Any:
+    stmt = insert(checkin_table)
+    return stmt.on_conflict_do_update(
+        index_elements=["patient_id", "local_date"],
+        set_={name: stmt.excluded[name] for name in _REPLACED},
+    ).returning(*_RETURNED)
+
+
+# Built once per dialect (both speak ON CONFLICT); the values come as parameters.
+_UPSERT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
 
 
 def _public(row: Any, version: LoadedVersion) -> CheckinPublic:
@@ -87,6 +101,10 @@ async def write_checkin(
         raise Unprocessable(str(exc), code="answers_mismatch") from exc
     new_id = uuid.uuid4()
     values = {
+        "id": new_id,
+        "patient_id": patient_id,
+        "local_date": local_date,
+        "created_at": now,
         "questionnaire_id": questionnaire.id,
         "answers": data.answers,
         "score": score,
@@ -95,13 +113,8 @@ async def write_checkin(
         "note": data.note,
         "updated_at": now,
     }
-    stmt = dialect_insert(session, checkin_table).values(
-        id=new_id, patient_id=patient_id, local_date=local_date, created_at=now, **values
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["patient_id", "local_date"], set_=values
-    ).returning(*_RETURNED)
-    row = (await session.execute(stmt)).one()
+    upsert = _UPSERT[session.get_bind().dialect.name]
+    row = (await session.execute(upsert, values)).one()
     _outcome, opened = await evaluate_after_checkin(
         session,
         patient_id=patient_id,
@@ -115,7 +128,18 @@ async def write_checkin(
     await session.commit()
     # The id survives a conflict, so a row carrying our fresh id was inserted, not replaced.
     return CheckinSaved(
-        **_public(row, questionnaire).model_dump(),
+        local_date=row.local_date,
+        questionnaire_id=row.questionnaire_id,
+        questionnaire_version=questionnaire.version,
+        illustrative=questionnaire.definition.metadata.illustrative,
+        answers=row.answers,
+        score=row.score,
+        band=band_of(row.score),
+        mood=row.mood,
+        worry_minutes=row.worry_minutes,
+        note=row.note,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
         created=row.id == new_id,
         booster_request=opened,
     )

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Date, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import user_table
@@ -34,11 +34,10 @@ MAX_WINDOW_DAYS = 366
 DEFAULT_WINDOW_DAYS = 28  # the 28 days before today, plus today's sessions done so far
 
 
-async def load_plans(
-    session: AsyncSession, *, patient_ids: Sequence[uuid.UUID], window_start: date, window_end: date
-) -> tuple[dict[uuid.UUID, str], dict[uuid.UUID, list[Plan]]]:
-    """Time zones of the patients and their assignments overlapping the window (one query)."""
-    query = (
+def _plans_query(patients: ColumnElement[bool]) -> Select[Any]:
+    start = bindparam("window_start", type_=Date())
+    end = bindparam("window_end", type_=Date())
+    return (
         select(
             _u.id.label("patient_id"),
             _u.timezone,
@@ -57,17 +56,60 @@ async def load_plans(
         .outerjoin(
             assignment_table,
             (_a.patient_id == _u.id)
-            & (_a.starts_on <= window_end)
-            & (_a.ends_on.is_(None) | (_a.ends_on >= window_start)),
+            & (_a.starts_on <= end)
+            & (_a.ends_on.is_(None) | (_a.ends_on >= start)),
         )
         .outerjoin(dose_table, _d.assignment_id == _a.id)
-        .where(_u.id.in_(list(patient_ids)))
+        .where(patients)
         .order_by(_u.id, _a.starts_on, _a.id, _d.effective_from)
     )
+
+
+def _counts_query(patients: ColumnElement[bool]) -> Select[Any]:
+    return (
+        select(
+            _l.patient_id,
+            _l.assignment_id,
+            _l.exercise_kind,
+            _l.local_date,
+            func.count().label("n"),
+            func.max(_l.started_at).label("last_started_at"),
+        )
+        .where(
+            patients,
+            _l.local_date >= bindparam("window_start", type_=Date()),
+            _l.local_date <= bindparam("window_end", type_=Date()),
+        )
+        .group_by(_l.patient_id, _l.assignment_id, _l.exercise_kind, _l.local_date)
+    )
+
+
+# Built once, for one patient ("today") and for many (a bound list): a statement built per
+# call costs more Python than its execution.
+_PLANS_ONE = _plans_query(_u.id == bindparam("patient_id", type_=_u.id.type))
+_PLANS_MANY = _plans_query(_u.id.in_(bindparam("patient_ids", expanding=True)))
+_COUNTS_ONE = _counts_query(_l.patient_id == bindparam("patient_id", type_=_l.patient_id.type))
+_COUNTS_MANY = _counts_query(_l.patient_id.in_(bindparam("patient_ids", expanding=True)))
+
+
+def _patients(
+    one: Select[Any], many: Select[Any], patient_ids: Sequence[uuid.UUID]
+) -> tuple[Select[Any], dict[str, Any]]:
+    if len(patient_ids) == 1:
+        return one, {"patient_id": patient_ids[0]}
+    return many, {"patient_ids": list(patient_ids)}
+
+
+async def load_plans(
+    session: AsyncSession, *, patient_ids: Sequence[uuid.UUID], window_start: date, window_end: date
+) -> tuple[dict[uuid.UUID, str], dict[uuid.UUID, list[Plan]]]:
+    """Time zones of the patients and their assignments overlapping the window (one query)."""
+    query, params = _patients(_PLANS_ONE, _PLANS_MANY, patient_ids)
+    params.update(window_start=window_start, window_end=window_end)
     zones: dict[uuid.UUID, str] = {}
     rows_by_plan: dict[uuid.UUID, list[Dose]] = defaultdict(list)
     heads: dict[uuid.UUID, Any] = {}
-    for row in (await session.execute(query)).all():
+    for row in (await session.execute(query, params)).all():
         zones[row.patient_id] = row.timezone
         if row.id is None or row.effective_from is None:
             continue
@@ -96,24 +138,10 @@ async def load_day_counts(
     session: AsyncSession, *, patient_ids: Sequence[uuid.UUID], window_start: date, window_end: date
 ) -> dict[uuid.UUID, list[DayCount]]:
     """Logs per patient, assignment id, kind and local date in the window (one query)."""
-    query = (
-        select(
-            _l.patient_id,
-            _l.assignment_id,
-            _l.exercise_kind,
-            _l.local_date,
-            func.count().label("n"),
-            func.max(_l.started_at).label("last_started_at"),
-        )
-        .where(
-            _l.patient_id.in_(list(patient_ids)),
-            _l.local_date >= window_start,
-            _l.local_date <= window_end,
-        )
-        .group_by(_l.patient_id, _l.assignment_id, _l.exercise_kind, _l.local_date)
-    )
+    query, params = _patients(_COUNTS_ONE, _COUNTS_MANY, patient_ids)
+    params.update(window_start=window_start, window_end=window_end)
     counts: dict[uuid.UUID, list[DayCount]] = defaultdict(list)
-    for row in (await session.execute(query)).all():
+    for row in (await session.execute(query, params)).all():
         counts[row.patient_id].append(
             DayCount(
                 row.assignment_id, row.exercise_kind, row.local_date, row.n, row.last_started_at

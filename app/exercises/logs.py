@@ -15,11 +15,11 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.care.access import PatientScope
-from app.core.db import dialect_insert
 from app.core.errors import Conflict, NotFound, Unprocessable
 from app.core.pagination import encode_keyset, older_than
 from app.core.time import to_local_date, utcnow
@@ -43,6 +43,25 @@ _PUBLIC_COLUMNS = (
     _l.duration_seconds,
     _l.details,
     _l.created_at,
+)
+
+
+def _insert(insert: Any) -> Any:
+    return (
+        insert(exercise_log_table)
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(*_PUBLIC_COLUMNS)
+    )
+
+
+# Built once per dialect (both speak ON CONFLICT); the values come as parameters.
+_INSERT = {"postgresql": _insert(postgresql.insert), "sqlite": _insert(sqlite.insert)}
+_ASSIGNMENT_KIND = select(_a.exercise_kind).where(
+    _a.id == bindparam("assignment_id", type_=_a.id.type),
+    _a.patient_id == bindparam("patient_id", type_=_a.patient_id.type),
+)
+_STORED = select(*_PUBLIC_COLUMNS, _l.patient_id, _l.body_hash).where(
+    _l.id == bindparam("log_id", type_=_l.id.type)
 )
 
 
@@ -88,11 +107,7 @@ async def _replay(
     session: AsyncSession, *, patient_id: uuid.UUID, log_id: uuid.UUID, body_hash: str
 ) -> ExerciseLogPublic | None:
     """The stored log when this is a faithful retry; 409 when the id is taken otherwise."""
-    row = (
-        await session.execute(
-            select(*_PUBLIC_COLUMNS, _l.patient_id, _l.body_hash).where(_l.id == log_id)
-        )
-    ).first()
+    row = (await session.execute(_STORED, {"log_id": log_id})).first()
     if row is None:
         return None
     if row.patient_id != patient_id or row.body_hash != body_hash:
@@ -128,7 +143,7 @@ async def record_log(
         raise problem
     if data.assignment_id is not None:
         kind = await session.scalar(
-            select(_a.exercise_kind).where(_a.id == data.assignment_id, _a.patient_id == patient_id)
+            _ASSIGNMENT_KIND, {"assignment_id": data.assignment_id, "patient_id": patient_id}
         )
         if kind is None:
             raise NotFound("Assignment not found.", code="assignment_not_found")
@@ -136,24 +151,20 @@ async def record_log(
             raise Unprocessable(
                 "The assignment is for another kind of exercise.", code="assignment_kind_mismatch"
             )
-    statement = (
-        dialect_insert(session, exercise_log_table)
-        .values(
-            id=data.id,
-            patient_id=patient_id,
-            assignment_id=data.assignment_id,
-            exercise_kind=data.exercise_kind.value,
-            started_at=data.started_at,
-            local_date=to_local_date(data.started_at, timezone),
-            duration_seconds=data.duration_seconds,
-            details=data.details(),
-            body_hash=body_hash,
-            created_at=utcnow(),
-        )
-        .on_conflict_do_nothing(index_elements=["id"])
-        .returning(*_PUBLIC_COLUMNS)
-    )
-    row = (await session.execute(statement)).first()
+    values = {
+        "id": data.id,
+        "patient_id": patient_id,
+        "assignment_id": data.assignment_id,
+        "exercise_kind": data.exercise_kind.value,
+        "started_at": data.started_at,
+        "local_date": to_local_date(data.started_at, timezone),
+        "duration_seconds": data.duration_seconds,
+        "details": data.details(),
+        "body_hash": body_hash,
+        "created_at": utcnow(),
+    }
+    statement = _INSERT[session.get_bind().dialect.name]
+    row = (await session.execute(statement, values)).first()
     await session.commit()
     if row is not None:
         return _public(row), True

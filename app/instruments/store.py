@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +16,8 @@ from app.instruments.definition import InstrumentDefinition
 from app.instruments.models import questionnaire_version_table
 
 _q = questionnaire_version_table.c
+# Built once (a statement built per call costs more Python than its execution).
+_CURRENT_ID = select(_q.id).where(_q.key == bindparam("key")).order_by(_q.version.desc()).limit(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +51,7 @@ async def version_by_id(session: AsyncSession, *, version_id: uuid.UUID) -> Load
 
 async def current_version(session: AsyncSession, *, key: str) -> LoadedVersion:
     """The highest version of `key` (one indexed lookup; the definition comes from the cache)."""
-    current_id = await session.scalar(
-        select(_q.id).where(_q.key == key).order_by(_q.version.desc()).limit(1)
-    )
+    current_id = await session.scalar(_CURRENT_ID, {"key": key})
     if current_id is None:
         raise ServiceUnavailable("No questionnaire is loaded.", code="questionnaire_missing")
     return await version_by_id(session, version_id=current_id)

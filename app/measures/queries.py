@@ -13,8 +13,9 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
@@ -24,6 +25,24 @@ from app.measures.windows import due_status
 _s = measure_schedule_table.c
 _r = measure_response_table.c
 _ra = risk_alert_table.c
+
+
+def _due(patients: ColumnElement[bool]) -> Select[Any]:
+    last_on = (
+        select(func.max(_r.local_date))
+        .where(_r.patient_id == _s.patient_id, _r.measure == _s.measure)
+        .scalar_subquery()
+    )
+    return (
+        select(_s.patient_id, _s.measure, _s.every_days, _s.starts_on, last_on.label("last_on"))
+        .where(patients)
+        .order_by(_s.patient_id, _s.measure)
+    )
+
+
+# Built once, for one patient ("today") and for many (a bound list).
+_DUE_ONE = _due(_s.patient_id == bindparam("patient_id", type_=_s.patient_id.type))
+_DUE_MANY = _due(_s.patient_id.in_(bindparam("patient_ids", expanding=True)))
 
 
 async def due_measures(
@@ -36,16 +55,11 @@ async def due_measures(
     due: dict[uuid.UUID, list[MeasureDue]] = {pid: [] for pid in today_by_patient}
     if not today_by_patient:
         return due
-    last_on = (
-        select(func.max(_r.local_date))
-        .where(_r.patient_id == _s.patient_id, _r.measure == _s.measure)
-        .scalar_subquery()
-    )
-    rows = await session.execute(
-        select(_s.patient_id, _s.measure, _s.every_days, _s.starts_on, last_on.label("last_on"))
-        .where(_s.patient_id.in_(list(today_by_patient)))
-        .order_by(_s.patient_id, _s.measure)
-    )
+    ids = list(today_by_patient)
+    if len(ids) == 1:
+        rows = await session.execute(_DUE_ONE, {"patient_id": ids[0]})
+    else:
+        rows = await session.execute(_DUE_MANY, {"patient_ids": ids})
     for row in rows:
         found = due_status(
             starts_on=row.starts_on,

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Date, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.workfocus.barrier_rules import workplace_conflict
@@ -26,6 +26,23 @@ REACHED_DAYS = 28  # goals reached in the last 28 local days, today included
 _b = barrier_check_table.c
 _m = dialogue_meeting_table.c
 _g = work_goal_table.c
+# Built once ("today" reads them on every call).
+_TODAY_MEETINGS = (
+    select(_m.id, _m.starts_at, _m.status, _m.participants)
+    .where(
+        _m.patient_id == bindparam("patient_id", type_=_m.patient_id.type),
+        _m.local_date == bindparam("day", type_=Date()),
+        _m.status != "cancelled",
+    )
+    .order_by(_m.starts_at)
+)
+_ACTIVE_GOALS = (
+    select(_g.id, _g.title, _g.steps)
+    .where(
+        _g.patient_id == bindparam("patient_id", type_=_g.patient_id.type), _g.status == "active"
+    )
+    .order_by(_g.created_at, _g.id)
+)
 
 
 @dataclass(slots=True)
@@ -141,16 +158,8 @@ async def today_for_patient(
     session: AsyncSession, *, patient_id: uuid.UUID, day: date
 ) -> WorkFocusToday:
     """Dialogue meetings on `day` (not cancelled) and goal steps due on it, not done (2 reads)."""
-    meetings = await session.execute(
-        select(_m.id, _m.starts_at, _m.status, _m.participants)
-        .where(_m.patient_id == patient_id, _m.local_date == day, _m.status != "cancelled")
-        .order_by(_m.starts_at)
-    )
-    goals = await session.execute(
-        select(_g.id, _g.title, _g.steps)
-        .where(_g.patient_id == patient_id, _g.status == "active")
-        .order_by(_g.created_at, _g.id)
-    )
+    meetings = await session.execute(_TODAY_MEETINGS, {"patient_id": patient_id, "day": day})
+    goals = await session.execute(_ACTIVE_GOALS, {"patient_id": patient_id})
     iso = day.isoformat()
     return WorkFocusToday(
         meetings=[
