@@ -13,6 +13,7 @@ from app.console.router import console_router
 from app.console.static_files import console_static
 from app.core.config import Settings, get_settings
 from app.core.deps import Services
+from app.core.dispatch import install_fast_dispatch
 from app.core.handlers import install_error_handlers
 from app.core.location import LocationMiddleware
 from app.core.logging import configure_logging
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # services; its static files are a mount, not a route.
     app.include_router(console_router)
     app.mount("/console/static", console_static(), name="console-static")
+    install_fast_dispatch(app)  # issue 12: an index of the routes before FastAPI's scan
     return app
 
 
