@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import APIRouter
 from fastapi.routing import _IncludedRouter
 from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute, Match
@@ -159,3 +160,18 @@ def test_index_of_an_app_without_routes_scans() -> None:
     root = build_index([], {})
     assert root.candidates == ()
     assert not root.children
+
+
+def test_the_stack_has_no_idle_fastapi_layers(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    layers = []
+    layer: Any = app.build_middleware_stack()
+    while layer is not None and not isinstance(layer, FastDispatch | APIRouter):
+        layers.append(type(layer).__name__)
+        layer = getattr(layer, "app", None)
+    assert layers[0] == "ServerErrorMiddleware"
+    assert "ExceptionTelemetryMiddleware" not in layers
+    assert "AppBodyLimitMiddleware" not in layers
+    assert "RequestContextMiddleware" in layers
+    assert "ExceptionMiddleware" in layers
+    assert not app._native_telemetry.enabled()

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi._body_limit import AppBodyLimitMiddleware
 from fastapi.routing import (
     APIRoute,
     _apply_router_form_limits,
@@ -31,7 +32,9 @@ from fastapi.routing import (
     _get_fastapi_scope,
     _IncludedRouter,
 )
+from fastapi.telemetry import TelemetryConfig
 from fastapi.telemetry._api import _route_selected
+from fastapi.telemetry._asgi import ExceptionTelemetryMiddleware
 from starlette._utils import get_route_path
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -210,3 +213,28 @@ def install_fast_dispatch(app: FastAPI) -> FastDispatch:
     dispatch = FastDispatch(app)
     app.router.middleware_stack = dispatch
     return dispatch
+
+
+# FastAPI's own OpenTelemetry hooks: off (the app exports Prometheus metrics and JSON logs;
+# nothing here configures OpenTelemetry). Then FastAPI's entry decides "off" from the flags
+# alone, without asking OpenTelemetry for its providers on every request.
+TELEMETRY_OFF: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+
+
+class LeanStackAPI(FastAPI):
+    """FastAPI without the two layers of its stack that do nothing for this app (issue 12)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """FastAPI's stack, less the telemetry exception hook while telemetry is off (it only
+        records into the request's telemetry, which is then never created) and the app-wide
+        body limit layer while no `max_body_size` is set (RequestContextMiddleware holds the
+        64 KiB limit; a mount's limit, never used here, is all that layer would apply)."""
+        stack = super().build_middleware_stack()
+        config = self._telemetry
+        telemetry_off = not (config["tracing"] or config["metrics"] or config["logs"])
+        outer: Any = stack  # ServerErrorMiddleware
+        if telemetry_off and isinstance(outer.app, ExceptionTelemetryMiddleware):
+            outer.app = outer.app.app
+        if self.max_body_size is None and isinstance(outer.app, AppBodyLimitMiddleware):
+            outer.app = outer.app.app
+        return stack
