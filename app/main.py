@@ -14,6 +14,7 @@ from app.console.router import console_router
 from app.console.static_files import console_static
 from app.core.config import Settings, get_settings
 from app.core.deps import Services
+from app.core.dispatch import TELEMETRY_OFF, install_fast_dispatch
 from app.core.handlers import install_error_handlers
 from app.core.location import LocationMiddleware
 from app.core.logging import configure_logging
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json" if docs else None,
         generate_unique_id_function=operation_id,
         dependencies=[Depends(refuse_unknown_query)],
+        telemetry=TELEMETRY_OFF,
     )
     app.state.services = services
     app.state.metrics = metrics
@@ -99,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # services; its static files are a mount, not a route.
     app.include_router(console_router)
     app.mount("/console/static", console_static(), name="console-static")
+    install_fast_dispatch(app)  # issue 12: an index of the routes before FastAPI's scan
     return app
 
 

@@ -13,6 +13,8 @@ import pytest
 import time_machine
 from fastapi.testclient import TestClient
 
+from app.core.config import Settings
+from app.core.security import VERIFIED_TOKENS_KEPT, TokenCodec
 from tests.conftest import SECRET
 from tests.factories import Api
 
@@ -218,3 +220,41 @@ def test_login_rehashes_outdated_password_hashes(api: Api) -> None:
     # The new hash is of the same password: it logs in again, and is not redone a second time.
     api.login(patient.email, patient.password)
     assert api.db(stored_hash) == after
+
+
+def test_a_token_verified_before_still_expires(api: Api) -> None:
+    """The codec remembers verified tokens (issue 12); a remembered one still dies at `exp`."""
+    patient = api.patient()
+    assert api.client.get("/v1/me", headers=patient.headers).status_code == 200
+    assert api.client.get("/v1/me", headers=patient.headers).status_code == 200
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=16)):
+        _assert_401(api.client, patient.access_token)
+
+
+def test_the_codec_remembers_only_what_it_verified_and_a_bounded_number(
+    settings: Settings,
+) -> None:
+    codec = TokenCodec(settings)
+    now = datetime.now(UTC)
+
+    def issue(n: int) -> str:
+        return codec.encode_access(
+            user_id=uuid.UUID(int=n), session_id=uuid.UUID(int=n + 1), jti=str(n), issued_at=now
+        )
+
+    first = issue(1)
+    claims = codec.decode_access(first)
+    assert claims is not None
+    assert codec.decode_access(first) == claims
+    header, payload, signature = first.split(".")
+    assert codec.decode_access(f"{header}.{payload}.{signature[:-2]}AA") is None
+    assert codec.decode_access(jwt.encode({"sub": "x"}, "another-key-" * 4)) is None
+    assert len(codec._verified) == 1
+    for n in range(2, VERIFIED_TOKENS_KEPT + 2):
+        assert codec.decode_access(issue(n)) is not None
+    assert len(codec._verified) == VERIFIED_TOKENS_KEPT
+    assert first not in codec._verified  # the oldest went first
+    assert codec.decode_access(first) == claims  # and is simply verified again
+    with time_machine.travel(now + timedelta(minutes=16)):
+        assert codec.decode_access(first) is None
+    assert first not in codec._verified

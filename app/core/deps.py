@@ -51,7 +51,10 @@ async def _services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(_services)]
 
 
-async def _session(services: ServicesDep) -> AsyncIterator[AppSession]:
+async def _session(request: Request) -> AsyncIterator[AppSession]:
+    # Straight from app.state, not through ServicesDep: every request resolves this one, and
+    # each dependency node costs FastAPI a walk per request (issue 12).
+    services: Services = request.app.state.services
     async with services.sessions() as session:
         yield session
 

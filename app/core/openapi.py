@@ -12,13 +12,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from app.core.dispatch import LeanStackAPI
 from app.core.location import LOCATION
 
 
-class ContractAPI(FastAPI):
+class ContractAPI(LeanStackAPI):
     """FastAPI whose OpenAPI document is refined once by the contract's conventions."""
 
     def openapi(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import secrets
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +28,8 @@ ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "exp", "iat", "jti", "sid"]
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
+# Access tokens a worker remembers as verified (~1 KB each): more than a worker's active users.
+VERIFIED_TOKENS_KEPT = 4096
 
 
 class PasswordHasher:
@@ -98,6 +101,7 @@ class TokenCodec:
         self._issuer = settings.jwt_issuer
         self._audience = settings.jwt_audience
         self.access_ttl = timedelta(minutes=settings.access_token_minutes)
+        self._verified: dict[str, tuple[AccessClaims, float]] = {}
 
     def encode_access(
         self, *, user_id: uuid.UUID, session_id: uuid.UUID, jti: str, issued_at: datetime
@@ -115,7 +119,29 @@ class TokenCodec:
         return jwt.encode(payload, self._key, algorithm=ALGORITHM)
 
     def decode_access(self, token: str) -> AccessClaims | None:
-        """The verified claims, or None for anything forged, expired or malformed."""
+        """The verified claims, or None for anything forged, expired or malformed.
+
+        A token verified once is remembered with its expiry (issue 12: the signature, claim
+        and base64 checks cost ~400 Python calls a request): the key is the whole token, its
+        signature included, so only a token this codec verified can hit; a hit past its
+        `exp` is dropped and answers None as PyJWT would. Revocation is not this layer's: the
+        session row is read on every request (app/auth/deps.py)."""
+        known = self._verified.get(token)
+        if known is not None:
+            claims, expires = known
+            if time.time() < expires:  # PyJWT's clock and rule: expired from `exp` on
+                return claims
+            del self._verified[token]
+            return None
+        verified = self._verify(token)
+        if verified is None:
+            return None
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+            del self._verified[next(iter(self._verified))]  # the oldest
+        self._verified[token] = verified
+        return verified[0]
+
+    def _verify(self, token: str) -> tuple[AccessClaims, float] | None:
         try:
             payload = jwt.decode(
                 token,
@@ -125,11 +151,12 @@ class TokenCodec:
                 issuer=self._issuer,
                 options={"require": REQUIRED_CLAIMS},
             )
-            return AccessClaims(
+            claims = AccessClaims(
                 user_id=uuid.UUID(str(payload["sub"])),
                 session_id=uuid.UUID(str(payload["sid"])),
                 jti=str(payload["jti"]),
             )
+            return claims, float(payload["exp"])
         except (jwt.PyJWTError, ValueError, TypeError):
             return None
 
