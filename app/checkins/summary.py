@@ -17,6 +17,7 @@ from app.checkins.models import checkin_table
 from app.checkins.questionnaire import current_version
 from app.checkins.schemas import CheckinSummary
 from app.checkins.service import patient_timezone
+from app.core.among import among
 from app.core.time import local_today
 from app.instruments.models import questionnaire_version_table
 
@@ -141,13 +142,13 @@ async def checkin_stats_for_patients(
     lookback_days = max(lookback_days, 14)
     # A correlated max per patient is one index probe each, whatever the length of history.
     latest_of = select(func.max(_c.local_date)).where(_c.patient_id == _u.id).scalar_subquery()
-    last_rows = await session.execute(select(_u.id, latest_of).where(_u.id.in_(ids)))
+    last_rows = await session.execute(select(_u.id, latest_of).where(among(session, _u.id, ids)))
     last_on = {patient_id: day for patient_id, day in last_rows}
     earliest = min(today_by_patient.values()) - timedelta(days=lookback_days - 1)
     latest = max(today_by_patient.values())
     rows = await session.execute(
         select(_c.patient_id, _c.local_date, _c.score).where(
-            _c.patient_id.in_(ids), _c.local_date >= earliest, _c.local_date <= latest
+            among(session, _c.patient_id, ids), _c.local_date >= earliest, _c.local_date <= latest
         )
     )
     recent: dict[uuid.UUID, list[tuple[date, float]]] = {pid: [] for pid in ids}

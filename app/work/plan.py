@@ -15,6 +15,7 @@ from app.accounts.locks import lock_existing_patient
 from app.accounts.models import user_table
 from app.boosters.followups import plan_return_changed
 from app.care.access import PatientScope
+from app.core.among import among
 from app.core.errors import Conflict, Unprocessable
 from app.core.schemas import STORED
 from app.core.time import local_today, utcnow
@@ -178,7 +179,7 @@ async def load_plans(
     if not patient_ids:
         return {}
     rows = await session.execute(
-        select(_plan.patient_id, _plan.body).where(_plan.patient_id.in_(list(patient_ids)))
+        select(_plan.patient_id, _plan.body).where(among(session, _plan.patient_id, patient_ids))
     )
     return {row.patient_id: plan_of(row.body) for row in rows}
 
