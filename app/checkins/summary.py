@@ -125,6 +125,30 @@ class CheckinStats:
     scores: dict[date, float]  # every score of the `lookback_days` ending today
 
 
+def split_recent(
+    recent: list[tuple[date, float]], *, today: date, lookback_days: int
+) -> tuple[list[float], list[float], dict[date, float]]:
+    """The scores of the 7 days ending `today`, of the 7 before, and every score of the
+    `lookback_days` ending today: one pass, each in the rows' order (so a mean adds up its
+    scores in the same order whatever the form)."""
+    this: list[float] = []
+    prev: list[float] = []
+    scores: dict[date, float] = {}
+    week_ago = today - timedelta(days=7)
+    two_weeks_ago = today - timedelta(days=14)
+    first = today - timedelta(days=lookback_days - 1)
+    for d, s in recent:
+        if d > today:
+            continue
+        if d > week_ago:
+            this.append(s)
+        elif d > two_weeks_ago:
+            prev.append(s)
+        if d >= first:
+            scores[d] = s
+    return this, prev, scores
+
+
 async def checkin_stats_for_patients(
     session: AsyncSession,
     *,
@@ -156,17 +180,13 @@ async def checkin_stats_for_patients(
         recent[patient_id].append((day, score))
     stats = {}
     for pid, today in today_by_patient.items():
-        this = [s for d, s in recent[pid] if today - timedelta(days=7) < d <= today]
-        prev = [
-            s for d, s in recent[pid] if today - timedelta(days=14) < d <= today - timedelta(days=7)
-        ]
-        first = today - timedelta(days=lookback_days - 1)
+        this, prev, scores = split_recent(recent[pid], today=today, lookback_days=lookback_days)
         stats[pid] = CheckinStats(
             last_checkin_on=last_on.get(pid),
             mean_7d=_mean(this),
             checkins_7d=len(this),
             previous_mean_7d=_mean(prev),
             previous_checkins_7d=len(prev),
-            scores={d: s for d, s in recent[pid] if first <= d <= today},
+            scores=scores,
         )
     return stats

@@ -11,13 +11,21 @@ false for an empty list.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import TypeEngine
 
 DIALECTS = ("postgresql", "sqlite")
+
+
+@lru_cache(maxsize=64)
+def _array_of(item: TypeEngine[Any]) -> ARRAY[Any]:
+    """One ARRAY type per column type: a new one per call costs its cache key every time."""
+    return ARRAY(item)
 
 
 def dialect_of(session: AsyncSession) -> str:
@@ -28,7 +36,7 @@ def dialect_of(session: AsyncSession) -> str:
 def among_bound(column: ColumnElement[Any], name: str, dialect: str) -> ColumnElement[bool]:
     """`column IN (:name)` for a statement built once per dialect; bind a list to `name`."""
     if dialect == "postgresql":
-        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+        return column == any_(bindparam(name, type_=_array_of(column.type)))
     return column.in_(bindparam(name, expanding=True))
 
 
@@ -37,5 +45,5 @@ def among(
 ) -> ColumnElement[bool]:
     """`column IN (values)` for a statement built per call."""
     if dialect_of(session) == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+        return column == any_(bindparam(None, list(values), type_=_array_of(column.type)))
     return column.in_(list(values))
