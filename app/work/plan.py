@@ -79,7 +79,19 @@ def _stages(data: PlanIn) -> tuple[grades.Stage, ...]:
         index = stage_in_force(stages, data.next_review_on)
         if index is not None and stages[index].review_on is None:
             stages[index] = replace(stages[index], review_on=data.next_review_on)
-    return tuple(replace(stage, review_on=default_review_on(stage)) for stage in stages)
+    # The constructor, not dataclasses.replace: this runs for every stage of every plan the
+    # worklist reads (issue 12).
+    return tuple(
+        grades.Stage(
+            s.starts_on,
+            s.sick_leave_percent,
+            s.planned_weekly_hours,
+            s.adjustments,
+            default_review_on(s),
+            s.reviewed_on,
+        )
+        for s in stages
+    )
 
 
 def plan_of(body: dict[str, Any]) -> grades.Plan:
