@@ -24,6 +24,7 @@ from app.boosters.schemas import (
     FollowUpPublic,
 )
 from app.care.access import PatientScope
+from app.core.among import DIALECTS, among_bound, dialect_of
 from app.core.errors import Conflict, NotFound
 from app.core.time import local_today, utcnow
 
@@ -40,7 +41,7 @@ def _due(patients: ColumnElement[bool]) -> Select[Any]:
 
 # Built once, for one patient ("today") and for many (a bound list).
 _DUE_ONE = _due(_f.patient_id == bindparam("patient_id", type_=_f.patient_id.type))
-_DUE_MANY = _due(_f.patient_id.in_(bindparam("patient_ids", expanding=True)))
+_DUE_MANY = {d: _due(among_bound(_f.patient_id, "patient_ids", d)) for d in DIALECTS}
 Contact = Literal["app", "phone", "meeting", "message"]
 _HOW = {"app": "", "phone": " (by phone)", "meeting": " (in a meeting)", "message": " (by message)"}
 
@@ -181,7 +182,9 @@ async def due_follow_ups(
     if len(ids) == 1:
         rows = await session.execute(_DUE_ONE, {"patient_id": ids[0], "day": day})
     else:
-        rows = await session.execute(_DUE_MANY, {"patient_ids": ids, "day": day})
+        rows = await session.execute(
+            _DUE_MANY[dialect_of(session)], {"patient_ids": ids, "day": day}
+        )
     for row in rows:
         if row.due_on <= today_by_patient[row.patient_id]:
             result[row.patient_id].append(public(row))

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.boosters.models import booster_request_table
 from app.boosters.schemas import BoosterRequestPublic
 from app.care.access import linked_patient_ids
+from app.core.among import among
 from app.core.errors import NotFound
 from app.core.pagination import encode_keyset, older_than
 
@@ -86,7 +87,7 @@ async def open_booster_counts(
         return counts
     rows = await session.execute(
         select(_r.patient_id, _r.status, func.count())
-        .where(_r.patient_id.in_(list(patient_ids)), _r.status.in_(("open", "scheduled")))
+        .where(among(session, _r.patient_id, patient_ids), _r.status.in_(("open", "scheduled")))
         .group_by(_r.patient_id, _r.status)
     )
     for patient_id, status, count in rows:

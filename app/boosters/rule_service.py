@@ -28,6 +28,7 @@ from app.boosters.rule import RuleOutcome, RuleParams, evaluate
 from app.boosters.schemas import BoosterRequestPublic, BoosterRuleParams, BoosterRulePublic
 from app.care.access import PatientScope
 from app.checkins.models import checkin_table
+from app.core.among import among
 from app.core.config import Settings
 from app.core.db import dialect_insert
 from app.core.sqldays import days_before
@@ -178,7 +179,7 @@ async def params_for_patients(
     if patient_ids:
         rows = await session.execute(
             select(_o.patient_id, *[_o[name] for name in _PARAM_FIELDS]).where(
-                _o.patient_id.in_(list(patient_ids))
+                among(session, _o.patient_id, patient_ids)
             )
         )
         for row in rows:

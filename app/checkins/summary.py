@@ -17,6 +17,7 @@ from app.checkins.models import checkin_table
 from app.checkins.questionnaire import current_version
 from app.checkins.schemas import CheckinSummary
 from app.checkins.service import patient_timezone
+from app.core.among import among
 from app.core.time import local_today
 from app.instruments.models import questionnaire_version_table
 
@@ -124,6 +125,30 @@ class CheckinStats:
     scores: dict[date, float]  # every score of the `lookback_days` ending today
 
 
+def split_recent(
+    recent: list[tuple[date, float]], *, today: date, lookback_days: int
+) -> tuple[list[float], list[float], dict[date, float]]:
+    """The scores of the 7 days ending `today`, of the 7 before, and every score of the
+    `lookback_days` ending today: one pass, each in the rows' order (so a mean adds up its
+    scores in the same order whatever the form)."""
+    this: list[float] = []
+    prev: list[float] = []
+    scores: dict[date, float] = {}
+    week_ago = today - timedelta(days=7)
+    two_weeks_ago = today - timedelta(days=14)
+    first = today - timedelta(days=lookback_days - 1)
+    for d, s in recent:
+        if d > today:
+            continue
+        if d > week_ago:
+            this.append(s)
+        elif d > two_weeks_ago:
+            prev.append(s)
+        if d >= first:
+            scores[d] = s
+    return this, prev, scores
+
+
 async def checkin_stats_for_patients(
     session: AsyncSession,
     *,
@@ -141,13 +166,13 @@ async def checkin_stats_for_patients(
     lookback_days = max(lookback_days, 14)
     # A correlated max per patient is one index probe each, whatever the length of history.
     latest_of = select(func.max(_c.local_date)).where(_c.patient_id == _u.id).scalar_subquery()
-    last_rows = await session.execute(select(_u.id, latest_of).where(_u.id.in_(ids)))
+    last_rows = await session.execute(select(_u.id, latest_of).where(among(session, _u.id, ids)))
     last_on = {patient_id: day for patient_id, day in last_rows}
     earliest = min(today_by_patient.values()) - timedelta(days=lookback_days - 1)
     latest = max(today_by_patient.values())
     rows = await session.execute(
         select(_c.patient_id, _c.local_date, _c.score).where(
-            _c.patient_id.in_(ids), _c.local_date >= earliest, _c.local_date <= latest
+            among(session, _c.patient_id, ids), _c.local_date >= earliest, _c.local_date <= latest
         )
     )
     recent: dict[uuid.UUID, list[tuple[date, float]]] = {pid: [] for pid in ids}
@@ -155,17 +180,13 @@ async def checkin_stats_for_patients(
         recent[patient_id].append((day, score))
     stats = {}
     for pid, today in today_by_patient.items():
-        this = [s for d, s in recent[pid] if today - timedelta(days=7) < d <= today]
-        prev = [
-            s for d, s in recent[pid] if today - timedelta(days=14) < d <= today - timedelta(days=7)
-        ]
-        first = today - timedelta(days=lookback_days - 1)
+        this, prev, scores = split_recent(recent[pid], today=today, lookback_days=lookback_days)
         stats[pid] = CheckinStats(
             last_checkin_on=last_on.get(pid),
             mean_7d=_mean(this),
             checkins_7d=len(this),
             previous_mean_7d=_mean(prev),
             previous_checkins_7d=len(prev),
-            scores={d: s for d, s in recent[pid] if first <= d <= today},
+            scores=scores,
         )
     return stats

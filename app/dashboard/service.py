@@ -21,6 +21,7 @@ from app.boosters.rule import RuleParams
 from app.care import service as care
 from app.care.access import PatientScope
 from app.care.models import care_link_table
+from app.core.among import dialect_of
 from app.core.db import UTCDateTime
 from app.core.errors import Unprocessable
 from app.core.pagination import decode_cursor, encode_cursor
@@ -114,7 +115,8 @@ async def worklist(
     month = {
         r.patient_id: rate(int(r.completed), int(r.prescribed))
         for r in await session.execute(
-            worklist_sql.adherence_statement(len(zones), ADHERENCE_28), params
+            worklist_sql.adherence_statement(len(zones), ADHERENCE_28, dialect_of(session)),
+            params,
         )
     }
     known = {

@@ -20,7 +20,6 @@ from sqlalchemy import (
     Numeric,
     Select,
     and_,
-    bindparam,
     case,
     cast,
     exists,
@@ -35,6 +34,7 @@ from app.boosters.models import booster_request_table, booster_rule_table, follo
 from app.boosters.rule import RuleParams
 from app.care.models import care_link_table
 from app.checkins.models import checkin_table
+from app.core.among import among_bound
 from app.core.sqldays import day_number, days_before, epoch_day, name_key
 from app.dashboard.flags import FLAG_RULES
 from app.dashboard.worklist_clinical import measures_overdue, review_due_of, risk_facts
@@ -195,11 +195,11 @@ def sort_keys(rows: Any, sort: str) -> list[ColumnElement[Any]]:
 
 
 @lru_cache(maxsize=32)
-def adherence_statement(zones: int, back: int) -> Select[Any]:
+def adherence_statement(zones: int, back: int, dialect: str) -> Select[Any]:
     """(patient_id, prescribed, completed) over `back` days for the bound `ids` (one page)."""
     patients = (
         select(_u.id, _by_zone(zones, "today", Integer()).label("today"))
-        .where(_u.id.in_(bindparam(PREFIX + "ids", expanding=True)))
+        .where(among_bound(_u.id, PREFIX + "ids", dialect))
         .subquery("page_patients")
     )
     totals = adherence_totals(

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.models import user_table
 from app.boosters.followups import add_months
 from app.care.access import patient_not_found
+from app.core.among import among
 from app.core.errors import Unprocessable
 from app.core.time import local_today, to_local_date, utcnow
 from app.jobsupport.models import job_support_link_table, joint_meeting_table
@@ -91,7 +92,7 @@ async def latest_meetings(
             .over(partition_by=_m.patient_id, order_by=(_m.held_on.desc(), _m.created_at.desc()))
             .label("rank"),
         )
-        .where(_m.patient_id.in_(patient_ids))
+        .where(among(session, _m.patient_id, patient_ids))
         .subquery()
     )
     rows = await session.execute(
@@ -116,7 +117,7 @@ async def joint_meetings_due(
         for row in await session.execute(
             select(_js.patient_id, _js.responded_at, user_table.c.timezone)
             .join_from(job_support_link_table, user_table, user_table.c.id == _js.patient_id)
-            .where(_js.patient_id.in_(ids), _js.status == "accepted")
+            .where(among(session, _js.patient_id, ids), _js.status == "accepted")
         )
     }
     latest = await latest_meetings(session, patient_ids=list(accepted))

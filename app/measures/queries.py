@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.among import DIALECTS, among, among_bound, dialect_of
 from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
 from app.measures.schemas import MeasureDue
 from app.measures.windows import due_status
@@ -42,7 +43,7 @@ def _due(patients: ColumnElement[bool]) -> Select[Any]:
 
 # Built once, for one patient ("today") and for many (a bound list).
 _DUE_ONE = _due(_s.patient_id == bindparam("patient_id", type_=_s.patient_id.type))
-_DUE_MANY = _due(_s.patient_id.in_(bindparam("patient_ids", expanding=True)))
+_DUE_MANY = {d: _due(among_bound(_s.patient_id, "patient_ids", d)) for d in DIALECTS}
 
 
 async def due_measures(
@@ -59,7 +60,7 @@ async def due_measures(
     if len(ids) == 1:
         rows = await session.execute(_DUE_ONE, {"patient_id": ids[0]})
     else:
-        rows = await session.execute(_DUE_MANY, {"patient_ids": ids})
+        rows = await session.execute(_DUE_MANY[dialect_of(session)], {"patient_ids": ids})
     for row in rows:
         found = due_status(
             starts_on=row.starts_on,
@@ -125,7 +126,7 @@ async def _alert_counts(
             func.sum(case((_ra.created_at < overdue_before, 1), else_=0)),
             func.min(_ra.created_at),
         )
-        .where(_ra.patient_id.in_(ids), _ra.acknowledged_at.is_(None))
+        .where(among(session, _ra.patient_id, ids), _ra.acknowledged_at.is_(None))
         .group_by(_ra.patient_id)
     )
     return {pid: (int(total), int(overdue or 0), oldest) for pid, total, overdue, oldest in rows}
@@ -150,7 +151,7 @@ async def _first_and_latest(
             .over(partition_by=partition, order_by=(_r.answered_at, _r.id))
             .label("oldest"),
         )
-        .where(_r.patient_id.in_(ids))
+        .where(among(session, _r.patient_id, ids))
         .subquery()
     )
     rows = await session.execute(

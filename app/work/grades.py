@@ -47,6 +47,7 @@ HUNDRED = Decimal(100)
 DayType = Literal["work", "vacation", "leave"]
 DAY_TYPES: tuple[DayType, ...] = ("work", "vacation", "leave")
 DAYS_OFF: frozenset[str] = frozenset({"vacation", "leave"})
+_ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +147,19 @@ def grade(worked_minutes: int, agreed_weekly_hours: Decimal, working_days: int) 
     """round(hours / (agreed / 5 x working_days) x 100), not capped; None without working days."""
     if working_days <= 0:
         return None
-    expected_minutes = Fraction(agreed_weekly_hours) * 60 / 5 * working_days
-    return round_percent(Fraction(worked_minutes) / expected_minutes * 100)
+    # worked / (agreed x 60 / 5 x working_days) x 100, over whole numbers (agreed = n / d).
+    n, d = agreed_weekly_hours.as_integer_ratio()
+    return _round_ratio(worked_minutes * 100 * d, n * 12 * working_days)
+
+
+def _round_ratio(numerator: int, denominator: int) -> int:
+    """`round_percent(Fraction(numerator, denominator))` without building the Fraction."""
+    if denominator == 0:
+        raise ZeroDivisionError(f"Fraction({numerator}, 0)")
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    magnitude = (2 * abs(numerator) + denominator) // (2 * denominator)
+    return magnitude if numerator >= 0 else -magnitude
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,70 +210,97 @@ class PeriodGrade:
         return percents.pop() if len(percents) == 1 else None
 
 
-def _counted(day: date, days: Mapping[date, Day], today: date) -> bool:
-    return day < today or (day == today and day in days)
-
-
-def period_grade(
-    plan: Plan | None, days: Mapping[date, Day], *, first: date, last: date, today: date
+def _period_days(
+    plan: Plan, days: Mapping[date, Day], *, first: date, last: date, today: date
 ) -> PeriodGrade:
-    """The figures of the period `first..last` (inclusive) as of `today`."""
-    partial = today <= last
-    if plan is None or not plan.stages:
-        return PeriodGrade(first, last, partial)
-    weekdays = recorded = off = worked = 0
-    planned = Decimal(0)
+    """`period_grade` for a plan with stages: one pass over the days, the stage in force
+    followed by an index (the days ascend) instead of a search per day, each stage's daily
+    planned hours computed once, and the stage parts kept as plain lists until the end."""
+    stages = plan.stages
+    work_days = plan.work_days
+    zero = Decimal(0)
+    weekdays = recorded = off = worked = weighted = 0
+    planned = zero
     missing: list[date] = []
-    parts: list[StagePart] = []
-    weighted = 0
+    parts: list[list[object]] = []  # [percent, starts_on, ends_on, working_days]
     part_stage: Stage | None = None  # the stage of parts[-1], while it runs on to `day`
+    index = -1  # the stage in force on `day` (-1 before the plan starts)
+    while index + 1 < len(stages) and stages[index + 1].starts_on <= first:
+        index += 1
+    daily = _daily_hours(plan, stages[index]) if index >= 0 else zero
     day = first
-    while day <= last and _counted(day, days, today):
-        stage, entry = plan.stage_on(day), days.get(day)
+    while day <= last:
+        entry = days.get(day)
+        if not (day < today or (day == today and entry is not None)):
+            break
+        if index + 1 < len(stages) and stages[index + 1].starts_on <= day:
+            while index + 1 < len(stages) and stages[index + 1].starts_on <= day:
+                index += 1
+            daily = _daily_hours(plan, stages[index])
+        stage = stages[index] if index >= 0 else None
         if stage is None or stage.sick_leave_percent == 0:
             part_stage = None
-            day += timedelta(days=1)
+            day += _ONE_DAY
             continue
-        is_weekday = day.isoweekday() <= 5
+        weekday = day.isoweekday()
+        is_weekday = weekday <= 5
         is_off = entry is not None and entry.day_type in DAYS_OFF
         working = is_weekday and not is_off
-        weekdays += is_weekday
-        # A weekday off the plan's work days needs no entry: the contract says 0 h there.
-        accounted = entry is not None or day.isoweekday() not in plan.work_days
-        recorded += is_weekday and accounted
-        off += is_weekday and is_off
-        if is_weekday and not accounted:
-            missing.append(day)
-        worked += entry.worked_minutes if entry is not None else 0
+        if is_weekday:
+            weekdays += 1
+            # A weekday off the plan's work days needs no entry: the contract says 0 h there.
+            if entry is not None or weekday not in work_days:
+                recorded += 1
+            else:
+                missing.append(day)
+            if is_off:
+                off += 1
+        if entry is not None:
+            worked += entry.worked_minutes
         if not is_off:
-            planned += plan.planned_hours_on(day) or Decimal(0)
+            planned += daily if weekday in work_days else zero
         if working:
             weighted += 100 - stage.sick_leave_percent
         if stage is part_stage:
-            last_part = parts[-1]
-            parts[-1] = replace(
-                last_part, ends_on=day, working_days=last_part.working_days + working
-            )
+            part = parts[-1]
+            part[2] = day
+            if working:
+                part[3] += 1  # type: ignore[operator]
         else:
-            parts.append(StagePart(stage.sick_leave_percent, day, day, int(working)))
+            parts.append([stage.sick_leave_percent, day, day, int(working)])
             part_stage = stage
-        day += timedelta(days=1)
+        day += _ONE_DAY
     working_days = weekdays - off
-    planned_grade = round_percent(Fraction(weighted, working_days)) if working_days else None
     return PeriodGrade(
         first=first,
         last=last,
-        partial=partial,
+        partial=today <= last,
         weekdays_in_period=weekdays,
         weekdays_recorded=recorded,
         days_off=off,
         worked_minutes=worked,
         planned_hours=planned,
         missing_days=missing,
-        stages=parts,
-        planned_grade=planned_grade,
+        stages=[StagePart(*part) for part in parts],  # type: ignore[arg-type]
+        planned_grade=_round_ratio(weighted, working_days) if working_days else None,
         actual_grade=grade(worked, plan.agreed_weekly_hours, working_days),
     )
+
+
+def _daily_hours(plan: Plan, stage: Stage) -> Decimal:
+    """What `plan.planned_hours_on` gives on a work day of `stage` (0 when that is 0)."""
+    if not plan.work_days:  # no work day to plan hours on (and nothing to divide by)
+        return Decimal(0)
+    return stage.weekly_hours(plan.agreed_weekly_hours) / len(plan.work_days) or Decimal(0)
+
+
+def period_grade(
+    plan: Plan | None, days: Mapping[date, Day], *, first: date, last: date, today: date
+) -> PeriodGrade:
+    """The figures of the period `first..last` (inclusive) as of `today`."""
+    if plan is None or not plan.stages:
+        return PeriodGrade(first, last, today <= last)
+    return _period_days(plan, days, first=first, last=last, today=today)
 
 
 def week_grade(

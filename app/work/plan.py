@@ -15,6 +15,7 @@ from app.accounts.locks import lock_existing_patient
 from app.accounts.models import user_table
 from app.boosters.followups import plan_return_changed
 from app.care.access import PatientScope
+from app.core.among import among
 from app.core.errors import Conflict, Unprocessable
 from app.core.schemas import STORED
 from app.core.time import local_today, utcnow
@@ -78,7 +79,19 @@ def _stages(data: PlanIn) -> tuple[grades.Stage, ...]:
         index = stage_in_force(stages, data.next_review_on)
         if index is not None and stages[index].review_on is None:
             stages[index] = replace(stages[index], review_on=data.next_review_on)
-    return tuple(replace(stage, review_on=default_review_on(stage)) for stage in stages)
+    # The constructor, not dataclasses.replace: this runs for every stage of every plan the
+    # worklist reads (issue 12).
+    return tuple(
+        grades.Stage(
+            s.starts_on,
+            s.sick_leave_percent,
+            s.planned_weekly_hours,
+            s.adjustments,
+            default_review_on(s),
+            s.reviewed_on,
+        )
+        for s in stages
+    )
 
 
 def plan_of(body: dict[str, Any]) -> grades.Plan:
@@ -178,7 +191,7 @@ async def load_plans(
     if not patient_ids:
         return {}
     rows = await session.execute(
-        select(_plan.patient_id, _plan.body).where(_plan.patient_id.in_(list(patient_ids)))
+        select(_plan.patient_id, _plan.body).where(among(session, _plan.patient_id, patient_ids))
     )
     return {row.patient_id: plan_of(row.body) for row in rows}
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.care.access import PatientScope
+from app.core.among import among
 from app.core.time import local_today
 from app.work import grades
 from app.work.diary import patient_timezone
@@ -45,7 +46,7 @@ async def diary_days(
     if not patient_ids:
         return result
     query = select(_d.patient_id, _d.local_date, _d.worked_minutes, _d.day_type).where(
-        _d.patient_id.in_(list(patient_ids)), _d.local_date <= date_to
+        among(session, _d.patient_id, patient_ids), _d.local_date <= date_to
     )
     if date_from is not None:
         query = query.where(_d.local_date >= date_from)

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Date, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.among import among
 from app.workfocus.barrier_rules import workplace_conflict
 from app.workfocus.goal_schemas import TodayGoalStep
 from app.workfocus.meeting_schemas import TodayMeeting
@@ -83,7 +84,7 @@ async def workfocus_for_patients(
 
     latest = (
         select(_b.patient_id, func.max(_b.local_date).label("day"))
-        .where(_b.patient_id.in_(ids))
+        .where(among(session, _b.patient_id, ids))
         .group_by(_b.patient_id)
         .subquery()
     )
@@ -99,7 +100,7 @@ async def workfocus_for_patients(
     rows = await session.execute(
         select(_m.patient_id, _m.starts_at, _m.local_date)
         .where(
-            _m.patient_id.in_(ids),
+            among(session, _m.patient_id, ids),
             _m.status == "planned",
             _m.local_date >= first,
             _m.local_date <= last + timedelta(days=SOON_DAYS),
@@ -114,7 +115,7 @@ async def workfocus_for_patients(
 
     held = (
         select(_m.patient_id, func.max(_m.starts_at).label("at"))
-        .where(_m.patient_id.in_(ids), _m.status == "held")
+        .where(among(session, _m.patient_id, ids), _m.status == "held")
         .group_by(_m.patient_id)
         .subquery()
     )
@@ -133,7 +134,7 @@ async def workfocus_for_patients(
 
     rows = await session.execute(
         select(_g.patient_id, _g.reached_on).where(
-            _g.patient_id.in_(ids),
+            among(session, _g.patient_id, ids),
             _g.status == "reached",
             _g.reached_on >= first - timedelta(days=REACHED_DAYS - 1),
             _g.reached_on <= last,
