@@ -53,8 +53,9 @@ def _upsert(insert: Any) -> Any:
 _UPSERT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
 
 
-def _public(row: Any, version: LoadedVersion) -> CheckinPublic:
-    return CheckinPublic(
+def _fields(row: Any, version: LoadedVersion) -> dict[str, Any]:
+    """A stored check-in's public fields (for CheckinPublic and CheckinSaved alike)."""
+    return dict(
         local_date=row.local_date,
         questionnaire_id=row.questionnaire_id,
         questionnaire_version=version.version,
@@ -68,6 +69,10 @@ def _public(row: Any, version: LoadedVersion) -> CheckinPublic:
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
+
+
+def _public(row: Any, version: LoadedVersion) -> CheckinPublic:
+    return CheckinPublic(**_fields(row, version))
 
 
 def check_date(local_date: date, *, today: date) -> None:
@@ -128,18 +133,7 @@ async def write_checkin(
     await session.commit()
     # The id survives a conflict, so a row carrying our fresh id was inserted, not replaced.
     return CheckinSaved(
-        local_date=row.local_date,
-        questionnaire_id=row.questionnaire_id,
-        questionnaire_version=questionnaire.version,
-        illustrative=questionnaire.definition.metadata.illustrative,
-        answers=row.answers,
-        score=row.score,
-        band=band_of(row.score),
-        mood=row.mood,
-        worry_minutes=row.worry_minutes,
-        note=row.note,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+        **_fields(row, questionnaire),
         created=row.id == new_id,
         booster_request=opened,
     )
