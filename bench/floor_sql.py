@@ -25,16 +25,29 @@ p AS (
 )"""
 
 
+def _capped(since: str, until: str) -> str:
+    """A daily segment's done over the day numbers since..until: min(logs(d), n) summed, its
+    logs read through the (patient_id, local_date) index (one short range per segment)."""
+    return f"""(SELECT coalesce(sum(least(x.c, g.n)), 0) FROM (
+        SELECT count(*) AS c FROM exercise_logs l WHERE l.patient_id = g.patient_id
+        AND l.local_date >= DATE '1970-01-01' + {since}
+        AND l.local_date <= DATE '1970-01-01' + {until}
+        AND (l.assignment_id = g.aid OR (l.assignment_id IS NULL
+             AND l.exercise_kind = g.kind)) GROUP BY l.local_date) x)"""
+
+
 def _adherence(name: str, source: str, back: int) -> str:
     """Adherence (app/exercises/adherence.py rules 1-7) of the patients in `source` over the
     `back` days before today and today, by dose ranges as app/exercises/adherence_sql.py does
-    (its docstring states the arithmetic): no calendar is walked, only the days with logs are
-    read. Days are day numbers (days since 1970-01-01; the Monday of n is n - (n + 3) % 7);
-    t = today, M0 = the Monday of t - `back`, a segment = one unpaused dose row's days clipped
-    to the assignment's dates and to M0..the Sunday of this week. Assignments starting after
-    today or ending before M0 are left out: they would make no segment or one that counts
-    nothing."""
+    (its docstring states the arithmetic): no calendar is walked, and the logs are read per
+    dose segment, only on its days. Days are day numbers (days since 1970-01-01; the Monday of
+    n is n - (n + 3) % 7); t = today, M0 = the Monday of t - `back`, a segment = one unpaused
+    dose row's days clipped to the assignment's dates and to M0..the Sunday of this week.
+    Assignments starting after today or ending before M0 are left out: they would make no
+    segment or one that counts nothing."""
     never = 1_000_000  # a day number after every stored date: "no end"
+    today_done = _capped("g.t", "g.t")
+    window_done = _capped(f"greatest(g.lo, g.t - {back})", "least(g.hi, g.t)")
     return f"""
 {name}_win AS (
   SELECT p.id, p.today, p.today - DATE '1970-01-01' AS t,
@@ -48,9 +61,10 @@ def _adherence(name: str, source: str, back: int) -> str:
    AND a.starts_on <= p.today AND (a.ends_on IS NULL OR a.ends_on >= p.first)
 ),
 {name}_seg AS (
-  SELECT aid, patient_id, t, lo, hi, lo - (lo + 3) % 7 AS ml, hi - (hi + 3) % 7 AS mh, n, w
+  SELECT aid, patient_id, kind, t, lo, hi, lo - (lo + 3) % 7 AS ml, hi - (hi + 3) % 7 AS mh, n, w
   FROM (
-    SELECT p.aid, p.patient_id, p.t, d.times_per_day AS n, d.times_per_week AS w,
+    SELECT p.aid, p.patient_id, p.exercise_kind AS kind, p.t, d.times_per_day AS n,
+           d.times_per_week AS w,
            greatest(d.since, p.s, p.t - {back} - (p.t - {back} + 3) % 7) AS lo,
            least(d.until, p.e, p.t - (p.t + 3) % 7 + 6) AS hi
     FROM {name}_plans p JOIN (
@@ -72,45 +86,31 @@ def _adherence(name: str, source: str, back: int) -> str:
     WHERE w IS NOT NULL AND mh > ml
   ) x GROUP BY patient_id, aid, t, m
 ),
-{name}_logs AS (
-  -- per patient through the (patient_id, local_date) index, which covers the other columns;
-  -- OFFSET 0 keeps the lateral a per-patient index read instead of a scan of every log
-  SELECT p.id AS patient_id, l.assignment_id, l.exercise_kind, l.local_date
-  FROM {name}_win p CROSS JOIN LATERAL (
-    SELECT assignment_id, exercise_kind, local_date FROM exercise_logs
-    WHERE patient_id = p.id AND local_date >= p.first AND local_date <= p.today OFFSET 0) l
-),
-{name}_ld AS (
-  SELECT g.patient_id, g.aid, g.t, k.d, k.d - (k.d + 3) % 7 AS m, k.c, g.n, g.w
-  FROM (
-    SELECT aid, local_date - DATE '1970-01-01' AS d, count(*) AS c FROM (
-      SELECT l.assignment_id AS aid, l.local_date FROM {name}_logs l
-      WHERE l.assignment_id IS NOT NULL
-      UNION ALL
-      SELECT a.aid, l.local_date FROM {name}_logs l
-      JOIN {name}_plans a ON a.patient_id = l.patient_id AND a.exercise_kind = l.exercise_kind
-      WHERE l.assignment_id IS NULL
-    ) x GROUP BY aid, local_date
-  ) k JOIN {name}_seg g ON g.aid = k.aid AND g.lo <= k.d AND k.d <= g.hi AND k.d <= g.t
+{name}_lw AS (
+  -- the weekly segments' logs per week, read per weekly segment on its days up to today
+  SELECT g.patient_id, g.aid, g.t, l.d - (l.d + 3) % 7 AS m, count(*) AS done, max(g.w) AS w
+  FROM {name}_seg g CROSS JOIN LATERAL (
+    SELECT l.local_date - DATE '1970-01-01' AS d FROM exercise_logs l
+    WHERE l.patient_id = g.patient_id AND l.local_date >= DATE '1970-01-01' + g.lo
+      AND l.local_date <= DATE '1970-01-01' + least(g.hi, g.t)
+      AND (l.assignment_id = g.aid OR (l.assignment_id IS NULL
+           AND l.exercise_kind = g.kind))) l
+  WHERE g.w IS NOT NULL GROUP BY g.patient_id, g.aid, g.t, m
 ),
 {name} AS (
   SELECT patient_id, sum(p)::int AS p, sum(c)::int AS c FROM (
-    SELECT patient_id,
-           coalesce(n * greatest(least(hi, t - 1) - greatest(lo, t - {back}) + 1, 0), 0)
-           + coalesce(w * greatest((mh - ml) / 7 - 1, 0), 0) AS p, 0 AS c
-    FROM {name}_seg
+    SELECT g.patient_id,
+           coalesce(g.n * greatest(least(g.hi, g.t - 1) - greatest(g.lo, g.t - {back}) + 1, 0), 0)
+           + coalesce(g.w * greatest((g.mh - g.ml) / 7 - 1, 0), 0)
+           + CASE WHEN g.n IS NOT NULL AND g.lo <= g.t AND g.t <= g.hi
+                  THEN {today_done} ELSE 0 END AS p,
+           CASE WHEN g.n IS NOT NULL THEN {window_done} ELSE 0 END AS c
+    FROM {name}_seg g
     UNION ALL
     SELECT patient_id, (2 * wd + 7) / 14, 0 FROM {name}_pw WHERE m + 6 < t
     UNION ALL
-    SELECT patient_id, CASE WHEN d = t THEN least(c, n) ELSE 0 END,
-           CASE WHEN d >= t - {back} THEN least(c, n) ELSE 0 END
-    FROM {name}_ld WHERE n IS NOT NULL
-    UNION ALL
     SELECT lw.patient_id, CASE WHEN lw.m + 6 >= lw.t THEN x.got ELSE 0 END, x.got
-    FROM (
-      SELECT patient_id, aid, t, m, sum(c) AS done, max(w) AS w FROM {name}_ld
-      WHERE w IS NOT NULL GROUP BY patient_id, aid, t, m
-    ) lw LEFT JOIN {name}_pw pw ON pw.aid = lw.aid AND pw.m = lw.m
+    FROM {name}_lw lw LEFT JOIN {name}_pw pw ON pw.aid = lw.aid AND pw.m = lw.m
     CROSS JOIN LATERAL (SELECT least(lw.done, (2 * coalesce(pw.wd, 7 * lw.w) + 7) / 14) AS got) x
   ) parts GROUP BY patient_id
 )"""

@@ -7,14 +7,14 @@ the numbers `compute` sums for the worklist's `adherence_7d` and `adherence_28d`
 report's adherence over a period. tests/test_adherence_sql.py holds the two to the same
 figures on randomized plans and logs (hypothesis), so they cannot drift apart.
 
-It does arithmetic over dose *ranges* instead of walking the calendar, and reads only the days
-that have logs. With t = today, ws = t - back (the window's first day), M0 = the Monday of ws,
-Mt = the Monday of t, and a *segment* = one dose row's days clipped to the assignment's dates
-and to M0..Mt+6 (pauses are no segment), rules 4-5 of the pure module become:
+It does arithmetic over dose *ranges* instead of walking the calendar. With t = today, ws =
+t - back (the window's first day), M0 = the Monday of ws, Mt = the Monday of t, and a *segment*
+= one dose row's days clipped to the assignment's dates and to M0..Mt+6 (pauses are no
+segment), rules 4-5 of the pure module become:
 
 - daily dose n, prescribed: n x (the segment's days in ws..t-1) -- every day before today --
   plus, for today, what was done (min(logs, n)); completed: min(logs(d), n) summed over the
-  days with logs in ws..t. Both read only log days.
+  segment's days in ws..t.
 - weekly dose w: share(W) = half up of (sum over segments of w x days of the segment in W) / 7.
   A week strictly inside one segment has share w; only a segment's first and last week (its
   *pieces*) can be shared with another segment, so the closed weeks' prescribed share is
@@ -24,21 +24,31 @@ and to M0..Mt+6 (pauses are no segment), rules 4-5 of the pure module become:
   the window's first day too); the current week's prescribed equals its completed.
 
 Integer arithmetic throughout: half up of S / 7 is (2S + 7) div 14.
+
+The logs are read per segment, on its days only (a daily segment from ws, a weekly one from
+its first day), through the (patient_id, local_date) index, which covers the other columns:
+a daily segment's done is a correlated subquery counting per day, a weekly segment's logs are
+counted per week. So no set of every (assignment, day) with logs is joined to the segments:
+the planner cannot estimate its size, and at clinic scale its guess (a sorted merge join of
+tens of thousands of rows) cost more than reading the logs (docs/notes/issue-12-wlsql.md).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     FromClause,
     Integer,
+    Select,
     Subquery,
     and_,
     case,
     func,
     literal_column,
+    or_,
     select,
     union_all,
 )
@@ -74,13 +84,18 @@ def adherence_totals(
         select(
             _a.id.label("aid"),
             _a.patient_id,
-            _a.exercise_kind,
+            _a.exercise_kind.label("kind"),
             t.label("t"),
             epoch_day(_a.starts_on).label("s"),
             func.coalesce(epoch_day(_a.ends_on), NEVER).label("e"),
         )
         .select_from(patients)
         .join(assignment_table, _a.patient_id == patients.c.id)
+        # one starting after today or ending before the window's Monday counts nothing
+        .where(
+            epoch_day(_a.starts_on) <= t,
+            func.coalesce(epoch_day(_a.ends_on), NEVER) >= monday_of(t - back),
+        )
         .cte(f"{name}_plans")
     )
     doses = (
@@ -117,6 +132,7 @@ def adherence_totals(
             monday_of(hi).label("mh"),
             doses.c.times_per_day.label("n"),
             doses.c.times_per_week.label("w"),
+            p.kind,
         )
         .select_from(plans)
         .join(doses, and_(doses.c.assignment_id == p.aid, ~doses.c.paused))
@@ -124,15 +140,49 @@ def adherence_totals(
         .cte(f"{name}_segments")
     )
     g = segments.c
-    # per segment: the daily days before today in the window, the weekly middle weeks
+
+    def logs_of(since: ColumnElement[int], until: ColumnElement[int]) -> Select[Any]:
+        """The segment's logs on its days since..until: linked to its assignment (whatever
+        their kind) or unlinked and of its kind, read through the (patient_id, local_date)
+        index, which covers the other columns (one short index range per segment)."""
+        return select(_l.local_date).where(
+            _l.patient_id == g.patient_id,
+            _l.local_date >= first_day,
+            _l.local_date <= last_day,
+            _l.local_date >= day_date(since),
+            _l.local_date <= day_date(until),
+            or_(
+                _l.assignment_id == g.aid,
+                and_(_l.assignment_id.is_(None), _l.exercise_kind == g.kind),
+            ),
+        )
+
+    def capped(since: ColumnElement[int], until: ColumnElement[int]) -> ColumnElement[int]:
+        """The sum over since..until of min(logs(d), n): a daily segment's done."""
+        per_day = (
+            logs_of(since, until)
+            .with_only_columns(func.count().label("c"))
+            .group_by(_l.local_date)
+            .correlate(segments)
+            .subquery()
+        )
+        done = select(func.coalesce(func.sum(lowest(per_day.c.c, g.n)), 0))
+        return done.correlate(segments).scalar_subquery()
+
+    # per segment: the daily days before today in the window (and today's done), the weekly
+    # middle weeks; completed: a daily segment's done in the window
+    daily = g.n.isnot(None)
     daily_days = highest(lowest(g.hi, g.t - 1) - highest(g.lo, g.t - back) + 1, 0)
+    today_done = case((and_(daily, g.lo <= g.t, g.t <= g.hi), capped(g.t, g.t)), else_=0)
     middle_weeks = highest((g.mh - g.ml) // 7 - 1, 0)
     by_segment = select(
         g.patient_id,
-        (func.coalesce(g.n * daily_days, 0) + func.coalesce(g.w * middle_weeks, 0)).label(
-            "prescribed"
+        (
+            func.coalesce(g.n * daily_days, 0) + today_done + func.coalesce(g.w * middle_weeks, 0)
+        ).label("prescribed"),
+        case((daily, capped(highest(g.lo, g.t - back), lowest(g.hi, g.t))), else_=0).label(
+            "completed"
         ),
-        _zero().label("completed"),
     )
     # the first and last week of each weekly segment, with its w x days there
     weekly = g.w.isnot(None)
@@ -162,61 +212,22 @@ def adherence_totals(
     closed_pieces = select(
         pw.patient_id, _share(pw.wd).label("prescribed"), _zero().label("completed")
     ).where(pw.m + 6 < pw.t)
-    # the logs that count for each assignment, per local day: linked to it, or unlinked and
-    # of its kind (the segment join below keeps only active days within its dates)
-    # the logs that count for each assignment: linked to it (whatever their kind), or unlinked
-    # and of its kind (the segment join below keeps only active days within its dates); read
-    # per patient through the (patient_id, local_date) index, which covers both columns
-    read = and_(
-        _l.patient_id == patients.c.id,
-        _l.local_date >= first_day,
-        _l.local_date <= last_day,
-        # the patient's own window, from its Monday, as dates: the index reads only those days
-        _l.local_date >= day_date(monday_of(t - back)),
-        _l.local_date <= day_date(t),
-    )
-    linked = (
-        select(_l.assignment_id.label("aid"), _l.local_date)
-        .select_from(patients)
-        .join(exercise_log_table, and_(read, _l.assignment_id.isnot(None)))
-    )
-    loose = (
-        select(p.aid, _l.local_date)
-        .select_from(patients)
-        .join(exercise_log_table, and_(read, _l.assignment_id.is_(None)))
-        .join(plans, and_(p.patient_id == _l.patient_id, p.exercise_kind == _l.exercise_kind))
-    )
-    logs = union_all(linked, loose).subquery(f"{name}_logs")
-    counted = (
-        select(logs.c.aid, epoch_day(logs.c.local_date).label("d"), func.count().label("c"))
-        .group_by(logs.c.aid, logs.c.local_date)
-        .subquery(f"{name}_counted")
-    )
-    k = counted.c
-    log_days = (
-        select(g.patient_id, g.aid, g.t, k.d, monday_of(k.d).label("m"), k.c, g.n, g.w)
-        .select_from(counted)
-        .join(segments, and_(g.aid == k.aid, g.lo <= k.d, k.d <= g.hi, k.d <= g.t))
-        .cte(f"{name}_log_days")
-    )
-    ld = log_days.c
-    done_today = lowest(ld.c, ld.n)
-    daily_logs = select(
-        ld.patient_id,
-        case((ld.d == ld.t, done_today), else_=0).label("prescribed"),
-        case((ld.d >= ld.t - back, done_today), else_=0).label("completed"),
-    ).where(ld.n.isnot(None))
+    # the weekly segments' logs per week (done(W) sums a week's weekly-dose days up to today,
+    # across the assignment's segments): read per weekly segment, nothing when there is none
+    m = monday_of(epoch_day(_l.local_date))
     log_weeks = (
         select(
-            ld.patient_id,
-            ld.aid,
-            ld.t,
-            ld.m,
-            func.sum(ld.c).label("done"),
-            func.max(ld.w).label("w"),
+            g.patient_id,
+            g.aid,
+            g.t,
+            m.label("m"),
+            func.count().label("done"),
+            func.max(g.w).label("w"),
         )
-        .where(ld.w.isnot(None))
-        .group_by(ld.patient_id, ld.aid, ld.t, ld.m)
+        .select_from(segments)
+        .join(exercise_log_table, logs_of(g.lo, lowest(g.hi, g.t)).whereclause)
+        .where(weekly)
+        .group_by(g.patient_id, g.aid, g.t, m)
         .subquery(f"{name}_log_weeks")
     )
     lw = log_weeks.c
@@ -230,7 +241,7 @@ def adherence_totals(
         .select_from(log_weeks)
         .outerjoin(piece_weeks, and_(pw.aid == lw.aid, pw.m == lw.m))
     )
-    parts = union_all(by_segment, closed_pieces, daily_logs, weekly_logs).subquery(f"{name}_parts")
+    parts = union_all(by_segment, closed_pieces, weekly_logs).subquery(f"{name}_parts")
     return (
         select(
             parts.c.patient_id,
