@@ -89,10 +89,14 @@ def _expected(data: dict[str, Any], back: int) -> tuple[int, int]:
 
 
 async def _store_and_read(
-    session: AsyncSession, patient_id: uuid.UUID, data: dict[str, Any]
+    session: AsyncSession, patient_id: uuid.UUID, other_id: uuid.UUID, data: dict[str, Any]
 ) -> dict[int, tuple[int, int]]:
+    """Stores the patient's plans and logs, and the same logs unlinked for another patient
+    (the SQL must not count them: they are of the patient's kinds, on the same days)."""
     await session.execute(
-        delete(exercise_log_table).where(exercise_log_table.c.patient_id == patient_id)
+        delete(exercise_log_table).where(
+            exercise_log_table.c.patient_id.in_([patient_id, other_id])
+        )
     )
     await session.execute(
         delete(assignment_table).where(assignment_table.c.patient_id == patient_id)
@@ -122,12 +126,14 @@ async def _store_and_read(
                     created_at=now,
                 )
             )
-    for day, linked, kind in data["logs"]:
+    logs = [(patient_id, *log) for log in data["logs"]]
+    logs += [(other_id, day, None, kind) for day, _, kind in data["logs"]]
+    for owner, day, linked, kind in logs:
         started = datetime.combine(day, time(8), UTC)
         await session.execute(
             insert(exercise_log_table).values(
                 id=uuid.uuid4(),
-                patient_id=patient_id,
+                patient_id=owner,
                 assignment_id=linked,
                 exercise_kind=kind,
                 started_at=started,
@@ -161,10 +167,11 @@ async def _store_and_read(
 )
 @given(data=caseload())
 def test_sql_adherence_equals_the_pure_rule(api: Api, data: dict[str, Any]) -> None:
-    patient = getattr(api, "_adherence_patient", None)
-    if patient is None:
-        patient = api.patient()
-        api._adherence_patient = patient  # type: ignore[attr-defined]
-    found = api.db(lambda session: _store_and_read(session, patient.id, data))
+    patients = getattr(api, "_adherence_patients", None)
+    if patients is None:
+        patients = (api.patient(), api.patient())
+        api._adherence_patients = patients  # type: ignore[attr-defined]
+    patient, other = patients
+    found = api.db(lambda session: _store_and_read(session, patient.id, other.id, data))
     note(repr(data))
     assert found == {back: _expected(data, back) for back in WINDOWS}
