@@ -5,7 +5,8 @@ history ending yesterday: check-ins on most days (a slow random walk of RTW-SE),
 training twice a day and worry postponement once a day with logs on most days, a graded
 return-to-work plan with diary hours on work days, and an open booster request for about one
 patient in ten. Rows are written in bulk by `app.dashboard.demo_write` (PostgreSQL COPY with
-the sync change log beside them, executemany on SQLite) with one password hash shared by every
+the sync change log beside them and the tables' keys and indexes set aside until the end,
+`app.dashboard.demo_defer`; executemany on SQLite) with one password hash shared by every
 bulk account; the next batch is made while the last one is written. Everything comes from
 `random.Random(seed)`: the same arguments give the same data (`bench/seed.py` prints digests
 of it).
