@@ -33,7 +33,7 @@ from app.checkins.definition import score_answers
 from app.checkins.questionnaire import current_version
 from app.core.security import PasswordHasher
 from app.core.time import local_today, utcnow, zone
-from app.dashboard.demo_write import COLUMNS, BulkWriter, Row
+from app.dashboard.demo_write import COLUMNS, BulkWriter, Row, paused_gc
 from app.work.grades import Plan, full_return_date
 from app.work.plan import plan_of
 from app.work.schemas import PlanIn, StageIn
@@ -222,17 +222,17 @@ async def seed_bulk(
     await writer.start()
     written = 0
     writing: asyncio.Task[int] | None = None
-    try:
-        for first in range(0, max(patients, 1), FLUSH_EVERY):
-            rows = await asyncio.to_thread(
-                caseload.batch, first, min(first + FLUSH_EVERY, patients)
-            )
+    with paused_gc():
+        try:
+            for first in range(0, max(patients, 1), FLUSH_EVERY):
+                last = min(first + FLUSH_EVERY, patients)
+                rows = await asyncio.to_thread(caseload.batch, first, last)
+                if writing is not None:
+                    written += await writing
+                writing = asyncio.ensure_future(writer.write(rows))
+        finally:
             if writing is not None:
                 written += await writing
-            writing = asyncio.ensure_future(writer.write(rows))
-    finally:
-        if writing is not None:
-            written += await writing
     await writer.finish()
     await session.commit()
     if (await session.connection()).dialect.name == "postgresql":
