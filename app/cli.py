@@ -139,7 +139,8 @@ def seed_demo(
     """Create demo accounts (safe to run again) and print how to log in.
 
     With --patients N: also one therapist with N synthetic patients and --days of history
-    each (deterministic; for a fresh database, e.g. benchmarks).
+    each (deterministic; for a fresh database, e.g. benchmarks: on PostgreSQL the tables it
+    fills are locked, to readers too, until it is done).
     """
     from app.seed import seed_demo as seed
 

@@ -1,11 +1,12 @@
 """Where the time of `mestring seed-demo --patients N --days D` goes, on PostgreSQL.
 
     .venv/bin/python -m bench.seed [--patients 500] [--days 365]
-        [--db postgresql://postgres@127.0.0.1:5432/postgres]
+        [--db postgresql://postgres@127.0.0.1:5432/postgres] [--name mestring_bench_seed]
 
-Creates a scratch database (mestring_bench_seed_*), migrates it, runs the bulk seed as the
-CLI does (`app.dashboard.demo.seed_bulk`; the CLI's demo accounts before it, a few rows with
-random ids, are left out so that the digests below repeat), and prints the wall time, the
+Creates a scratch database (`--name` and a suffix; on a shared server give your own prefix),
+migrates it, runs the bulk seed as the CLI does (`app.dashboard.demo.seed_bulk`; the CLI's demo
+accounts before it, a few rows with random ids, are left out so that the digests below
+repeat), and prints the wall time, the
 seeder's own CPU time and its PostgreSQL backend's (read from /proc: the server must run on
 this machine; CPU holds still under load, wall time does not), the time spent in each bulk
 write per table (rows, seconds), the statements' time (ANALYZE, the capture's statements),
@@ -127,8 +128,9 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=500)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--db", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--name", default="mestring_bench_seed", help="scratch database prefix")
     args = parser.parse_args()
-    with scratch_database(args.db, "mestring_bench_seed") as url:
+    with scratch_database(args.db, args.name) as url:
         asyncio.run(_run(url, args.patients, args.days))
 
 

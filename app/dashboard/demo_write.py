@@ -9,15 +9,18 @@ transaction on failure) and the same change rows the triggers would have written
 copied into `sync_changes` right after each table's rows, in the same order, so a patient's
 app sees every seeded record. A per-row trigger cost ~14 us of server CPU per row, a third of
 the seed's database time (`bench/seed.py`). Where the tables may not be altered (another
-owner), the triggers stay on and capture the rows themselves. Elsewhere (SQLite) the rows go
-through executemany and the triggers.
+owner), the triggers stay on and capture the rows themselves. With the triggers, the tables'
+foreign keys, keys and indexes are set aside for the load (`app.dashboard.demo_defer`).
+Elsewhere (SQLite) the rows go through executemany and the triggers.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,6 +32,7 @@ from app.accounts.models import user_table
 from app.boosters.models import booster_request_table
 from app.care.models import care_link_table
 from app.checkins.models import checkin_table
+from app.dashboard.demo_defer import Deferred
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
 from app.work.models import rtw_plan_table, rtw_plan_version_table, work_diary_table
 
@@ -81,6 +85,20 @@ CAPTURE: dict[str, tuple[str, str, str, str | None]] = {
 _SYNC_COLUMNS = ["txid", "patient_id", "type", "record_id", "op", "at"]
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector off while the rows are made and written: every few hundred
+    new row tuples it walked the young objects, and now and then all of the batches in hand --
+    two thirds of the generation's CPU. The rows hold no cycles; it is on again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class BulkWriter:
     """Writes the rows of each flush; `start` before the first, `finish` after the last."""
 
@@ -90,6 +108,7 @@ class BulkWriter:
         self.capture = False  # the change log written here (the triggers are disabled)
         self.txid = 0
         self.patient_of: dict[uuid.UUID, uuid.UUID] = {}  # assignment -> patient
+        self.deferred = Deferred()  # keys and indexes dropped for the load
 
     def _trigger_sql(self, action: str) -> list[str]:
         tables = {key: table.name for key, table, _c in TABLES}
@@ -107,7 +126,10 @@ class BulkWriter:
             async with self.session.begin_nested():
                 for statement in self._trigger_sql("DISABLE"):
                     await self.session.execute(text(statement))
-        except DBAPIError:  # not the tables' owner: the triggers capture the rows
+                tables = [table.name for _key, table, _c in TABLES]
+                await self.deferred.drop(self.session, [*tables, "sync_changes"])
+        except DBAPIError:  # not the tables' owner: keys checked, triggers capture the rows
+            self.deferred = Deferred()
             return
         self.capture = True
         self.txid = int(
@@ -116,6 +138,7 @@ class BulkWriter:
 
     async def finish(self) -> None:
         if self.capture:
+            await self.deferred.restore(self.session)
             for statement in self._trigger_sql("ENABLE"):
                 await self.session.execute(text(statement))
 
