@@ -11,7 +11,11 @@ end for most, a booster request for one in five, a 3-month follow-up for one in 
 asks the real app in-process for `GET /v1/reports/outcomes?period=...` as an admin, `--reps`
 times after one warm-up. Prints the statements per request and the median and slowest wall
 time against the target (issue 16: under 2 s for 5 000 patients over a quarter on the
-benchmark machine). Not part of the test run; the database is dropped at the end.
+benchmark machine), and the figures a loaded machine leaves alone: this process's CPU per
+request (with the garbage collector's share) and the database backend's CPU per request and
+per statement (`bench.report_probes`). The app's start-up heap is frozen as outside tests
+(`app.main.freeze_startup_heap`). Not part of the test run; the database is dropped at the end
+(`--keep NAME` keeps it, seeded once and vacuumed).
 """
 
 from __future__ import annotations
@@ -40,12 +44,13 @@ from app.care.models import care_link_table
 from app.checkins.models import checkin_table
 from app.exercises.models import assignment_table, dose_table, exercise_log_table
 from app.instruments.models import questionnaire_version_table
-from app.main import create_app
+from app.main import create_app, freeze_startup_heap
 from app.measures.models import measure_response_table
 from app.reports.periods import parse_period
 from app.work.grades import Stage, full_return_date
 from app.work.models import rtw_plan_table, work_diary_table
 from app.work.schemas import PlanIn, StageIn
+from bench.report_probes import CollectorTime, StatementCpu
 from bench.scratch import bench_settings, kept_database, run_sql, scratch_database
 
 TARGET_MS = 2000
@@ -292,8 +297,10 @@ def _measure(args: argparse.Namespace, url: str, *, seed: bool) -> None:
         if seed:
             started = time.perf_counter()
             client.portal.call(make)
-            asyncio.run(run_sql(url, "ANALYZE"))  # as autovacuum would have by then
+            asyncio.run(run_sql(url, "VACUUM ANALYZE"))  # as autovacuum would have by then
             print(f"seeded {args.patients} patients in {time.perf_counter() - started:.1f} s")
+        # As the app does when it starts outside tests (`bench_settings` says env=test).
+        freeze_startup_heap()
         token = client.post(
             "/v1/auth/token",
             data={"username": "admin@bench.example.com", "password": PASSWORD},
@@ -303,30 +310,41 @@ def _measure(args: argparse.Namespace, url: str, *, seed: bool) -> None:
         spent: list[tuple[float, str]] = []  # (ms, statement) of the last request
 
         bound: dict[str, Any] = {}
+        backend = StatementCpu()
 
-        def count(_c: Any, _cur: Any, sql: str, params: Any, *_a: Any) -> None:
+        def count(conn: Any, _cur: Any, sql: str, params: Any, *_a: Any) -> None:
             statements.append(sql)
             spent.append((time.perf_counter(), sql))
             bound[sql] = params
+            backend.before(conn)
 
-        def done(*_a: Any) -> None:
+        def done(_conn: Any, _cur: Any, sql: str, *_a: Any) -> None:
+            backend.after(sql)
             began, sql = spent.pop()
             spent.append(((time.perf_counter() - began) * 1000, sql))
 
         event.listen(services.engine.sync_engine, "before_cursor_execute", count)
         event.listen(services.engine.sync_engine, "after_cursor_execute", done)
-        times, cpus = [], []
-        for rep in range(args.reps + 1):
-            statements.clear()
-            spent.clear()
-            began, cpu = time.perf_counter(), time.process_time()
-            response = client.get(
-                "/v1/reports/outcomes", params={"period": args.period}, headers=headers
-            )
-            if rep:  # the first is the warm-up
-                times.append((time.perf_counter() - began) * 1000)
-                cpus.append((time.process_time() - cpu) * 1000)
-            assert response.status_code == 200, response.text
+        times, cpus, backend_ms, gc_ms, gc_full = [], [], [], [], []
+        with CollectorTime() as collector:
+            for rep in range(args.reps + 1):
+                statements.clear()
+                spent.clear()
+                backend.request.clear()
+                collector.reset()
+                began, cpu = time.perf_counter(), time.process_time()
+                response = client.get(
+                    "/v1/reports/outcomes", params={"period": args.period}, headers=headers
+                )
+                if rep:  # the first is the warm-up
+                    times.append((time.perf_counter() - began) * 1000)
+                    cpus.append((time.process_time() - cpu) * 1000)
+                    backend_ms.append(sum(backend.request))
+                    gc_ms.append(collector.ms)
+                    gc_full.append(collector.full)
+                else:
+                    backend.runs.clear()
+                assert response.status_code == 200, response.text
         active = {f["key"]: f["value"] for f in response.json()["figures"]}
         median, worst = statistics.median(times), max(times)
         verdict = "met" if worst < TARGET_MS else "missed"
@@ -340,9 +358,19 @@ def _measure(args: argparse.Namespace, url: str, *, seed: bool) -> None:
             f"this process's CPU per request (app and client, not the database): median "
             f"{statistics.median(cpus):.0f} ms, least {min(cpus):.0f} ms"
         )
+        print(
+            f"  of which in the garbage collector: median {statistics.median(gc_ms):.0f} ms, "
+            f"full collections {gc_full}"
+        )
         print(f"last request: {database_ms:.0f} ms in the database; slowest statements:")
         for ms, sql in sorted(spent, reverse=True)[:4]:
             print(f"  {ms:>6.0f} ms  {' '.join(sql.split())[:90]}")
+        print(
+            f"database backend CPU per request: median {statistics.median(backend_ms):.0f} ms "
+            f"(each {', '.join(f'{ms:.0f}' for ms in backend_ms)}); per statement, median:"
+        )
+        for ms, total, runs, sql in backend.slowest(6):
+            print(f"  {ms:>6.0f} ms  (sum {total:.0f} of {runs})  {sql}")
         if args.profile:
             client.portal.call(_profiled, services, args.period)
         if args.dump:

@@ -174,4 +174,4 @@ def test_the_same_statements_whatever_the_caseload(api: Api) -> None:
         caseload(api)
         many = statements()
     assert one == many, (one, many)
-    assert many == 10
+    assert many == 9

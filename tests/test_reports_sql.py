@@ -1,8 +1,8 @@
 """The report's SQL against the definitions it restates (hypothesis, as test_adherence_sql.py
-does for adherence): per patient, the number of check-ins by the end of the period and the
-means of the first and of the last 7 (app.reports.figures), and the first and last PHQ-9 and
-GAD-7 score by the end of the period (the inputs of app.measures.recovery), on random data
-with rows after the period that must not count, on SQLite and PostgreSQL alike."""
+does for adherence): per patient, the number of check-ins by the end of the period (counted up
+to 7) and the means of the first and of the last 7 (app.reports.figures), and the first and
+last PHQ-9 and GAD-7 score by the end of the period (the inputs of app.measures.recovery), on
+random data with rows after the period that must not count, on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -60,7 +60,9 @@ def _expected(patients: list[Actor], data: list[dict[str, Any]]) -> tuple[Any, A
         scores = [s for d, s in sorted(drawn["checkins"].items()) if d <= BOUNDS.as_of]
         if scores:
             first, last = scores[:BASELINE_CHECKINS], scores[-BASELINE_CHECKINS:]
-            checkins[patient.id] = (len(scores), statistics.fmean(first), statistics.fmean(last))
+            # the number is counted up to BASELINE_CHECKINS: all the figures ask of it
+            n = min(len(scores), BASELINE_CHECKINS)
+            checkins[patient.id] = (n, statistics.fmean(first), statistics.fmean(last))
         for key, answers in drawn["measures"].items():
             kept = [s for at, s in sorted(answers.items()) if at < BOUNDS.end_at]
             if kept:

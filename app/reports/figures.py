@@ -43,7 +43,7 @@ from typing import Any
 from app.checkins.definition import band_of
 from app.exercises.adherence import rate
 from app.reports.figures_followup import follow_up_figures, measure_figures
-from app.reports.queries import Bounds, Rows
+from app.reports.queries import WEEKDAYS, WORK_MINUTES, WORK_TYPES, Bounds, Rows
 from app.reports.sheet import ACTIVE, Figure, Sheet
 from app.reports.stats import (
     ACTUAL_STATUSES,
@@ -91,17 +91,37 @@ def _care(sheet: Sheet, rows: list[Any], bounds: Bounds) -> None:
     )
 
 
-def _work(
+def _week_days(row: Any, dates: list[date], known: dict[tuple[int, str], Day]) -> dict[date, Day]:
+    """The diary of the week as `week_grade` reads it, from a work row's pivoted days
+    (`queries.WORK_MINUTES`, `WORK_TYPES`); equal `Day`s are one object (`known`)."""
+    days: dict[date, Day] = {}
+    for day, minutes, day_type in zip(dates, row[WORK_MINUTES], row[WORK_TYPES], strict=True):
+        if minutes is not None:
+            key = (minutes, day_type)
+            entry = known.get(key)
+            if entry is None:
+                entry = known[key] = Day(minutes, day_type)
+            days[day] = entry
+    return days
+
+
+def _rtw(
     sheet: Sheet,
     rows: list[Any],
     starts: dict[uuid.UUID, Any],
     bounds: Bounds,
-    plans: dict[uuid.UUID, Plan | None],
+    plan_of: Callable[[dict[str, Any]], Plan],
 ) -> None:
+    """RTW status at the end, its change since the start, and the last complete week's actual
+    work grade: one pass over the patients, each plan read once."""
     at_end: dict[str, int] = dict.fromkeys(RTW_STATUSES, 0)
     change: dict[str, int] = {"up": 0, "same": 0, "down": 0, "unknown": 0}
+    actual: dict[str, int] = dict.fromkeys(ACTUAL_STATUSES, 0)
+    monday = bounds.last_week
+    dates = [monday + timedelta(days=d) for d in WEEKDAYS]
+    known: dict[tuple[int, str], Day] = {}
     for row in rows:
-        plan = plans[row.patient_id]
+        plan = plan_of(row.body) if row.body is not None else None
         kwargs = {"recorded_on": row.rtw_completed_on, "plan_return_on": row.full_return_on}
         end = rtw_status(plan, day=bounds.as_of, **kwargs)
         at_end[end] += 1
@@ -110,6 +130,17 @@ def _work(
             start_day = max(start_day, plan.starts_on)
         moved = rtw_change(rtw_status(plan, day=start_day, **kwargs), end)
         change[moved or "unknown"] += 1
+        if plan is None:
+            actual[actual_status(None)] += 1
+            continue
+        # The week is over: every day of it is counted (today = the Monday after).
+        week = week_grade(
+            plan,
+            _week_days(row, dates, known),
+            week_start=monday,
+            today=monday + timedelta(days=7),
+        )
+        actual[actual_status(week)] += 1
     sheet.parts(
         ACTIVE,
         [(f"rtw.end.{k}", f"RTW status at the end: {k}", v, None) for k, v in at_end.items()],
@@ -118,32 +149,11 @@ def _work(
         ACTIVE,
         [(f"rtw.change.{k}", f"RTW status since start: {k}", v, None) for k, v in change.items()],
     )
-
-
-def _actual(
-    sheet: Sheet,
-    rows: list[Any],
-    diary: list[Any],
-    bounds: Bounds,
-    plans: dict[uuid.UUID, Plan | None],
-) -> None:
-    days: dict[uuid.UUID, dict[date, Day]] = defaultdict(dict)
-    for entry in diary:
-        days[entry.patient_id][entry.local_date] = Day(entry.worked_minutes, entry.day_type)
-    monday = bounds.last_week
-    counts: dict[str, int] = dict.fromkeys(ACTUAL_STATUSES, 0)
-    for row in rows:
-        plan = plans[row.patient_id]
-        # The week is over: every day of it is counted (today = the Monday after).
-        week = week_grade(
-            plan, days[row.patient_id], week_start=monday, today=monday + timedelta(days=7)
-        )
-        counts[actual_status(week if plan is not None else None)] += 1
     sheet.parts(
         ACTIVE,
         [
             (f"rtw.actual.{k}", f"actual work grade, week from {monday}: {k}", v, None)
-            for k, v in counts.items()
+            for k, v in actual.items()
         ],
     )
 
@@ -233,12 +243,7 @@ def build(
     sheet = Sheet()
     _care(sheet, rows.care, bounds)
     starts = {row.patient_id: row for row in rows.care}
-    # each patient's plan read once, for the status and the week's grade
-    plans = {
-        row.patient_id: plan_of(row.body) if row.body is not None else None for row in rows.work
-    }
-    _work(sheet, rows.work, starts, bounds, plans)
-    _actual(sheet, rows.work, rows.diary, bounds, plans)
+    _rtw(sheet, rows.work, starts, bounds, plan_of)
     _rtwse(sheet, rows.checkins, minimum_checkins)
     _adherence(sheet, rows.adherence)
     _boosters(sheet, rows.boosters, len(rows.care))

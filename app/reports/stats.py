@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -67,16 +68,31 @@ def sick_leave_plan(body: Mapping[str, Any]) -> Plan:
     agreed weekly hours, the work days and each stage's first day and sick-leave percent.
     `app.work.plan.plan_of` is the full view (planned hours, review dates); this one skips its
     validation, ~0.2 ms per patient, which counts at thousands of patients (a property test
-    holds the two to the same plan for the status and the work grade)."""
-    stages = tuple(
-        Stage(date.fromisoformat(stage["starts_on"]), int(stage["sick_leave_percent"]))
-        for stage in body["stages"]
-    )
+    holds the two to the same plan for the status and the work grade). The parts many plans
+    share (a stage's start and percent, the agreed hours, the work days) are immutable values,
+    made once and shared (`_stage`, `_hours`, `_work_days`)."""
     return Plan(
-        agreed_weekly_hours=Decimal(str(body["agreed_weekly_hours"])),
-        work_days=frozenset(WEEKDAYS.index(day) + 1 for day in body["work_days"]),
-        stages=stages,
+        agreed_weekly_hours=_hours(str(body["agreed_weekly_hours"])),
+        work_days=_work_days(tuple(body["work_days"])),
+        stages=tuple(
+            _stage(stage["starts_on"], int(stage["sick_leave_percent"])) for stage in body["stages"]
+        ),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _stage(starts_on: str, sick_leave_percent: int) -> Stage:
+    return Stage(date.fromisoformat(starts_on), sick_leave_percent)
+
+
+@functools.lru_cache(maxsize=256)
+def _hours(text: str) -> Decimal:
+    return Decimal(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _work_days(names: tuple[str, ...]) -> frozenset[int]:
+    return frozenset(WEEKDAYS.index(day) + 1 for day in names)
 
 
 def quartiles(values: Sequence[float]) -> tuple[float, float, float] | None:
