@@ -90,7 +90,7 @@ async def open_booster_counts(
         .where(among(session, _r.patient_id, patient_ids), _r.status.in_(("open", "scheduled")))
         .group_by(_r.patient_id, _r.status)
     )
-    for patient_id, status, count in rows:
+    for patient_id, status, count in rows.all():
         counts[patient_id][status] = count
     return counts
 

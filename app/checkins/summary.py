@@ -167,7 +167,7 @@ async def checkin_stats_for_patients(
     # A correlated max per patient is one index probe each, whatever the length of history.
     latest_of = select(func.max(_c.local_date)).where(_c.patient_id == _u.id).scalar_subquery()
     last_rows = await session.execute(select(_u.id, latest_of).where(among(session, _u.id, ids)))
-    last_on = {patient_id: day for patient_id, day in last_rows}
+    last_on = {patient_id: day for patient_id, day in last_rows.all()}
     earliest = min(today_by_patient.values()) - timedelta(days=lookback_days - 1)
     latest = max(today_by_patient.values())
     rows = await session.execute(
@@ -176,7 +176,7 @@ async def checkin_stats_for_patients(
         )
     )
     recent: dict[uuid.UUID, list[tuple[date, float]]] = {pid: [] for pid in ids}
-    for patient_id, day, score in rows:
+    for patient_id, day, score in rows.all():
         recent[patient_id].append((day, score))
     stats = {}
     for pid, today in today_by_patient.items():

@@ -61,7 +61,7 @@ async def due_measures(
         rows = await session.execute(_DUE_ONE, {"patient_id": ids[0]})
     else:
         rows = await session.execute(_DUE_MANY[dialect_of(session)], {"patient_ids": ids})
-    for row in rows:
+    for row in rows.all():
         found = due_status(
             starts_on=row.starts_on,
             every_days=row.every_days,
@@ -129,7 +129,9 @@ async def _alert_counts(
         .where(among(session, _ra.patient_id, ids), _ra.acknowledged_at.is_(None))
         .group_by(_ra.patient_id)
     )
-    return {pid: (int(total), int(overdue or 0), oldest) for pid, total, overdue, oldest in rows}
+    return {
+        pid: (int(total), int(overdue or 0), oldest) for pid, total, overdue, oldest in rows.all()
+    }
 
 
 async def _first_and_latest(
@@ -159,7 +161,7 @@ async def _first_and_latest(
     )
     first: dict[tuple[uuid.UUID, str], float] = {}
     last: dict[tuple[uuid.UUID, str], tuple[float, str | None, datetime, uuid.UUID]] = {}
-    for row in rows:
+    for row in rows.all():
         if row.oldest == 1:
             first[(row.patient_id, row.measure)] = row.score
         if row.newest == 1:

@@ -50,7 +50,7 @@ async def diary_days(
     )
     if date_from is not None:
         query = query.where(_d.local_date >= date_from)
-    for row in await session.execute(query):
+    for row in (await session.execute(query)).all():
         result[row.patient_id][row.local_date] = grades.Day(row.worked_minutes, row.day_type)
     return result
 

@@ -93,7 +93,7 @@ async def workfocus_for_patients(
             latest, and_(latest.c.patient_id == _b.patient_id, latest.c.day == _b.local_date)
         )
     )
-    for row in rows:
+    for row in rows.all():
         found[row.patient_id].barriers_checked_on = row.local_date
         found[row.patient_id].workplace_rating = row.workplace_rating
 
@@ -107,7 +107,7 @@ async def workfocus_for_patients(
         )
         .order_by(_m.starts_at)
     )
-    for row in rows:
+    for row in rows.all():
         entry = found[row.patient_id]
         soon = entry.today <= row.local_date <= entry.today + timedelta(days=SOON_DAYS)
         if soon and entry.next_meeting_at is None:
@@ -129,7 +129,7 @@ async def workfocus_for_patients(
             ),
         )
     )
-    for row in rows:
+    for row in rows.all():
         found[row.patient_id].status_check_on = row.next_status_check_on
 
     rows = await session.execute(
@@ -140,7 +140,7 @@ async def workfocus_for_patients(
             _g.reached_on <= last,
         )
     )
-    for row in rows:
+    for row in rows.all():
         entry = found[row.patient_id]
         if entry.today - timedelta(days=REACHED_DAYS - 1) <= row.reached_on <= entry.today:
             entry.goals_reached += 1
