@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.among import DIALECTS, among, among_bound, dialect_of
+from app.accounts.models import user_table
+from app.core.among import DIALECTS, among_bound, dialect_of
 from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
 from app.measures.schemas import MeasureDue
 from app.measures.windows import due_status
@@ -26,6 +27,7 @@ from app.measures.windows import due_status
 _s = measure_schedule_table.c
 _r = measure_response_table.c
 _ra = risk_alert_table.c
+_u = user_table.c
 
 
 def _due(patients: ColumnElement[bool]) -> Select[Any]:
@@ -116,27 +118,47 @@ class PatientMeasures:
         return any(item.status == "overdue" for item in self.due)
 
 
+def alert_columns(patient: Any, overdue_before: Any) -> list[Any]:
+    """Columns `alerts_open`, `alerts_overdue` (opened before `overdue_before`) and
+    `alerts_oldest`: the patient's unacknowledged risk alerts (`patient`, a patient id column
+    of the outer statement)."""
+    open_alert = (_ra.patient_id == patient) & _ra.acknowledged_at.is_(None)
+    return [
+        select(func.count()).where(open_alert).scalar_subquery().label("alerts_open"),
+        select(func.count())
+        .where(open_alert, _ra.created_at < overdue_before)
+        .scalar_subquery()
+        .label("alerts_overdue"),
+        select(func.min(_ra.created_at)).where(open_alert).scalar_subquery().label("alerts_oldest"),
+    ]
+
+
+# Built once per dialect: one row per patient.
+_ALERTS_MANY = {
+    d: select(
+        _u.id, *alert_columns(_u.id, bindparam("overdue_before", type_=_ra.created_at.type))
+    ).where(among_bound(_u.id, "patient_ids", d))
+    for d in DIALECTS
+}
+Alerts = tuple[int, int, datetime | None]  # unacknowledged, overdue, oldest opened
+
+
+def alerts_of(row: Any) -> Alerts:
+    """A row's `alert_columns` as (unacknowledged, overdue, oldest)."""
+    return int(row.alerts_open), int(row.alerts_overdue), row.alerts_oldest
+
+
 async def _alert_counts(
     session: AsyncSession, ids: list[uuid.UUID], overdue_before: datetime
-) -> dict[uuid.UUID, tuple[int, int, datetime]]:
+) -> dict[uuid.UUID, Alerts]:
     rows = await session.execute(
-        select(
-            _ra.patient_id,
-            func.count(),
-            func.sum(case((_ra.created_at < overdue_before, 1), else_=0)),
-            func.min(_ra.created_at),
-        )
-        .where(among(session, _ra.patient_id, ids), _ra.acknowledged_at.is_(None))
-        .group_by(_ra.patient_id)
+        _ALERTS_MANY[dialect_of(session)], {"patient_ids": ids, "overdue_before": overdue_before}
     )
-    return {
-        pid: (int(total), int(overdue or 0), oldest) for pid, total, overdue, oldest in rows.all()
-    }
+    return {row.id: alerts_of(row) for row in rows.all()}
 
 
-async def _first_and_latest(
-    session: AsyncSession, ids: list[uuid.UUID]
-) -> dict[uuid.UUID, dict[str, LatestMeasure]]:
+def _ranked(patients: ColumnElement[bool]) -> Select[Any]:
+    """Per patient and measure, the first and the latest response (rows ranked both ways)."""
     partition = (_r.patient_id, _r.measure)
     ranked = (
         select(
@@ -153,12 +175,19 @@ async def _first_and_latest(
             .over(partition_by=partition, order_by=(_r.answered_at, _r.id))
             .label("oldest"),
         )
-        .where(among(session, _r.patient_id, ids))
+        .where(patients)
         .subquery()
     )
-    rows = await session.execute(
-        select(ranked).where(or_(ranked.c.newest == 1, ranked.c.oldest == 1))
-    )
+    return select(ranked).where(or_(ranked.c.newest == 1, ranked.c.oldest == 1))
+
+
+_RANKED_MANY = {d: _ranked(among_bound(_r.patient_id, "patient_ids", d)) for d in DIALECTS}
+
+
+async def _first_and_latest(
+    session: AsyncSession, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, LatestMeasure]]:
+    rows = await session.execute(_RANKED_MANY[dialect_of(session)], {"patient_ids": ids})
     first: dict[tuple[uuid.UUID, str], float] = {}
     last: dict[tuple[uuid.UUID, str], tuple[float, str | None, datetime, uuid.UUID]] = {}
     for row in rows.all():
@@ -191,13 +220,16 @@ async def measures_for_patients(
     *,
     today_by_patient: Mapping[uuid.UUID, date],
     overdue_before: datetime,
+    alerts: Mapping[uuid.UUID, Alerts] | None = None,
 ) -> dict[uuid.UUID, PatientMeasures]:
     """For many patients in three statements: risk alerts (unacknowledged; overdue when opened
-    before `overdue_before`), due and overdue measures, latest response per measure."""
+    before `overdue_before`), due and overdue measures, latest response per measure. In two
+    when the caller read the alerts already (`alerts`, from `alert_columns`)."""
     ids = list(today_by_patient)
     if not ids:
         return {}
-    alerts = await _alert_counts(session, ids, overdue_before)
+    if alerts is None:
+        alerts = await _alert_counts(session, ids, overdue_before)
     due = await due_measures(session, today_by_patient=today_by_patient)
     latest = await _first_and_latest(session, ids)
     summaries = {}

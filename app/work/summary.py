@@ -159,10 +159,14 @@ class WorkGlance:
 
 
 async def work_at_a_glance(
-    session: AsyncSession, *, today_by_patient: Mapping[uuid.UUID, date]
+    session: AsyncSession,
+    *,
+    today_by_patient: Mapping[uuid.UUID, date],
+    plans: Mapping[uuid.UUID, grades.Plan] | None = None,
 ) -> dict[uuid.UUID, WorkGlance]:
     """Each patient's last complete ISO week (before their local today) and whether a plan
-    review is due, in two statements."""
+    review is due, in two statements (one when the caller read the current plans already:
+    `plans`, patients without one absent, as `load_plans` gives them)."""
     if not today_by_patient:
         return {}
     mondays = {
@@ -170,7 +174,8 @@ async def work_at_a_glance(
         for pid, today in today_by_patient.items()
     }
     ids = list(today_by_patient)
-    plans = await load_plans(session, patient_ids=ids)
+    if plans is None:
+        plans = await load_plans(session, patient_ids=ids)
     days = await diary_days(
         session,
         patient_ids=ids,
