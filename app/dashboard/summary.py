@@ -45,7 +45,6 @@ from app.instruments.store import version_by_id
 from app.jobsupport.meetings import joint_meetings_due
 from app.measures.queries import LatestMeasure, PatientMeasures, measures_for_patients
 from app.work.grades import iso_week_label
-from app.work.plan import plan_of
 from app.work.summary import WorkGlance, work_at_a_glance
 from app.workfocus.queries import PatientWorkFocus, workfocus_for_patients
 
@@ -243,7 +242,7 @@ async def summaries_for_patients(
     work = await work_at_a_glance(
         session,
         today_by_patient=today,
-        plans={p: plan_of(h.plan_body) for p, h in heads.items() if h.plan_body is not None},
+        plans={p: h.plan for p, h in heads.items() if h.plan is not None},
     )
     follow_ups = await due_follow_ups(session, today_by_patient=today)
     measures = await measures_for_patients(

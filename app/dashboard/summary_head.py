@@ -2,7 +2,7 @@
 
 One row per patient: the current RTW-SE questionnaire version (for `illustrative`), the
 booster requests open and scheduled, the unacknowledged risk alerts, the latest barriers check
-and status check, and the current RTW plan's body. Each domain gives its own columns
+and status check, and the current RTW plan. Each domain gives its own columns
 (`request_counts`, `alert_columns`, `latest_columns`) and its own set-based read is built from
 the same columns, so the worklist, the detail and those reads count alike. Six statements
 before (issue 12).
@@ -10,13 +10,15 @@ before (issue 12).
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import user_table
@@ -26,7 +28,9 @@ from app.core.among import DIALECTS, among_bound, dialect_of
 from app.instruments.models import questionnaire_version_table
 from app.measures.models import risk_alert_table
 from app.measures.queries import Alerts, alert_columns, alerts_of
+from app.work.grades import Plan
 from app.work.models import rtw_plan_table
+from app.work.plan import plan_of
 from app.workfocus.queries import Latest, latest_columns, latest_of
 
 _u = user_table.c
@@ -50,7 +54,8 @@ def _head(dialect: str) -> Any:
             *request_counts(_u.id),
             *alert_columns(_u.id, overdue_before),
             *latest_columns(_u.id),
-            _p.body.label("plan_body"),
+            # as text: the key of the parsed plans' cache (`_plan`)
+            cast(_p.body, Text).label("plan_text"),
         )
         .select_from(user_table.outerjoin(rtw_plan_table, _p.patient_id == _u.id))
         .where(among_bound(_u.id, "patient_ids", dialect))
@@ -58,6 +63,14 @@ def _head(dialect: str) -> Any:
 
 
 _HEAD = {d: _head(d) for d in DIALECTS}
+
+
+@lru_cache(maxsize=1024)
+def _plan(text: str) -> Plan:
+    """A stored plan body's arithmetic view, parsed once per distinct text: the same text
+    gives the same (immutable) plan, so a page does not validate 50 plan documents again on
+    every request. Bounded: a few hundred bytes a plan."""
+    return plan_of(json.loads(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +82,7 @@ class Head:
     booster_scheduled: int
     alerts: Alerts
     latest: Latest
-    plan_body: dict[str, Any] | None
+    plan: Plan | None  # the current RTW plan
 
 
 async def read_heads(
@@ -87,7 +100,7 @@ async def read_heads(
             booster_scheduled=row.booster_scheduled,
             alerts=alerts_of(row),
             latest=latest_of(row),
-            plan_body=row.plan_body,
+            plan=None if row.plan_text is None else _plan(row.plan_text),
         )
         for row in rows.all()
     }
