@@ -70,6 +70,6 @@ def test_the_patient_detail_runs_the_same_statements_for_a_new_and_a_long_histor
             answer = api.client.get(f"/v1/patients/{who.id}", headers=therapist.headers)
             assert answer.status_code == 200, answer.text
         sizes.append(len(statements))
-    # auth 1, the care link 1, the profile 1, the summary 14 (app.dashboard.summary), the
+    # auth 1, the care link 1, the profile 1, the summary 13 (app.dashboard.summary), the
     # access log 1
-    assert sizes == [18, 18]
+    assert sizes == [17, 17]

@@ -2,10 +2,10 @@
 
 One row per patient: the current RTW-SE questionnaire version (for `illustrative`), the
 booster requests open and scheduled, the unacknowledged risk alerts, the latest barriers check
-and status check, and the current RTW plan. Each domain gives its own columns
-(`request_counts`, `alert_columns`, `latest_columns`) and its own set-based read is built from
-the same columns, so the worklist, the detail and those reads count alike. Six statements
-before (issue 12).
+and status check, the first and latest response of each measure, and the current RTW plan.
+Each domain gives its own columns (`request_counts`, `alert_columns`, `latest_columns`,
+`response_columns`) and its own set-based read is built from the same columns, so the
+worklist, the detail and those reads count alike. Seven statements before (issue 12).
 """
 
 from __future__ import annotations
@@ -27,7 +27,15 @@ from app.checkins.definition import RTW_SE_KEY
 from app.core.among import DIALECTS, among_bound, dialect_of
 from app.instruments.models import questionnaire_version_table
 from app.measures.models import risk_alert_table
-from app.measures.queries import Alerts, alert_columns, alerts_of
+from app.measures.queries import (
+    MEASURES,
+    Alerts,
+    LatestMeasure,
+    alert_columns,
+    alerts_of,
+    response_columns,
+    responses_of,
+)
 from app.work.grades import Plan
 from app.work.models import rtw_plan_table
 from app.work.plan import plan_of
@@ -54,6 +62,7 @@ def _head(dialect: str) -> Any:
             *request_counts(_u.id),
             *alert_columns(_u.id, overdue_before),
             *latest_columns(_u.id),
+            *[column for measure in MEASURES for column in response_columns(_u.id, measure)],
             # as text: the key of the parsed plans' cache (`_plan`)
             cast(_p.body, Text).label("plan_text"),
         )
@@ -82,6 +91,7 @@ class Head:
     booster_scheduled: int
     alerts: Alerts
     latest: Latest
+    measures: dict[str, LatestMeasure]  # the latest response of each measure answered
     plan: Plan | None  # the current RTW plan
 
 
@@ -100,6 +110,7 @@ async def read_heads(
             booster_scheduled=row.booster_scheduled,
             alerts=alerts_of(row),
             latest=latest_of(row),
+            measures=responses_of(row),
             plan=None if row.plan_text is None else _plan(row.plan_text),
         )
         for row in rows.all()

@@ -13,13 +13,14 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_args
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import user_table
 from app.core.among import DIALECTS, among_bound, dialect_of
+from app.instruments.profiles import MeasureKey
 from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
 from app.measures.schemas import MeasureDue
 from app.measures.windows import due_status
@@ -157,61 +158,61 @@ async def _alert_counts(
     return {row.id: alerts_of(row) for row in rows.all()}
 
 
-def _ranked(patients: ColumnElement[bool]) -> Select[Any]:
-    """Per patient and measure, the first and the latest response (rows ranked both ways)."""
-    partition = (_r.patient_id, _r.measure)
-    ranked = (
-        select(
-            _r.patient_id,
-            _r.measure,
-            _r.score,
-            _r.band,
-            _r.answered_at,
-            _r.questionnaire_id,
-            func.row_number()
-            .over(partition_by=partition, order_by=(_r.answered_at.desc(), _r.id.desc()))
-            .label("newest"),
-            func.row_number()
-            .over(partition_by=partition, order_by=(_r.answered_at, _r.id))
-            .label("oldest"),
+MEASURES: tuple[str, ...] = get_args(MeasureKey)
+
+
+def response_columns(patient: Any, measure: str) -> list[Any]:
+    """Columns `<measure>_score`, `_band`, `_answered_at`, `_version` (the patient's latest
+    response to `measure`, by answer time then id) and `<measure>_first` (the first response's
+    score): index probes on (patient, measure, answered_at) instead of ranking the history."""
+    mine = (_r.patient_id == patient) & (_r.measure == measure)
+    newest = select(_r.score).where(mine).order_by(_r.answered_at.desc(), _r.id.desc()).limit(1)
+    oldest = select(_r.score).where(mine).order_by(_r.answered_at, _r.id).limit(1)
+    fields = {"score": _r.score, "band": _r.band, "answered_at": _r.answered_at}
+    return [
+        *[
+            newest.with_only_columns(column).scalar_subquery().label(f"{measure}_{name}")
+            for name, column in {**fields, "version": _r.questionnaire_id}.items()
+        ],
+        oldest.scalar_subquery().label(f"{measure}_first"),
+    ]
+
+
+def responses_of(row: Any) -> dict[str, LatestMeasure]:
+    """A row's `response_columns` for every measure: the latest response of each measure the
+    patient answered, against their first."""
+    found = {}
+    for measure in MEASURES:
+        score = getattr(row, f"{measure}_score")
+        if score is None:
+            continue
+        first = getattr(row, f"{measure}_first")
+        found[measure] = LatestMeasure(
+            measure=measure,
+            score=score,
+            band=getattr(row, f"{measure}_band"),
+            answered_at=getattr(row, f"{measure}_answered_at"),
+            first_score=first,
+            change_from_first=round(score - first, 6),
+            questionnaire_id=getattr(row, f"{measure}_version"),
         )
-        .where(patients)
-        .subquery()
-    )
-    return select(ranked).where(or_(ranked.c.newest == 1, ranked.c.oldest == 1))
+    return found
 
 
-_RANKED_MANY = {d: _ranked(among_bound(_r.patient_id, "patient_ids", d)) for d in DIALECTS}
+_LATEST_MANY = {
+    d: select(
+        _u.id, *[column for measure in MEASURES for column in response_columns(_u.id, measure)]
+    ).where(among_bound(_u.id, "patient_ids", d))
+    for d in DIALECTS
+}
 
 
 async def _first_and_latest(
     session: AsyncSession, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, dict[str, LatestMeasure]]:
-    rows = await session.execute(_RANKED_MANY[dialect_of(session)], {"patient_ids": ids})
-    first: dict[tuple[uuid.UUID, str], float] = {}
-    last: dict[tuple[uuid.UUID, str], tuple[float, str | None, datetime, uuid.UUID]] = {}
-    for row in rows.all():
-        if row.oldest == 1:
-            first[(row.patient_id, row.measure)] = row.score
-        if row.newest == 1:
-            last[(row.patient_id, row.measure)] = (
-                row.score,
-                row.band,
-                row.answered_at,
-                row.questionnaire_id,
-            )
+    rows = await session.execute(_LATEST_MANY[dialect_of(session)], {"patient_ids": ids})
     result: dict[uuid.UUID, dict[str, LatestMeasure]] = {pid: {} for pid in ids}
-    for (pid, measure), (score, band, answered_at, version_id) in last.items():
-        start = first[(pid, measure)]
-        result[pid][measure] = LatestMeasure(
-            measure=measure,
-            score=score,
-            band=band,
-            answered_at=answered_at,
-            first_score=start,
-            change_from_first=round(score - start, 6),
-            questionnaire_id=version_id,
-        )
+    result.update({row.id: responses_of(row) for row in rows.all()})
     return result
 
 
@@ -221,17 +222,20 @@ async def measures_for_patients(
     today_by_patient: Mapping[uuid.UUID, date],
     overdue_before: datetime,
     alerts: Mapping[uuid.UUID, Alerts] | None = None,
+    latest: Mapping[uuid.UUID, dict[str, LatestMeasure]] | None = None,
 ) -> dict[uuid.UUID, PatientMeasures]:
     """For many patients in three statements: risk alerts (unacknowledged; overdue when opened
-    before `overdue_before`), due and overdue measures, latest response per measure. In two
-    when the caller read the alerts already (`alerts`, from `alert_columns`)."""
+    before `overdue_before`), due and overdue measures, latest response per measure. In one
+    when the caller read the alerts and the latest responses already (`alerts` from
+    `alert_columns`, `latest` from `response_columns`)."""
     ids = list(today_by_patient)
     if not ids:
         return {}
     if alerts is None:
         alerts = await _alert_counts(session, ids, overdue_before)
     due = await due_measures(session, today_by_patient=today_by_patient)
-    latest = await _first_and_latest(session, ids)
+    if latest is None:
+        latest = await _first_and_latest(session, ids)
     summaries = {}
     for pid in ids:
         total, overdue, oldest = alerts.get(pid, (0, 0, None))
