@@ -179,7 +179,7 @@ async def summaries_for_patients(
     )
     overdue_before = (now or utcnow()) - risk_ack
     heads = await read_heads(session, patient_ids=ids, overdue_before=overdue_before)
-    current = next(iter(heads.values())).questionnaire_id
+    current = next((head.questionnaire_id for head in heads.values()), None)
     questionnaire = (
         await current_version(session)  # none loaded: its 503
         if current is None
