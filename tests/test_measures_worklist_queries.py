@@ -13,7 +13,7 @@ from app.measures.queries import PatientMeasures, measures_for_patients
 from tests.checkin_helpers import relogin
 from tests.dashboard_helpers import counted
 from tests.factories import Actor, Api
-from tests.measure_helpers import answer, schedule
+from tests.measure_helpers import answer, body, post, schedule
 
 TODAY = date(2026, 11, 18)
 NOW = datetime(2026, 11, 18, 10, tzinfo=UTC)
@@ -112,3 +112,23 @@ def test_the_statement_count_does_not_grow_with_patients_or_history(api: Api) ->
             assert set(result) == {p.id for p in group}
     assert sizes == [3, 3]
     assert _read(api, []) == {}
+
+
+def test_responses_at_the_same_moment_are_ordered_by_id(api: Api) -> None:
+    """The first and the latest response are ranked by answer time, then by id (the former
+    `row_number()` ranking's order, kept by the index-probe columns)."""
+    patient = api.patient(api.therapist())
+    early, late = "2026-11-10T08:00:00Z", "2026-11-17T08:00:00Z"
+    ids = {
+        (early, 5): "8" * 32,
+        (early, 7): "2" * 32,  # the first: the earliest moment, the lowest id
+        (late, 9): "f" * 32,  # the latest: the latest moment, the highest id
+        (late, 11): "1" * 32,
+    }
+    with time_machine.travel(NOW, tick=False):
+        relogin(api, patient)
+        for (at, total), response_id in ids.items():
+            posted = post(api, patient, "phq9", body("phq9", total, at, response_id=response_id))
+            assert posted.status_code == 201, posted.text
+        latest = _read(api, [patient])[patient.id].latest["phq9"]
+    assert (latest.first_score, latest.score, latest.change_from_first) == (7.0, 9.0, 2.0)

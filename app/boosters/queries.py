@@ -9,16 +9,18 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts.models import user_table
 from app.boosters.models import booster_request_table
 from app.boosters.schemas import BoosterRequestPublic
 from app.care.access import linked_patient_ids
-from app.core.among import among
+from app.core.among import DIALECTS, among_bound, dialect_of
 from app.core.errors import NotFound
 from app.core.pagination import encode_keyset, older_than
 
 _r = booster_request_table.c
 COLUMNS = [_r[name] for name in BoosterRequestPublic.model_fields]
 ACTIVE = ("open", "scheduled")  # at most one of these per patient
+_u = user_table.c
 
 
 def public(row: Any) -> BoosterRequestPublic:
@@ -76,6 +78,25 @@ async def list_therapist_requests(
     return await _page(session, where=where, limit=limit, cursor=cursor)
 
 
+def request_counts(patient: Any) -> list[Any]:
+    """Columns `booster_open` and `booster_scheduled`: how many of the patient's requests
+    (`patient`, a patient id column of the outer statement) have that status."""
+    return [
+        select(func.count())
+        .where(_r.patient_id == patient, _r.status == status)
+        .scalar_subquery()
+        .label(f"booster_{status}")
+        for status in ACTIVE
+    ]
+
+
+# Built once per dialect: one row per patient, the counts as correlated subqueries.
+_COUNTS_MANY = {
+    d: select(_u.id, *request_counts(_u.id)).where(among_bound(_u.id, "patient_ids", d))
+    for d in DIALECTS
+}
+
+
 async def open_booster_counts(
     session: AsyncSession, *, patient_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, dict[str, int]]:
@@ -86,12 +107,10 @@ async def open_booster_counts(
     if not patient_ids:
         return counts
     rows = await session.execute(
-        select(_r.patient_id, _r.status, func.count())
-        .where(among(session, _r.patient_id, patient_ids), _r.status.in_(("open", "scheduled")))
-        .group_by(_r.patient_id, _r.status)
+        _COUNTS_MANY[dialect_of(session)], {"patient_ids": list(patient_ids)}
     )
-    for patient_id, status, count in rows:
-        counts[patient_id][status] = count
+    for row in rows.all():
+        counts[row.id] = {"open": row.booster_open, "scheduled": row.booster_scheduled}
     return counts
 
 

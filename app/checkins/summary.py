@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import user_table
@@ -17,7 +17,7 @@ from app.checkins.models import checkin_table
 from app.checkins.questionnaire import current_version
 from app.checkins.schemas import CheckinSummary
 from app.checkins.service import patient_timezone
-from app.core.among import among
+from app.core.among import DIALECTS, among_bound, dialect_of
 from app.core.time import local_today
 from app.instruments.models import questionnaire_version_table
 
@@ -125,6 +125,25 @@ class CheckinStats:
     scores: dict[date, float]  # every score of the `lookback_days` ending today
 
 
+# Built once per dialect. A correlated max per patient is one index probe each, whatever the
+# length of history.
+_LAST_MANY = {
+    d: select(
+        _u.id,
+        select(func.max(_c.local_date)).where(_c.patient_id == _u.id).scalar_subquery(),
+    ).where(among_bound(_u.id, "patient_ids", d))
+    for d in DIALECTS
+}
+_RECENT_MANY = {
+    d: select(_c.patient_id, _c.local_date, _c.score).where(
+        among_bound(_c.patient_id, "patient_ids", d),
+        _c.local_date >= bindparam("earliest", type_=Date()),
+        _c.local_date <= bindparam("latest", type_=Date()),
+    )
+    for d in DIALECTS
+}
+
+
 def split_recent(
     recent: list[tuple[date, float]], *, today: date, lookback_days: int
 ) -> tuple[list[float], list[float], dict[date, float]]:
@@ -154,9 +173,12 @@ async def checkin_stats_for_patients(
     *,
     today_by_patient: Mapping[uuid.UUID, date],
     lookback_days: int = 14,
+    last_on: Mapping[uuid.UUID, date | None] | None = None,
 ) -> dict[uuid.UUID, CheckinStats]:
     """For many patients in two queries: last check-in, this and the previous 7-day mean, and
-    the scores of the last `lookback_days` (at least 14) local days.
+    the scores of the last `lookback_days` (at least 14) local days. In one query when the
+    caller already knows each patient's last check-in date (`last_on`: the worklist's page
+    statement read it).
 
     `today_by_patient` maps each patient to their local today (their dates differ by zone).
     """
@@ -164,19 +186,17 @@ async def checkin_stats_for_patients(
     if not ids:
         return {}
     lookback_days = max(lookback_days, 14)
-    # A correlated max per patient is one index probe each, whatever the length of history.
-    latest_of = select(func.max(_c.local_date)).where(_c.patient_id == _u.id).scalar_subquery()
-    last_rows = await session.execute(select(_u.id, latest_of).where(among(session, _u.id, ids)))
-    last_on = {patient_id: day for patient_id, day in last_rows}
+    dialect = dialect_of(session)
+    if last_on is None:
+        last_rows = await session.execute(_LAST_MANY[dialect], {"patient_ids": ids})
+        last_on = {patient_id: day for patient_id, day in last_rows.all()}
     earliest = min(today_by_patient.values()) - timedelta(days=lookback_days - 1)
     latest = max(today_by_patient.values())
     rows = await session.execute(
-        select(_c.patient_id, _c.local_date, _c.score).where(
-            among(session, _c.patient_id, ids), _c.local_date >= earliest, _c.local_date <= latest
-        )
+        _RECENT_MANY[dialect], {"patient_ids": ids, "earliest": earliest, "latest": latest}
     )
     recent: dict[uuid.UUID, list[tuple[date, float]]] = {pid: [] for pid in ids}
-    for patient_id, day, score in rows:
+    for patient_id, day, score in rows.all():
         recent[patient_id].append((day, score))
     stats = {}
     for pid, today in today_by_patient.items():

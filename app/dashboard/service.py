@@ -25,6 +25,7 @@ from app.core.among import dialect_of
 from app.core.db import UTCDateTime
 from app.core.errors import Unprocessable
 from app.core.pagination import decode_cursor, encode_cursor
+from app.core.sqldays import EPOCH
 from app.core.time import utcnow
 from app.dashboard import worklist_sql
 from app.dashboard.flags import FLAG_RULES
@@ -124,6 +125,10 @@ async def worklist(
             adherence_7d=rate(int(r.completed_7d), int(r.prescribed_7d)),
             adherence_28d=month.get(r.id),
             flags=[rule.name for rule in FLAG_RULES if getattr(r, f"f_{rule.name}")],
+            last_checkin_on=None
+            if r.last_checkin is None
+            else EPOCH + timedelta(days=r.last_checkin),
+            window_days=r.window_days,
         )
         for r in page
     }

@@ -1,25 +1,27 @@
 """Worklist rows for many patients at once, from a fixed number of set-based queries.
 
 Every number comes from another domain's set-based service function and that domain's own
-pure rule, so a row agrees with the detail endpoints: check-ins 2 statements, booster-rule
-parameters 1, the current questionnaire 1, adherence 2 (one load covers both the 7- and the
-28-day window), work 2, booster counts 1, due follow-ups 1, measures and risk alerts 3,
-work-focused therapy 4, joint meetings due 2 -- 19 in all, whatever the number of patients or
-the length of their history (plus one per measure version never read before by this worker, to
-know whether its wording is illustrative).
+pure rule, so a row agrees with the detail endpoints: the one-value-per-patient facts 1
+(app.dashboard.summary_head: the current questionnaire, booster counts, risk alerts, the
+latest barriers and status check, the first and latest measures, the RTW plan), booster-rule
+parameters 1, check-ins 2, adherence 2 (one load covers both the 7- and the 28-day window),
+the work diary 1, due follow-ups 1, due measures 1, work-focused therapy 2, joint meetings
+due 2 -- 13 in all, whatever the number of patients or the length of their history (plus one
+per questionnaire or measure version never read before by this worker, to know whether its
+wording is illustrative). When the worklist's page statement already gave the adherence, the
+flags, the last check-in and the rule's window: 7.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.boosters.followup_answers import due_follow_ups
-from app.boosters.queries import open_booster_counts
 from app.boosters.rule import RuleParams, is_low, window_mean
 from app.boosters.rule_service import params_for_patients
 from app.checkins.definition import band_of
@@ -30,19 +32,22 @@ from app.dashboard.schemas import (
     FLAGS,
     BoosterCounts,
     Flag,
-    MeasureBrief,
     PatientSummary,
-    RiskAlertCounts,
-    WeekGradeBrief,
-    WorkFocusBrief,
+)
+from app.dashboard.summary_head import read_heads
+from app.dashboard.summary_parts import (
+    alert_counts,
+    illustrative_versions,
+    measure_brief,
+    week_brief,
+    work_focus_brief,
 )
 from app.exercises.adherence import DayCount, Plan, compute, rate
 from app.exercises.adherence_service import load_day_counts, load_plans, loading_window
 from app.instruments.store import version_by_id
 from app.jobsupport.meetings import joint_meetings_due
-from app.measures.queries import LatestMeasure, PatientMeasures, measures_for_patients
-from app.work.grades import iso_week_label
-from app.work.summary import WorkGlance, work_at_a_glance
+from app.measures.queries import measures_for_patients
+from app.work.summary import work_at_a_glance
 from app.workfocus.queries import PatientWorkFocus, workfocus_for_patients
 
 NO_CHECKIN_DAYS = 3  # none of the last 3 local days (today included) has a check-in
@@ -53,11 +58,14 @@ ADHERENCE_DAYS = (7, 28)  # the days before today in each window (today's sessio
 
 @dataclass(frozen=True, slots=True)
 class Known:
-    """What the worklist's SQL already computed for a row: its adherence and its flags."""
+    """What the worklist's SQL already computed for a row: its adherence and its flags, the
+    last check-in date and the booster rule's window in force (not read again)."""
 
     adherence_7d: float | None
     adherence_28d: float | None
     flags: list[Flag]
+    last_checkin_on: date | None
+    window_days: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,56 +92,10 @@ def _adherence(
     return rate(completed, prescribed)
 
 
-def _week(glance: WorkGlance | None) -> WeekGradeBrief | None:
-    if glance is None:
-        return None
-    week = glance.last_week
-    return WeekGradeBrief(
-        week=iso_week_label(week.first),
-        week_start=week.first,
-        actual_grade=week.actual_grade,
-        planned_grade=week.planned_grade,
-        above_plan=week.above_plan,
-        complete=week.complete,
-    )
-
-
 def _silent_for(row: PatientSummary, linked_on: date | None) -> int | None:
     """Days since the last check-in (or since the link began, if never); None if unknown."""
     since = row.last_checkin_on or linked_on
     return None if since is None else (row.local_date - since).days
-
-
-async def _brief(session: AsyncSession, latest: LatestMeasure | None) -> MeasureBrief | None:
-    if latest is None:
-        return None
-    version = await version_by_id(session, version_id=latest.questionnaire_id)
-    return MeasureBrief(
-        score=latest.score,
-        band=latest.band,
-        answered_at=latest.answered_at,
-        change_from_first=latest.change_from_first,
-        illustrative=version.definition.metadata.illustrative,
-    )
-
-
-def _alerts(found: PatientMeasures) -> RiskAlertCounts:
-    return RiskAlertCounts(
-        unacknowledged=found.unacknowledged_alerts,
-        overdue=found.overdue_alerts,
-        oldest_at=found.oldest_unacknowledged_at,
-    )
-
-
-def _work_focus(found: PatientWorkFocus) -> WorkFocusBrief:
-    return WorkFocusBrief(
-        workplace_rating=found.workplace_rating,
-        barriers_checked_on=found.barriers_checked_on,
-        next_meeting_at=found.next_meeting_at,
-        status_check_on=found.status_check_on,
-        goals_reached_28d=found.goals_reached,
-        last_goal_reached_on=found.last_goal_reached_on,
-    )
 
 
 def flags_of(
@@ -187,8 +149,9 @@ async def summaries_for_patients(
     known: Mapping[uuid.UUID, Known] | None = None,
     now: datetime | None = None,
 ) -> list[PatientSummary]:
-    """One summary per patient, in the order given, from 19 statements in all (15 when the
-    worklist's SQL already gave each patient's adherence and flags in `known`).
+    """One summary per patient, in the order given, from 13 statements in all (7 when the
+    worklist's SQL already gave each patient's adherence, flags, last check-in and rule
+    window in `known`).
 
     A risk alert unacknowledged for longer than `risk_ack` (at `now`) counts as overdue."""
     if not patients:
@@ -196,12 +159,33 @@ async def summaries_for_patients(
     today = {p.id: local_today(p.timezone) for p in patients}
     ids = list(today)
     earliest, latest = min(today.values()), max(today.values())
-    params = await params_for_patients(session, patient_ids=ids, defaults=rule_defaults)
+    if known is None:
+        params = await params_for_patients(session, patient_ids=ids, defaults=rule_defaults)
+    else:
+        # Only the window is read (`window_mean`): the low test's answer is in the flags.
+        windows = {
+            days: replace(rule_defaults, window_days=days)
+            for days in {given.window_days for given in known.values()}
+        }
+        params = {pid: windows[given.window_days] for pid, given in known.items()}
     lookback = max(p.window_days for p in params.values())
     stats = await checkin_stats_for_patients(
-        session, today_by_patient=today, lookback_days=lookback
+        session,
+        today_by_patient=today,
+        lookback_days=lookback,
+        last_on=None
+        if known is None
+        else {pid: given.last_checkin_on for pid, given in known.items()},
     )
-    illustrative = (await current_version(session)).definition.metadata.illustrative
+    overdue_before = (now or utcnow()) - risk_ack
+    heads = await read_heads(session, patient_ids=ids, overdue_before=overdue_before)
+    current = next((head.questionnaire_id for head in heads.values()), None)
+    questionnaire = (
+        await current_version(session)  # none loaded: its 503
+        if current is None
+        else await version_by_id(session, version_id=current)
+    )
+    illustrative = questionnaire.definition.metadata.illustrative
     plans: dict[uuid.UUID, list[Plan]] = {}
     counts: dict[uuid.UUID, list[DayCount]] = {}
     if known is None:
@@ -212,16 +196,26 @@ async def summaries_for_patients(
         counts = await load_day_counts(
             session, patient_ids=ids, window_start=load_from, window_end=load_to
         )
-    work = await work_at_a_glance(session, today_by_patient=today)
-    boosters = await open_booster_counts(session, patient_ids=ids)
+    work = await work_at_a_glance(
+        session,
+        today_by_patient=today,
+        plans={p: h.plan for p, h in heads.items() if h.plan is not None},
+    )
     follow_ups = await due_follow_ups(session, today_by_patient=today)
     measures = await measures_for_patients(
-        session, today_by_patient=today, overdue_before=(now or utcnow()) - risk_ack
+        session,
+        today_by_patient=today,
+        overdue_before=overdue_before,
+        alerts={p: h.alerts for p, h in heads.items()},
+        latest={p: h.measures for p, h in heads.items()},
     )
-    work_focus = await workfocus_for_patients(session, today_by_patient=today)
+    work_focus = await workfocus_for_patients(
+        session, today_by_patient=today, latest={p: h.latest for p, h in heads.items()}
+    )
     joint_due = (
         set() if known is not None else await joint_meetings_due(session, today_by_patient=today)
     )
+    wording = await illustrative_versions(session, measures.values())
     rows = []
     for who in patients:
         day, stat, mine = today[who.id], stats[who.id], params[who.id]
@@ -230,7 +224,7 @@ async def summaries_for_patients(
         rule_mean, rule_count = window_mean(stat.scores, today=day, params=mine)
         glance = work.get(who.id)
         given = None if known is None else known[who.id]
-        found = measures[who.id]
+        found, head = measures[who.id], heads[who.id]
         row = PatientSummary(
             patient_id=who.id,
             display_name=who.display_name,
@@ -250,13 +244,15 @@ async def summaries_for_patients(
             adherence_28d=_adherence(plans_of, days, before=ADHERENCE_DAYS[1], today=day)
             if given is None
             else given.adherence_28d,
-            work_week=_week(glance),
-            booster_requests=BoosterCounts(**boosters[who.id]),
+            work_week=week_brief(glance),
+            booster_requests=BoosterCounts(
+                open=head.booster_open, scheduled=head.booster_scheduled
+            ),
             follow_ups_due=len(follow_ups[who.id]),
-            phq9=await _brief(session, found.latest.get("phq9")),
-            gad7=await _brief(session, found.latest.get("gad7")),
-            risk_alerts=_alerts(found),
-            work_focus=_work_focus(work_focus[who.id]),
+            phq9=measure_brief(found.latest.get("phq9"), wording),
+            gad7=measure_brief(found.latest.get("gad7"), wording),
+            risk_alerts=alert_counts(found),
+            work_focus=work_focus_brief(work_focus[who.id]),
             flags=[],
         )
         if given is not None:

@@ -13,12 +13,14 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_args
 
-from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.among import DIALECTS, among, among_bound, dialect_of
+from app.accounts.models import user_table
+from app.core.among import DIALECTS, among_bound, dialect_of
+from app.instruments.profiles import MeasureKey
 from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
 from app.measures.schemas import MeasureDue
 from app.measures.windows import due_status
@@ -26,6 +28,7 @@ from app.measures.windows import due_status
 _s = measure_schedule_table.c
 _r = measure_response_table.c
 _ra = risk_alert_table.c
+_u = user_table.c
 
 
 def _due(patients: ColumnElement[bool]) -> Select[Any]:
@@ -61,7 +64,7 @@ async def due_measures(
         rows = await session.execute(_DUE_ONE, {"patient_id": ids[0]})
     else:
         rows = await session.execute(_DUE_MANY[dialect_of(session)], {"patient_ids": ids})
-    for row in rows:
+    for row in rows.all():
         found = due_status(
             starts_on=row.starts_on,
             every_days=row.every_days,
@@ -116,71 +119,100 @@ class PatientMeasures:
         return any(item.status == "overdue" for item in self.due)
 
 
+def alert_columns(patient: Any, overdue_before: Any) -> list[Any]:
+    """Columns `alerts_open`, `alerts_overdue` (opened before `overdue_before`) and
+    `alerts_oldest`: the patient's unacknowledged risk alerts (`patient`, a patient id column
+    of the outer statement)."""
+    open_alert = (_ra.patient_id == patient) & _ra.acknowledged_at.is_(None)
+    return [
+        select(func.count()).where(open_alert).scalar_subquery().label("alerts_open"),
+        select(func.count())
+        .where(open_alert, _ra.created_at < overdue_before)
+        .scalar_subquery()
+        .label("alerts_overdue"),
+        select(func.min(_ra.created_at)).where(open_alert).scalar_subquery().label("alerts_oldest"),
+    ]
+
+
+# Built once per dialect: one row per patient.
+_ALERTS_MANY = {
+    d: select(
+        _u.id, *alert_columns(_u.id, bindparam("overdue_before", type_=_ra.created_at.type))
+    ).where(among_bound(_u.id, "patient_ids", d))
+    for d in DIALECTS
+}
+Alerts = tuple[int, int, datetime | None]  # unacknowledged, overdue, oldest opened
+
+
+def alerts_of(row: Any) -> Alerts:
+    """A row's `alert_columns` as (unacknowledged, overdue, oldest)."""
+    return int(row.alerts_open), int(row.alerts_overdue), row.alerts_oldest
+
+
 async def _alert_counts(
     session: AsyncSession, ids: list[uuid.UUID], overdue_before: datetime
-) -> dict[uuid.UUID, tuple[int, int, datetime]]:
+) -> dict[uuid.UUID, Alerts]:
     rows = await session.execute(
-        select(
-            _ra.patient_id,
-            func.count(),
-            func.sum(case((_ra.created_at < overdue_before, 1), else_=0)),
-            func.min(_ra.created_at),
-        )
-        .where(among(session, _ra.patient_id, ids), _ra.acknowledged_at.is_(None))
-        .group_by(_ra.patient_id)
+        _ALERTS_MANY[dialect_of(session)], {"patient_ids": ids, "overdue_before": overdue_before}
     )
-    return {pid: (int(total), int(overdue or 0), oldest) for pid, total, overdue, oldest in rows}
+    return {row.id: alerts_of(row) for row in rows.all()}
+
+
+MEASURES: tuple[str, ...] = get_args(MeasureKey)
+
+
+def response_columns(patient: Any, measure: str) -> list[Any]:
+    """Columns `<measure>_score`, `_band`, `_answered_at`, `_version` (the patient's latest
+    response to `measure`, by answer time then id) and `<measure>_first` (the first response's
+    score): index probes on (patient, measure, answered_at) instead of ranking the history."""
+    mine = (_r.patient_id == patient) & (_r.measure == measure)
+    newest = select(_r.score).where(mine).order_by(_r.answered_at.desc(), _r.id.desc()).limit(1)
+    oldest = select(_r.score).where(mine).order_by(_r.answered_at, _r.id).limit(1)
+    fields = {"score": _r.score, "band": _r.band, "answered_at": _r.answered_at}
+    return [
+        *[
+            newest.with_only_columns(column).scalar_subquery().label(f"{measure}_{name}")
+            for name, column in {**fields, "version": _r.questionnaire_id}.items()
+        ],
+        oldest.scalar_subquery().label(f"{measure}_first"),
+    ]
+
+
+def responses_of(row: Any) -> dict[str, LatestMeasure]:
+    """A row's `response_columns` for every measure: the latest response of each measure the
+    patient answered, against their first."""
+    found = {}
+    for measure in MEASURES:
+        score = getattr(row, f"{measure}_score")
+        if score is None:
+            continue
+        first = getattr(row, f"{measure}_first")
+        found[measure] = LatestMeasure(
+            measure=measure,
+            score=score,
+            band=getattr(row, f"{measure}_band"),
+            answered_at=getattr(row, f"{measure}_answered_at"),
+            first_score=first,
+            change_from_first=round(score - first, 6),
+            questionnaire_id=getattr(row, f"{measure}_version"),
+        )
+    return found
+
+
+_LATEST_MANY = {
+    d: select(
+        _u.id, *[column for measure in MEASURES for column in response_columns(_u.id, measure)]
+    ).where(among_bound(_u.id, "patient_ids", d))
+    for d in DIALECTS
+}
 
 
 async def _first_and_latest(
     session: AsyncSession, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, dict[str, LatestMeasure]]:
-    partition = (_r.patient_id, _r.measure)
-    ranked = (
-        select(
-            _r.patient_id,
-            _r.measure,
-            _r.score,
-            _r.band,
-            _r.answered_at,
-            _r.questionnaire_id,
-            func.row_number()
-            .over(partition_by=partition, order_by=(_r.answered_at.desc(), _r.id.desc()))
-            .label("newest"),
-            func.row_number()
-            .over(partition_by=partition, order_by=(_r.answered_at, _r.id))
-            .label("oldest"),
-        )
-        .where(among(session, _r.patient_id, ids))
-        .subquery()
-    )
-    rows = await session.execute(
-        select(ranked).where(or_(ranked.c.newest == 1, ranked.c.oldest == 1))
-    )
-    first: dict[tuple[uuid.UUID, str], float] = {}
-    last: dict[tuple[uuid.UUID, str], tuple[float, str | None, datetime, uuid.UUID]] = {}
-    for row in rows:
-        if row.oldest == 1:
-            first[(row.patient_id, row.measure)] = row.score
-        if row.newest == 1:
-            last[(row.patient_id, row.measure)] = (
-                row.score,
-                row.band,
-                row.answered_at,
-                row.questionnaire_id,
-            )
+    rows = await session.execute(_LATEST_MANY[dialect_of(session)], {"patient_ids": ids})
     result: dict[uuid.UUID, dict[str, LatestMeasure]] = {pid: {} for pid in ids}
-    for (pid, measure), (score, band, answered_at, version_id) in last.items():
-        start = first[(pid, measure)]
-        result[pid][measure] = LatestMeasure(
-            measure=measure,
-            score=score,
-            band=band,
-            answered_at=answered_at,
-            first_score=start,
-            change_from_first=round(score - start, 6),
-            questionnaire_id=version_id,
-        )
+    result.update({row.id: responses_of(row) for row in rows.all()})
     return result
 
 
@@ -189,15 +221,21 @@ async def measures_for_patients(
     *,
     today_by_patient: Mapping[uuid.UUID, date],
     overdue_before: datetime,
+    alerts: Mapping[uuid.UUID, Alerts] | None = None,
+    latest: Mapping[uuid.UUID, dict[str, LatestMeasure]] | None = None,
 ) -> dict[uuid.UUID, PatientMeasures]:
     """For many patients in three statements: risk alerts (unacknowledged; overdue when opened
-    before `overdue_before`), due and overdue measures, latest response per measure."""
+    before `overdue_before`), due and overdue measures, latest response per measure. In one
+    when the caller read the alerts and the latest responses already (`alerts` from
+    `alert_columns`, `latest` from `response_columns`)."""
     ids = list(today_by_patient)
     if not ids:
         return {}
-    alerts = await _alert_counts(session, ids, overdue_before)
+    if alerts is None:
+        alerts = await _alert_counts(session, ids, overdue_before)
     due = await due_measures(session, today_by_patient=today_by_patient)
-    latest = await _first_and_latest(session, ids)
+    if latest is None:
+        latest = await _first_and_latest(session, ids)
     summaries = {}
     for pid in ids:
         total, overdue, oldest = alerts.get(pid, (0, 0, None))

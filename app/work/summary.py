@@ -8,13 +8,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import Date, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.care.access import PatientScope
-from app.core.among import among
+from app.core.among import DIALECTS, among_bound, dialect_of
 from app.core.time import local_today
 from app.work import grades
 from app.work.diary import patient_timezone
@@ -34,6 +34,19 @@ MAX_WEEKS = 52
 SummaryBy = Literal["week", "period"]
 
 
+def _days(dialect: str, *, since: bool) -> Any:
+    query = select(_d.patient_id, _d.local_date, _d.worked_minutes, _d.day_type).where(
+        among_bound(_d.patient_id, "patient_ids", dialect),
+        _d.local_date <= bindparam("date_to", type_=Date()),
+    )
+    return query.where(_d.local_date >= bindparam("date_from", type_=Date())) if since else query
+
+
+# Built once per dialect, with and without a first date.
+_DAYS = {d: _days(d, since=False) for d in DIALECTS}
+_DAYS_SINCE = {d: _days(d, since=True) for d in DIALECTS}
+
+
 async def diary_days(
     session: AsyncSession,
     *,
@@ -45,12 +58,12 @@ async def diary_days(
     result: dict[uuid.UUID, dict[date, grades.Day]] = defaultdict(dict)
     if not patient_ids:
         return result
-    query = select(_d.patient_id, _d.local_date, _d.worked_minutes, _d.day_type).where(
-        among(session, _d.patient_id, patient_ids), _d.local_date <= date_to
+    query = _DAYS_SINCE if date_from is not None else _DAYS
+    rows = await session.execute(
+        query[dialect_of(session)],
+        {"patient_ids": list(patient_ids), "date_from": date_from, "date_to": date_to},
     )
-    if date_from is not None:
-        query = query.where(_d.local_date >= date_from)
-    for row in await session.execute(query):
+    for row in rows.all():
         result[row.patient_id][row.local_date] = grades.Day(row.worked_minutes, row.day_type)
     return result
 
@@ -159,10 +172,14 @@ class WorkGlance:
 
 
 async def work_at_a_glance(
-    session: AsyncSession, *, today_by_patient: Mapping[uuid.UUID, date]
+    session: AsyncSession,
+    *,
+    today_by_patient: Mapping[uuid.UUID, date],
+    plans: Mapping[uuid.UUID, grades.Plan] | None = None,
 ) -> dict[uuid.UUID, WorkGlance]:
     """Each patient's last complete ISO week (before their local today) and whether a plan
-    review is due, in two statements."""
+    review is due, in two statements (one when the caller read the current plans already:
+    `plans`, patients without one absent, as `load_plans` gives them)."""
     if not today_by_patient:
         return {}
     mondays = {
@@ -170,7 +187,8 @@ async def work_at_a_glance(
         for pid, today in today_by_patient.items()
     }
     ids = list(today_by_patient)
-    plans = await load_plans(session, patient_ids=ids)
+    if plans is None:
+        plans = await load_plans(session, patient_ids=ids)
     days = await diary_days(
         session,
         patient_ids=ids,

@@ -11,11 +11,13 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Date, and_, bindparam, func, select
+from sqlalchemy import Date, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.among import among
+from app.accounts.models import user_table
+from app.core.among import DIALECTS, among_bound, dialect_of
 from app.workfocus.barrier_rules import workplace_conflict
 from app.workfocus.goal_schemas import TodayGoalStep
 from app.workfocus.meeting_schemas import TodayMeeting
@@ -27,6 +29,7 @@ REACHED_DAYS = 28  # goals reached in the last 28 local days, today included
 _b = barrier_check_table.c
 _m = dialogue_meeting_table.c
 _g = work_goal_table.c
+_u = user_table.c
 # Built once ("today" reads them on every call).
 _TODAY_MEETINGS = (
     select(_m.id, _m.starts_at, _m.status, _m.participants)
@@ -72,75 +75,100 @@ class PatientWorkFocus:
         return self.status_check_on is not None and self.status_check_on <= self.today
 
 
+def latest_columns(patient: Any) -> list[Any]:
+    """Columns `barriers_checked_on` and `workplace_rating` (the latest barriers check) and
+    `status_check_on` (set by the latest held meeting's outcome) of the patient (`patient`, a
+    patient id column of the outer statement)."""
+    latest_check = select(_b.local_date, _b.workplace_rating).where(_b.patient_id == patient)
+    latest_check = latest_check.order_by(_b.local_date.desc()).limit(1)
+    return [
+        latest_check.with_only_columns(_b.local_date)
+        .scalar_subquery()
+        .label("barriers_checked_on"),
+        latest_check.with_only_columns(_b.workplace_rating)
+        .scalar_subquery()
+        .label("workplace_rating"),
+        select(_m.next_status_check_on)
+        .where(_m.patient_id == patient, _m.status == "held")
+        .order_by(_m.starts_at.desc())
+        .limit(1)
+        .scalar_subquery()
+        .label("status_check_on"),
+    ]
+
+
+Latest = tuple[date | None, int | None, date | None]  # barriers checked on, rating, status check
+
+
+def latest_of(row: Any) -> Latest:
+    """A row's `latest_columns`."""
+    return row.barriers_checked_on, row.workplace_rating, row.status_check_on
+
+
+# Built once per dialect (the worklist reads them on every page).
+_LATEST_MANY = {
+    d: select(_u.id, *latest_columns(_u.id)).where(among_bound(_u.id, "patient_ids", d))
+    for d in DIALECTS
+}
+_SOON_MANY = {
+    d: select(_m.patient_id, _m.starts_at, _m.local_date)
+    .where(
+        among_bound(_m.patient_id, "patient_ids", d),
+        _m.status == "planned",
+        _m.local_date >= bindparam("first", type_=Date()),
+        _m.local_date <= bindparam("last", type_=Date()),
+    )
+    .order_by(_m.starts_at)
+    for d in DIALECTS
+}
+_REACHED_MANY = {
+    d: select(_g.patient_id, _g.reached_on).where(
+        among_bound(_g.patient_id, "patient_ids", d),
+        _g.status == "reached",
+        _g.reached_on >= bindparam("first", type_=Date()),
+        _g.reached_on <= bindparam("last", type_=Date()),
+    )
+    for d in DIALECTS
+}
+
+
 async def workfocus_for_patients(
-    session: AsyncSession, *, today_by_patient: Mapping[uuid.UUID, date]
+    session: AsyncSession,
+    *,
+    today_by_patient: Mapping[uuid.UUID, date],
+    latest: Mapping[uuid.UUID, Latest] | None = None,
 ) -> dict[uuid.UUID, PatientWorkFocus]:
-    """Per patient: latest barriers rating, meeting soon, status check, goals reached (4 reads)."""
+    """Per patient: latest barriers rating and status check, meeting soon, goals reached (3
+    reads; 2 when the caller read `latest_columns` already and passes them as `latest`)."""
     if not today_by_patient:
         return {}
     ids = list(today_by_patient)
+    dialect = dialect_of(session)
     first, last = min(today_by_patient.values()), max(today_by_patient.values())
     found = {pid: PatientWorkFocus(today=today) for pid, today in today_by_patient.items()}
-
-    latest = (
-        select(_b.patient_id, func.max(_b.local_date).label("day"))
-        .where(among(session, _b.patient_id, ids))
-        .group_by(_b.patient_id)
-        .subquery()
-    )
-    rows = await session.execute(
-        select(_b.patient_id, _b.local_date, _b.workplace_rating).join(
-            latest, and_(latest.c.patient_id == _b.patient_id, latest.c.day == _b.local_date)
-        )
-    )
-    for row in rows:
-        found[row.patient_id].barriers_checked_on = row.local_date
-        found[row.patient_id].workplace_rating = row.workplace_rating
+    if latest is None:
+        rows = await session.execute(_LATEST_MANY[dialect], {"patient_ids": ids})
+        latest = {row.id: latest_of(row) for row in rows.all()}
+    for pid, (checked_on, rating, status_check_on) in latest.items():
+        entry = found[pid]
+        entry.barriers_checked_on, entry.workplace_rating = checked_on, rating
+        entry.status_check_on = status_check_on
 
     rows = await session.execute(
-        select(_m.patient_id, _m.starts_at, _m.local_date)
-        .where(
-            among(session, _m.patient_id, ids),
-            _m.status == "planned",
-            _m.local_date >= first,
-            _m.local_date <= last + timedelta(days=SOON_DAYS),
-        )
-        .order_by(_m.starts_at)
+        _SOON_MANY[dialect],
+        {"patient_ids": ids, "first": first, "last": last + timedelta(days=SOON_DAYS)},
     )
-    for row in rows:
+    for row in rows.all():
         entry = found[row.patient_id]
         soon = entry.today <= row.local_date <= entry.today + timedelta(days=SOON_DAYS)
         if soon and entry.next_meeting_at is None:
             entry.next_meeting_at, entry.next_meeting_on = row.starts_at, row.local_date
 
-    held = (
-        select(_m.patient_id, func.max(_m.starts_at).label("at"))
-        .where(among(session, _m.patient_id, ids), _m.status == "held")
-        .group_by(_m.patient_id)
-        .subquery()
-    )
     rows = await session.execute(
-        select(_m.patient_id, _m.next_status_check_on).join(
-            held,
-            and_(
-                held.c.patient_id == _m.patient_id,
-                held.c.at == _m.starts_at,
-                _m.status == "held",
-            ),
-        )
+        _REACHED_MANY[dialect],
+        {"patient_ids": ids, "first": first - timedelta(days=REACHED_DAYS - 1), "last": last},
     )
-    for row in rows:
-        found[row.patient_id].status_check_on = row.next_status_check_on
-
-    rows = await session.execute(
-        select(_g.patient_id, _g.reached_on).where(
-            among(session, _g.patient_id, ids),
-            _g.status == "reached",
-            _g.reached_on >= first - timedelta(days=REACHED_DAYS - 1),
-            _g.reached_on <= last,
-        )
-    )
-    for row in rows:
+    for row in rows.all():
         entry = found[row.patient_id]
         if entry.today - timedelta(days=REACHED_DAYS - 1) <= row.reached_on <= entry.today:
             entry.goals_reached += 1
