@@ -39,6 +39,8 @@ from starlette._utils import get_route_path
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.core.handler import LeanEndpoint
+
 # How many leading path segments the index looks at (/v1/me/checkins).
 DEPTH = 3
 _INCLUDED_ROUTER_KEY = "included_router"
@@ -58,6 +60,7 @@ class Leaf:
     route: APIRoute
     included: _IncludedRouter  # the innermost included router holding it
     form_limits: tuple[Any, ...]  # of each included router on the way, outermost first
+    lean: LeanEndpoint | None  # its planned handler, None: FastAPI's handles it
 
 
 @dataclass(slots=True)
@@ -99,6 +102,7 @@ def _leaves(
             route=route,
             included=branch,
             form_limits=limits,
+            lean=LeanEndpoint.of(candidate) if type(route) is APIRoute else None,
         )
         found.append((candidate.path_format, leaf))
 
@@ -203,6 +207,9 @@ class FastDispatch:
         scope.update(endpoint=leaf.context.endpoint, path_params=path_params, route=leaf.route)
         _route_selected(scope=scope, path=leaf.path_format, mount=False)
         fastapi_scope[_EFFECTIVE_ROUTE_CONTEXT_KEY] = leaf.context
+        if leaf.lean is not None and (not leaf.methods or scope["method"] in leaf.methods):
+            await leaf.lean(scope, receive, send)  # what the route's handle would run
+            return
         await leaf.route.handle(scope, receive, send)
 
 

@@ -113,12 +113,16 @@ class RequestContextMiddleware:
         client_request_id = incoming if incoming and _SANE_ID.match(incoming) else None
         request_id_var.set(request_id)
         client = scope.get("client")
-        forwarded = [
-            value.decode("latin-1")
-            for key, value in scope.get("headers", [])
-            if key == b"x-forwarded-for"
-        ]
-        address = resolve_client(client[0] if client else None, forwarded, self.trusted)
+        peer = client[0] if client else None
+        if self.trusted:
+            forwarded = [
+                value.decode("latin-1")
+                for key, value in scope.get("headers", [])
+                if key == b"x-forwarded-for"
+            ]
+            address = resolve_client(peer, forwarded, self.trusted)
+        else:  # no proxy is believed: the peer, as resolve_client answers (without parsing it)
+            address = "unknown" if peer is None else peer
         state = scope.setdefault("state", {})
         state.update(
             request_id=request_id,
