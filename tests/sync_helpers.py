@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import Actor, Api
 
@@ -92,3 +96,27 @@ def changes_until(
         if not page["has_more"] and (done(changes) or time.monotonic() > deadline):
             return changes, since
         time.sleep(0.05)
+
+
+def settle(api: Api, *, seconds: float = 120) -> None:
+    """Wait until every write transaction begun before now has ended, on the whole server.
+
+    On PostgreSQL a sync read returns only changes below the oldest running transaction
+    (app/sync/log.py): while another database's transaction on a shared test server is open, a
+    sync that reports `has_more: false` may still owe this test its own earlier writes, which
+    would then arrive in a later page. After `settle` they are all readable. SQLite: nothing
+    to wait for (its writers are serialised)."""
+
+    async def work(session: AsyncSession) -> None:
+        if session.get_bind().dialect.name != "postgresql":
+            return
+        mine = int(await session.scalar(text("SELECT pg_current_xact_id()::text::bigint")) or 0)
+        await session.commit()
+        horizon = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+        deadline = time.monotonic() + seconds
+        while int(await session.scalar(text(horizon)) or 0) <= mine:
+            await session.rollback()
+            assert time.monotonic() < deadline, "a transaction elsewhere stayed open"
+            await asyncio.sleep(0.05)
+
+    api.db(work)

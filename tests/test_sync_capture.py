@@ -23,7 +23,7 @@ from tests import measure_helpers as measures
 from tests.factories import Actor, Api
 from tests.measure_helpers import NOW as MEASURE_NOW
 from tests.privacy_helpers import NOW, register, seed_everything
-from tests.sync_helpers import exercise_log, next_changes, sync_all
+from tests.sync_helpers import exercise_log, next_changes, settle, sync_all
 
 USERS = metadata.tables["users"]
 
@@ -123,6 +123,7 @@ def test_a_bulk_write_to_every_captured_table_shows_up_in_sync(api: Api) -> None
     kari, ola = register(api, therapist, "Kari Synk"), register(api, therapist, "Ola Synk")
     seed_everything(api, therapist, kari)
     seed_everything(api, therapist, ola)
+    settle(api)  # else a seed write held back by another database's transaction comes later
     kari_snapshot, cursor = sync_all(api, kari)
     ola_snapshot, ola_cursor = sync_all(api, ola)
     for name, expected in EXPECTED_TYPES.items():
