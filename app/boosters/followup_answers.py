@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Date, Select, bindparam, select, update
+from sqlalchemy import ColumnElement, Date, Select, bindparam, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.locks import lock_patient
@@ -31,12 +31,19 @@ from app.core.time import local_today, utcnow
 _f = follow_up_table.c
 
 
+_DUE_BY_DAY = (_f.status == "pending", _f.due_on <= bindparam("day", type_=Date()))
+
+
 def _due(patients: ColumnElement[bool]) -> Select[Any]:
     return (
-        select(_f.patient_id, *COLUMNS)
-        .where(patients, _f.status == "pending", _f.due_on <= bindparam("day", type_=Date()))
-        .order_by(_f.due_on, _f.months)
+        select(_f.patient_id, *COLUMNS).where(patients, *_DUE_BY_DAY).order_by(_f.due_on, _f.months)
     )
+
+
+def due_probe(patient: Any) -> Any:
+    """Column `follow_ups_due` of a patient id column (`patient`): whether `due_follow_ups`
+    has rows for the patient by the bound `day` (the same conditions)."""
+    return exists().where(_f.patient_id == patient, *_DUE_BY_DAY).label("follow_ups_due")
 
 
 # Built once, for one patient ("today") and for many (a bound list).

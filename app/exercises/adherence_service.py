@@ -87,6 +87,9 @@ def _counts_query(patients: ColumnElement[bool]) -> Select[Any]:
 # Built once, for one patient ("today") and for many (a bound list): a statement built per
 # call costs more Python than its execution.
 _PLANS_ONE = _plans_query(_u.id == bindparam("patient_id", type_=_u.id.type))
+# One patient's plans overlapping [window_start, window_end], a row per dose (and one row
+# for the patient when there are none); "today" adds its one-value columns to it.
+PLANS_ONE = _PLANS_ONE
 _PLANS_MANY = _plans_query(_u.id.in_(bindparam("patient_ids", expanding=True)))
 _COUNTS_ONE = _counts_query(_l.patient_id == bindparam("patient_id", type_=_l.patient_id.type))
 _COUNTS_MANY = _counts_query(_l.patient_id.in_(bindparam("patient_ids", expanding=True)))
@@ -106,10 +109,17 @@ async def load_plans(
     """Time zones of the patients and their assignments overlapping the window (one query)."""
     query, params = _patients(_PLANS_ONE, _PLANS_MANY, patient_ids)
     params.update(window_start=window_start, window_end=window_end)
+    return plans_of((await session.execute(query, params)).all())
+
+
+def plans_of(
+    rows: Sequence[Any],
+) -> tuple[dict[uuid.UUID, str], dict[uuid.UUID, list[Plan]]]:
+    """Time zones and assignments from the rows of the plans statement (`PLANS_ONE`)."""
     zones: dict[uuid.UUID, str] = {}
     rows_by_plan: dict[uuid.UUID, list[Dose]] = defaultdict(list)
     heads: dict[uuid.UUID, Any] = {}
-    for row in (await session.execute(query, params)).all():
+    for row in rows:
         zones[row.patient_id] = row.timezone
         if row.id is None or row.effective_from is None:
             continue
@@ -246,14 +256,20 @@ async def patient_adherence(
 
 
 async def today_assignments(
-    session: AsyncSession, *, patient_id: uuid.UUID, timezone: str
+    session: AsyncSession,
+    *,
+    patient_id: uuid.UUID,
+    timezone: str,
+    plans: dict[uuid.UUID, list[Plan]] | None = None,
 ) -> list[TodayAssignment]:
     """The patient's assignments active today with done/prescribed for today or this week
-    (computed by the same rule as the therapist's figures)."""
+    (computed by the same rule as the therapist's figures); `plans`, when the caller read
+    them already (`PLANS_ONE` with today's window), saves a statement."""
     today = local_today(timezone)
-    _, plans = await load_plans(
-        session, patient_ids=[patient_id], window_start=today, window_end=today
-    )
+    if plans is None:
+        _, plans = await load_plans(
+            session, patient_ids=[patient_id], window_start=today, window_end=today
+        )
     counts = await load_day_counts(
         session, patient_ids=[patient_id], window_start=week_of(today), window_end=today
     )

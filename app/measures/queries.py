@@ -65,23 +65,73 @@ async def due_measures(
     else:
         rows = await session.execute(_DUE_MANY[dialect_of(session)], {"patient_ids": ids})
     for row in rows.all():
-        found = due_status(
-            starts_on=row.starts_on,
-            every_days=row.every_days,
-            today=today_by_patient[row.patient_id],
-            last_answered_on=row.last_on,
+        entry = _due_entry(
+            row.measure,
+            row.every_days,
+            row.starts_on,
+            row.last_on,
+            today_by_patient[row.patient_id],
         )
-        if found is not None:
-            occurrence, status = found
-            due[row.patient_id].append(
-                MeasureDue(
-                    measure=row.measure,
-                    due_on=occurrence.due_on,
-                    answer_by=occurrence.answer_by,
-                    status=status,
-                    every_days=row.every_days,
-                )
-            )
+        if entry is not None:
+            due[row.patient_id].append(entry)
+    return due
+
+
+def _due_entry(
+    measure: str, every_days: int, starts_on: date, last_on: date | None, today: date
+) -> MeasureDue | None:
+    found = due_status(
+        starts_on=starts_on, every_days=every_days, today=today, last_answered_on=last_on
+    )
+    if found is None:
+        return None
+    occurrence, status = found
+    return MeasureDue(
+        measure=measure,  # type: ignore[arg-type]
+        due_on=occurrence.due_on,
+        answer_by=occurrence.answer_by,
+        status=status,
+        every_days=every_days,
+    )
+
+
+def due_columns(patient: Any) -> list[Any]:
+    """Per measure, columns `<measure>_every_days` and `<measure>_starts_on` (the patient's
+    schedule of it, NULL when none) and `<measure>_last_on` (the latest answered local date):
+    what `due_measures` reads as rows, as index probes on a patient id column (`patient`)."""
+    columns = []
+    for measure in sorted(MEASURES):  # `due_measures` orders by measure
+        mine = (_s.patient_id == patient) & (_s.measure == measure)
+        schedule = select(_s.every_days).where(mine)
+        columns += [
+            schedule.scalar_subquery().label(f"{measure}_every_days"),
+            schedule.with_only_columns(_s.starts_on)
+            .scalar_subquery()
+            .label(f"{measure}_starts_on"),
+            select(func.max(_r.local_date))
+            .where(_r.patient_id == patient, _r.measure == measure)
+            .scalar_subquery()
+            .label(f"{measure}_last_on"),
+        ]
+    return columns
+
+
+def due_of(row: Any, today: date) -> list[MeasureDue]:
+    """A row's `due_columns`: the same list `due_measures` gives for the patient."""
+    due = []
+    for measure in sorted(MEASURES):
+        every_days = getattr(row, f"{measure}_every_days")
+        if every_days is None:
+            continue
+        entry = _due_entry(
+            measure,
+            every_days,
+            getattr(row, f"{measure}_starts_on"),
+            getattr(row, f"{measure}_last_on"),
+            today,
+        )
+        if entry is not None:
+            due.append(entry)
     return due
 
 

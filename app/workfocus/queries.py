@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, bindparam, select
+from sqlalchemy import Date, bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import user_table
@@ -31,20 +31,16 @@ _m = dialogue_meeting_table.c
 _g = work_goal_table.c
 _u = user_table.c
 # Built once ("today" reads them on every call).
+_MEETINGS_ON_DAY = (_m.local_date == bindparam("day", type_=Date()), _m.status != "cancelled")
+_ACTIVE = _g.status == "active"
 _TODAY_MEETINGS = (
     select(_m.id, _m.starts_at, _m.status, _m.participants)
-    .where(
-        _m.patient_id == bindparam("patient_id", type_=_m.patient_id.type),
-        _m.local_date == bindparam("day", type_=Date()),
-        _m.status != "cancelled",
-    )
+    .where(_m.patient_id == bindparam("patient_id", type_=_m.patient_id.type), *_MEETINGS_ON_DAY)
     .order_by(_m.starts_at)
 )
 _ACTIVE_GOALS = (
     select(_g.id, _g.title, _g.steps)
-    .where(
-        _g.patient_id == bindparam("patient_id", type_=_g.patient_id.type), _g.status == "active"
-    )
+    .where(_g.patient_id == bindparam("patient_id", type_=_g.patient_id.type), _ACTIVE)
     .order_by(_g.created_at, _g.id)
 )
 
@@ -183,12 +179,33 @@ class WorkFocusToday:
     steps: list[TodayGoalStep]
 
 
+def today_probes(patient: Any) -> list[Any]:
+    """Columns `meetings_on_day` (a meeting on the bound `day`, not cancelled) and
+    `active_goals` of a patient id column (`patient`): whether `today_for_patient` has rows
+    to read, from the same conditions as its statements."""
+    return [
+        exists().where(_m.patient_id == patient, *_MEETINGS_ON_DAY).label("meetings_on_day"),
+        exists().where(_g.patient_id == patient, _ACTIVE).label("active_goals"),
+    ]
+
+
 async def today_for_patient(
-    session: AsyncSession, *, patient_id: uuid.UUID, day: date
+    session: AsyncSession,
+    *,
+    patient_id: uuid.UUID,
+    day: date,
+    meetings_on_day: bool = True,
+    active_goals: bool = True,
 ) -> WorkFocusToday:
-    """Dialogue meetings on `day` (not cancelled) and goal steps due on it, not done (2 reads)."""
-    meetings = await session.execute(_TODAY_MEETINGS, {"patient_id": patient_id, "day": day})
-    goals = await session.execute(_ACTIVE_GOALS, {"patient_id": patient_id})
+    """Dialogue meetings on `day` (not cancelled) and goal steps due on it, not done (2 reads;
+    a read is left out when the caller's `today_probes` said it has no rows)."""
+    params = {"patient_id": patient_id, "day": day}
+    meetings = (await session.execute(_TODAY_MEETINGS, params)).all() if meetings_on_day else []
+    goals = (
+        (await session.execute(_ACTIVE_GOALS, {"patient_id": patient_id})).all()
+        if active_goals
+        else []
+    )
     iso = day.isoformat()
     return WorkFocusToday(
         meetings=[
