@@ -56,6 +56,23 @@ def test_the_measures_due_today_are_those_of_the_measures_endpoint(api: Api) -> 
 
 
 @time_machine.travel(NOW, tick=False)
+def test_without_assignments_today_no_logs_are_counted(api: Api) -> None:
+    therapist = api.therapist()
+    patient = api.patient(therapist)
+    assign(
+        api,
+        therapist,
+        patient,
+        exercise_kind="attention_training",
+        times_per_day=2,
+        starts_on="2026-11-19",  # from tomorrow
+    )
+    body, statements = _today(api, patient)
+    assert body["assignments"] == []
+    assert statements == 2  # auth 1, the assignments with the day's facts 1
+
+
+@time_machine.travel(NOW, tick=False)
 def test_today_reads_follow_ups_meetings_and_goals_only_when_there_are_some(api: Api) -> None:
     therapist = api.therapist()
     patient = api.patient(therapist)

@@ -270,11 +270,14 @@ async def today_assignments(
         _, plans = await load_plans(
             session, patient_ids=[patient_id], window_start=today, window_end=today
         )
+    mine = plans.get(patient_id, [])
+    if not mine:
+        return []  # nothing assigned today: no logs to count
     counts = await load_day_counts(
         session, patient_ids=[patient_id], window_start=week_of(today), window_end=today
     )
     items = []
-    for plan in plans.get(patient_id, []):
+    for plan in mine:
         progress = compute(
             plan, counts.get(patient_id, []), window_start=today, window_end=today, today=today
         ).today
