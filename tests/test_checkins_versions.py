@@ -88,3 +88,37 @@ def test_a_new_version_starts_a_new_baseline_and_is_not_illustrative(own_api: Ap
         ]
         (row,) = api.client.get("/v1/patients", headers=therapist.headers).json()["data"]
         assert row["illustrative"] is False
+
+
+def test_a_check_in_is_scored_against_the_version_current_when_it_is_written(
+    own_api: Api,
+) -> None:
+    """The writer scores against the version it last saw as current and lets the upsert check
+    that guess; a version loaded since must be the one a check-in is scored and stored with."""
+    api = own_api
+    with time_machine.travel(NOW, tick=False):
+        patient = api.patient(api.therapist())
+        url = f"/v1/me/checkins/{TODAY}"
+        first = api.client.put(url, json={"answers": answers(4)}, headers=patient.headers)
+        assert first.json()["questionnaire_version"] == 1
+
+        async def load_shorter(session: AsyncSession) -> int:
+            seeded = await current_version(session)
+            shorter = seeded.definition.model_copy(update={"items": seeded.definition.items[:-1]})
+            return (await add_version(session, definition=shorter)).version
+
+        assert api.db(load_shorter) == 2
+        # All 11 answers fit version 1 but not version 2, which is current now: refused, and
+        # the day keeps its version-1 check-in.
+        stale = api.client.put(url, json={"answers": answers(4)}, headers=patient.headers)
+        assert (stale.status_code, stale.json()["code"]) == (422, "answers_mismatch")
+        listed = api.client.get("/v1/me/checkins", headers=patient.headers).json()["data"]
+        assert [(c["local_date"], c["questionnaire_version"]) for c in listed] == [
+            (TODAY.isoformat(), 1)
+        ]
+        ten = {key: 2 for key in list(answers(2))[:-1]}
+        saved = api.client.put(url, json={"answers": ten}, headers=patient.headers)
+        assert saved.status_code == 200, saved.text
+        assert (saved.json()["questionnaire_version"], saved.json()["score"]) == (2, 2.0)
+        again = api.client.put(url, json={"answers": ten}, headers=patient.headers)
+        assert again.json()["questionnaire_version"] == 2

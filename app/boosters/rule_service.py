@@ -16,6 +16,7 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
+    literal,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -84,7 +85,11 @@ _CONTEXT = (
         select(func.avg(_FIRST.c.score)).scalar_subquery().label("baseline"),
         select(func.count()).select_from(_FIRST).scalar_subquery().label("baseline_n"),
         select(_r.id)
-        .where(_r.patient_id == _PATIENT, _r.status.in_(ACTIVE))
+        # The states as plain parameters: an expanding IN list would be rewritten into the SQL
+        # text on every execution.
+        .where(
+            _r.patient_id == _PATIENT, _r.status.in_([literal(s, _r.status.type) for s in ACTIVE])
+        )
         .limit(1)
         .scalar_subquery()
         .label("active_id"),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+import weakref
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Engine, String, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,12 +15,13 @@ from app.accounts.models import user_table
 from app.boosters.rule import RuleParams
 from app.boosters.rule_service import evaluate_after_checkin
 from app.care.access import PatientScope
-from app.checkins.definition import AnswersMismatch, band_of, score_answers
+from app.checkins.definition import RTW_SE_KEY, AnswersMismatch, band_of, score_answers
 from app.checkins.models import checkin_table
 from app.checkins.questionnaire import current_version
 from app.checkins.schemas import CheckinPublic, CheckinSaved, CheckinWrite
 from app.core.errors import Unprocessable
 from app.core.time import days_before, local_today, utcnow
+from app.instruments.models import questionnaire_version_table
 from app.instruments.store import LoadedVersion, version_by_id
 
 _c = checkin_table.c
@@ -49,8 +51,55 @@ def _upsert(insert: Any) -> Any:
     ).returning(*_RETURNED)
 
 
+_q = questionnaire_version_table.c
+_WRITTEN = (
+    "id",
+    "patient_id",
+    "local_date",
+    "questionnaire_id",
+    "answers",
+    "score",
+    "mood",
+    "worry_minutes",
+    "note",
+    "created_at",
+    "updated_at",
+)
+
+
+def _guarded_upsert(insert: Any) -> Any:
+    """The upsert, written only if `questionnaire_id` is still the current RTW-SE version.
+
+    The check-in is scored against the version this worker last saw as current; the statement
+    itself reads which version is current (the lookup `current_version` would have sent), so
+    one round trip does both. No row back: the version changed, and the caller starts over."""
+    values = {name: bindparam(name, type_=_c[name].type) for name in _WRITTEN}
+    current = (
+        select(_q.id)
+        .where(_q.key == bindparam("questionnaire_key", type_=String()))
+        .order_by(_q.version.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    source = select(*values.values()).where(values["questionnaire_id"] == current)
+    stmt = insert(checkin_table).from_select(list(_WRITTEN), source)
+    return stmt.on_conflict_do_update(
+        index_elements=["patient_id", "local_date"],
+        set_={name: stmt.excluded[name] for name in _REPLACED},
+    ).returning(*_RETURNED)
+
+
 # Built once per dialect (both speak ON CONFLICT); the values come as parameters.
 _UPSERT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+_GUARDED = {
+    "postgresql": _guarded_upsert(postgresql.insert),
+    "sqlite": _guarded_upsert(sqlite.insert),
+}
+# Per engine (database): the RTW-SE version last read as current there. Only a guess: the
+# guarded upsert checks it against the database in the same statement.
+_last_current: weakref.WeakKeyDictionary[Engine | Connection, LoadedVersion] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _fields(row: Any, version: LoadedVersion) -> dict[str, Any]:
@@ -86,6 +135,28 @@ def check_date(local_date: date, *, today: date) -> None:
         )
 
 
+async def _write_if_current(
+    session: AsyncSession,
+    dialect: str,
+    values: dict[str, Any],
+    guess: LoadedVersion,
+    answers: dict[str, int],
+) -> Any | None:
+    """The upserted row, scored against `guess`; None when `guess` is not the current version
+    (then nothing was written) or the answers do not fit it (they may fit the current one)."""
+    try:
+        score = score_answers(guess.definition, answers)
+    except AnswersMismatch:
+        return None
+    params = {
+        **values,
+        "questionnaire_id": guess.id,
+        "score": score,
+        "questionnaire_key": RTW_SE_KEY,
+    }
+    return (await session.execute(_GUARDED[dialect], params)).first()
+
+
 async def write_checkin(
     session: AsyncSession,
     *,
@@ -99,27 +170,35 @@ async def write_checkin(
     now = utcnow()
     today = local_today(timezone, now=now)
     check_date(local_date, today=today)
-    questionnaire = await current_version(session)
-    try:
-        score = score_answers(questionnaire.definition, data.answers)
-    except AnswersMismatch as exc:
-        raise Unprocessable(str(exc), code="answers_mismatch") from exc
     new_id = uuid.uuid4()
     values = {
         "id": new_id,
         "patient_id": patient_id,
         "local_date": local_date,
         "created_at": now,
-        "questionnaire_id": questionnaire.id,
         "answers": data.answers,
-        "score": score,
         "mood": data.mood,
         "worry_minutes": data.worry_minutes,
         "note": data.note,
         "updated_at": now,
     }
-    upsert = _UPSERT[session.get_bind().dialect.name]
-    row = (await session.execute(upsert, values)).one()
+    bind = session.get_bind()
+    dialect = bind.dialect.name
+    guess = _last_current.get(bind)
+    row = None
+    if guess is not None:
+        row = await _write_if_current(session, dialect, values, guess, data.answers)
+    if guess is not None and row is not None:
+        questionnaire = guess
+    else:
+        questionnaire = await current_version(session)
+        try:
+            score = score_answers(questionnaire.definition, data.answers)
+        except AnswersMismatch as exc:
+            raise Unprocessable(str(exc), code="answers_mismatch") from exc
+        values.update(questionnaire_id=questionnaire.id, score=score)
+        row = (await session.execute(_UPSERT[dialect], values)).one()
+        _last_current[bind] = questionnaire
     _outcome, opened = await evaluate_after_checkin(
         session,
         patient_id=patient_id,
