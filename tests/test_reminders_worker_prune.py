@@ -79,3 +79,13 @@ def test_the_worker_schedules_prune_jobs_every_hour(settings: Settings) -> None:
         task.periodic_id: task.cron for task in app.periodic_registry.periodic_tasks.values()
     }
     assert periodic == {"tick": "* * * * *", "prune_jobs": "17 * * * *"}
+
+
+def test_two_apps_in_one_process_name_the_tasks_the_same(settings: Settings) -> None:
+    # Regression: the tasks were on one shared blueprint, and procrastinate renames a
+    # blueprint's tasks in place, so a second app knew only `mestring:mestring:…`.
+    # (procrastinate's own builtin task is renamed the same way; we never call it by name.)
+    first, second = build_app(settings), build_app(settings)
+    ours = {name for name in first.tasks if name.startswith("mestring")}
+    assert ours == {DELIVER, "mestring:tick", "mestring:prune_jobs"}
+    assert {name for name in second.tasks if name.startswith("mestring")} == ours

@@ -29,7 +29,6 @@ from app.reminders.delivery import MAX_ATTEMPTS
 from app.reminders.runtime import Runtime, deliver_and_count, tick
 
 log = logging.getLogger("mestring.worker")
-blueprint = procrastinate.Blueprint()
 NAMESPACE = "mestring"
 DELIVER = f"{NAMESPACE}:deliver_outbox"
 _runtime: Runtime | None = None
@@ -41,12 +40,6 @@ def _current() -> Runtime:
     return _runtime
 
 
-@blueprint.task(
-    name="deliver_outbox",
-    # Our own attempt count stops at MAX_ATTEMPTS (then the row is `failed`); the extra two
-    # cover errors that are not the push service's (the database restarting).
-    retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS + 2, exponential_wait=5),
-)
 async def deliver_outbox(outbox_id: str) -> None:
     """Deliver one outbox row (claim -> check -> send -> mark)."""
     await deliver_and_count(_current(), uuid.UUID(outbox_id))
@@ -61,8 +54,6 @@ async def defer_delivery(app: procrastinate.App, outbox_id: uuid.UUID) -> None:
         )
 
 
-@blueprint.periodic(cron="* * * * *", periodic_id="tick")
-@blueprint.task(name="tick", queueing_lock="tick", pass_context=True)
 async def tick_task(context: procrastinate.JobContext, timestamp: int) -> None:
     """Every minute: schedule, relay the outbox, recover stalled jobs."""
     del timestamp
@@ -72,8 +63,6 @@ async def tick_task(context: procrastinate.JobContext, timestamp: int) -> None:
     await tick(runtime, defer=lambda outbox_id: defer_delivery(app, outbox_id))
 
 
-@blueprint.periodic(cron="17 * * * *", periodic_id="prune_jobs")
-@blueprint.task(name="prune_jobs", queueing_lock="prune_jobs", pass_context=True)
 async def prune_jobs_task(context: procrastinate.JobContext, timestamp: int) -> None:
     """Every hour: delete the queue's finished jobs older than the retention."""
     del timestamp
@@ -121,8 +110,27 @@ def build_app(settings: Settings) -> procrastinate.App:
         conninfo=conninfo(settings.database_url), min_size=1, max_size=4
     )
     app = procrastinate.App(connector=connector)
-    app.add_tasks_from(blueprint, namespace=NAMESPACE)
+    app.add_tasks_from(_blueprint(), namespace=NAMESPACE)
     return app
+
+
+def _blueprint() -> procrastinate.Blueprint:
+    """Our tasks on a blueprint of their own: `add_tasks_from` renames a blueprint's tasks in
+    place, so one shared blueprint added to a second app gets `mestring:mestring:` names."""
+    blueprint = procrastinate.Blueprint()
+    blueprint.task(
+        name="deliver_outbox",
+        # Our own attempt count stops at MAX_ATTEMPTS (then the row is `failed`); the extra
+        # two cover errors that are not the push service's (the database restarting).
+        retry=procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS + 2, exponential_wait=5),
+    )(deliver_outbox)
+    tick = blueprint.task(name="tick", queueing_lock="tick", pass_context=True)(tick_task)
+    blueprint.periodic(cron="* * * * *", periodic_id="tick")(tick)
+    prune = blueprint.task(name="prune_jobs", queueing_lock="prune_jobs", pass_context=True)(
+        prune_jobs_task
+    )
+    blueprint.periodic(cron="17 * * * *", periodic_id="prune_jobs")(prune)
+    return blueprint
 
 
 async def run(settings: Settings) -> None:
