@@ -7,7 +7,7 @@ import weakref
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, bindparam, select
+from sqlalchemy import Connection, Engine, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,8 +21,7 @@ from app.checkins.questionnaire import current_version
 from app.checkins.schemas import CheckinPublic, CheckinSaved, CheckinWrite
 from app.core.errors import Unprocessable
 from app.core.time import days_before, local_today, utcnow
-from app.instruments.models import questionnaire_version_table
-from app.instruments.store import LoadedVersion, version_by_id
+from app.instruments.store import CURRENT_ID, LoadedVersion, version_by_id
 
 _c = checkin_table.c
 BACKFILL_DAYS = 2
@@ -51,7 +50,6 @@ def _upsert(insert: Any) -> Any:
     ).returning(*_RETURNED)
 
 
-_q = questionnaire_version_table.c
 _WRITTEN = (
     "id",
     "patient_id",
@@ -74,13 +72,7 @@ def _guarded_upsert(insert: Any) -> Any:
     itself reads which version is current (the lookup `current_version` would have sent), so
     one round trip does both. No row back: the version changed, and the caller starts over."""
     values = {name: bindparam(name, type_=_c[name].type) for name in _WRITTEN}
-    current = (
-        select(_q.id)
-        .where(_q.key == bindparam("questionnaire_key", type_=String()))
-        .order_by(_q.version.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    current = CURRENT_ID.scalar_subquery()  # the lookup `current_version` sends, inlined
     source = select(*values.values()).where(values["questionnaire_id"] == current)
     stmt = insert(checkin_table).from_select(list(_WRITTEN), source)
     return stmt.on_conflict_do_update(
@@ -152,7 +144,7 @@ async def _write_if_current(
         **values,
         "questionnaire_id": guess.id,
         "score": score,
-        "questionnaire_key": RTW_SE_KEY,
+        "key": RTW_SE_KEY,
     }
     return (await session.execute(_GUARDED[dialect], params)).first()
 

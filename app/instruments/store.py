@@ -17,7 +17,8 @@ from app.instruments.models import questionnaire_version_table
 
 _q = questionnaire_version_table.c
 # Built once (a statement built per call costs more Python than its execution).
-_CURRENT_ID = select(_q.id).where(_q.key == bindparam("key")).order_by(_q.version.desc()).limit(1)
+# The id of the current version of the questionnaire `:key` (its highest version number).
+CURRENT_ID = select(_q.id).where(_q.key == bindparam("key")).order_by(_q.version.desc()).limit(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ async def version_by_id(session: AsyncSession, *, version_id: uuid.UUID) -> Load
 
 async def current_version(session: AsyncSession, *, key: str) -> LoadedVersion:
     """The highest version of `key` (one indexed lookup; the definition comes from the cache)."""
-    current_id = await session.scalar(_CURRENT_ID, {"key": key})
+    current_id = await session.scalar(CURRENT_ID, {"key": key})
     if current_id is None:
         raise ServiceUnavailable("No questionnaire is loaded.", code="questionnaire_missing")
     return await version_by_id(session, version_id=current_id)
