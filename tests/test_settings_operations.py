@@ -129,3 +129,23 @@ def test_metrics_networks_parse_from_a_comma_separated_list() -> None:
     assert [str(n) for n in settings.metrics_networks] == ["10.0.0.0/8", "192.0.2.7/32", "fd00::/8"]
     assert load_settings().metrics_networks == []
     assert load_settings().metrics_token is None
+
+
+def test_of_several_broken_rules_the_first_group_in_order_is_named() -> None:
+    """The groups (app/core/config_*.py) are checked in one order: operations (the production
+    database), push, then the secret key; field errors follow the fields' order."""
+    broken = {"env": "production", "webpush_allow_http": True, "secret_key": "short"}
+    with pytest.raises(ConfigError) as refused:
+        load_settings(**broken)
+    assert str(refused.value).startswith("MESTRING_DATABASE_URL (or MESTRING_DATABASE_URL_FILE)")
+    with pytest.raises(ConfigError) as refused:
+        load_settings(**broken, database_url="sqlite:///x.db")
+    assert str(refused.value) == "MESTRING_WEBPUSH_ALLOW_HTTP must not be set in production"
+    with pytest.raises(ConfigError) as refused:
+        load_settings(push_timeout_seconds=0, worker_concurrency=0, access_token_minutes=0)
+    named = [part.split(":")[0] for part in str(refused.value).split("; ")]
+    assert named == [
+        "MESTRING_ACCESS_TOKEN_MINUTES",
+        "MESTRING_WORKER_CONCURRENCY",
+        "MESTRING_PUSH_TIMEOUT_SECONDS",
+    ]
