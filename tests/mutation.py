@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES: dict[str, list[str]] = {
     "app/boosters/rule.py": ["tests/test_boosters_rule_pure.py"],
     "app/work/grades.py": ["tests/test_work_grades.py"],
+    "app/work/stages.py": ["tests/test_work_grades.py"],
     "app/exercises/adherence.py": ["tests/test_exercises_adherence_rules.py"],
     "app/checkins/definition.py": ["tests/test_checkins_scoring.py"],
     "app/measures/windows.py": ["tests/test_measures_rules.py"],
