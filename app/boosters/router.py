@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, status
 
 from app.auth.deps import CurrentPatient, CurrentTherapist
-from app.boosters import followup_answers, followups, queries, requests, rule_service
+from app.boosters import followup_answers, followups, queries, requests, rule_service, transitions
 from app.boosters.schemas import (
     BoosterRequestCreate,
     BoosterRequestPublic,
@@ -74,7 +74,7 @@ async def cancel_my_request(
     request_id: uuid.UUID, patient: CurrentPatient, session: SessionDep
 ) -> BoosterRequestPublic:
     """Withdraw an open or scheduled request."""
-    return await requests.cancel_patient_request(
+    return await transitions.cancel_patient_request(
         session, patient_id=patient.id, request_id=request_id
     )
 
@@ -112,7 +112,7 @@ async def update_request(
     session: SessionDep,
 ) -> BoosterRequestPublic:
     """Schedule, decline (with a response), complete or cancel a request."""
-    return await requests.update_request(
+    return await transitions.update_request(
         session, therapist_id=therapist.id, request_id=request_id, data=body
     )
 

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from app.boosters import followup_answers
-from app.boosters import requests as boosters
+from app.boosters import transitions as boosters
 from app.boosters.schemas import BoosterRequestUpdate, FollowUpContactAnswer
 from app.care import service as care
 from app.care.schemas import InvitationCreate
