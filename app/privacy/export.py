@@ -11,30 +11,25 @@ answers and rate counters are not selected at all.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any, Final
+from typing import Final
 
-from sqlalchemy import Column, Select, Table, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import user_table
 from app.boosters.models import (
-    booster_event_table,
-    booster_request_table,
     booster_rule_table,
     follow_up_table,
     rtw_completion_table,
 )
-from app.checkins.models import checkin_table
 from app.core.errors import NotFound
 from app.core.time import utcnow
-from app.exercises.models import assignment_table, dose_table, exercise_log_table
-from app.instruments.models import questionnaire_version_table
-from app.measures.models import measure_response_table, measure_schedule_table, risk_alert_table
+from app.exercises.models import exercise_log_table
+from app.measures.models import measure_schedule_table
 from app.privacy import export_account as account
+from app.privacy import export_care as care
 from app.privacy import export_jobsupport as jobsupport
-from app.privacy.export_records import LEFT_OUT
+from app.privacy.export_rows import one, own, records
 from app.privacy.export_workfocus import WORKFOCUS_TABLES, work_focus
 from app.privacy.models import consent_table
 from app.privacy.schemas import (
@@ -42,7 +37,6 @@ from app.privacy.schemas import (
     ExportProfile,
     ExportRtwPlan,
     ExportWorkFocus,
-    Record,
 )
 from app.work.models import rtw_plan_table, rtw_plan_version_table, work_diary_table
 
@@ -89,29 +83,6 @@ NOT_EXPORTED: Final = {
     "sent_reminders": "the once-a-day claim of each reminder; every reminder is exported, with "
     "its kind, thing and local date, from push_outbox (as `pushes`)",
 }
-_LEFT_OUT = LEFT_OUT  # the records' models (export_records.py) are built from the same columns
-
-
-def _columns(table: Table, *, without: Iterable[str] = ()) -> list[Column[Any]]:
-    skip = _LEFT_OUT | set(without)
-    return [column for column in table.columns if column.name not in skip]
-
-
-async def _records(session: AsyncSession, query: Select[Any]) -> list[Record]:
-    return [dict(row._mapping) for row in await session.execute(query)]
-
-
-def _own(table: Table, patient_id: uuid.UUID, *order: Column[Any]) -> Select[Any]:
-    return select(*_columns(table)).where(table.c.patient_id == patient_id).order_by(*order)
-
-
-def _nest(parents: list[Record], children: list[Record], *, key: str, link: str) -> None:
-    """Put each child under its parent's `key` list (children are already in order)."""
-    grouped: dict[Any, list[Record]] = defaultdict(list)
-    for child in children:
-        grouped[child.pop(link)].append(child)
-    for parent in parents:
-        parent[key] = grouped.get(parent["id"], [])
 
 
 async def _profile(session: AsyncSession, patient_id: uuid.UUID) -> ExportProfile:
@@ -128,119 +99,44 @@ async def _profile(session: AsyncSession, patient_id: uuid.UUID) -> ExportProfil
     return ExportProfile.model_validate(row, from_attributes=True)
 
 
-async def _assignments(session: AsyncSession, patient_id: uuid.UUID) -> tuple[list[Record], int]:
-    a, d = assignment_table.c, dose_table.c
-    assignments = await _records(session, _own(assignment_table, patient_id, a.created_at, a.id))
-    doses = await _records(
-        session,
-        select(*_columns(dose_table, without={"id"}))
-        .join_from(dose_table, assignment_table, a.id == d.assignment_id)
-        .where(a.patient_id == patient_id)
-        .order_by(d.assignment_id, d.effective_from),
-    )
-    _nest(assignments, doses, key="doses", link="assignment_id")
-    return assignments, len(doses)
-
-
-async def _checkins(session: AsyncSession, patient_id: uuid.UUID) -> list[Record]:
-    c, q = checkin_table.c, questionnaire_version_table.c
-    return await _records(
-        session,
-        select(
-            *_columns(checkin_table),
-            q.key.label("questionnaire_key"),
-            q.version.label("questionnaire_version"),
-        )
-        .join_from(checkin_table, questionnaire_version_table, q.id == c.questionnaire_id)
-        .where(c.patient_id == patient_id)
-        .order_by(c.local_date),
-    )
-
-
-async def _booster_requests(
-    session: AsyncSession, patient_id: uuid.UUID
-) -> tuple[list[Record], int]:
-    r, e = booster_request_table.c, booster_event_table.c
-    requests = await _records(session, _own(booster_request_table, patient_id, r.created_at, r.id))
-    events = await _records(
-        session,
-        select(*_columns(booster_event_table, without={"id"}))
-        .join_from(booster_event_table, booster_request_table, r.id == e.request_id)
-        .where(r.patient_id == patient_id)
-        .order_by(e.request_id, e.at, e.id),
-    )
-    _nest(requests, events, key="events", link="request_id")
-    return requests, len(events)
-
-
-async def _measure_responses(session: AsyncSession, patient_id: uuid.UUID) -> list[Record]:
-    r, q = measure_response_table.c, questionnaire_version_table.c
-    return await _records(
-        session,
-        select(*_columns(measure_response_table), q.version.label("questionnaire_version"))
-        .join_from(measure_response_table, questionnaire_version_table, q.id == r.questionnaire_id)
-        .where(r.patient_id == patient_id)
-        .order_by(r.answered_at, r.id),
-    )
-
-
-async def _risk_alerts(session: AsyncSession, patient_id: uuid.UUID) -> list[Record]:
-    # The therapist's note stays the clinic's: the patient sees that and when an alert was
-    # acknowledged, and what was done, as in the app (issue 15).
-    a = risk_alert_table.c
-    return await _records(
-        session,
-        select(*_columns(risk_alert_table, without={"note"}))
-        .where(a.patient_id == patient_id)
-        .order_by(a.created_at, a.id),
-    )
-
-
-async def _one(session: AsyncSession, table: Table, patient_id: uuid.UUID) -> Record | None:
-    found = await _records(session, _own(table, patient_id))
-    return found[0] if found else None
-
-
 async def export_patient(
     session: AsyncSession, *, patient_id: uuid.UUID, session_max_days: int
 ) -> ExportDocument:
     """The whole account as one document, with the number of stored rows of every kind."""
     exported_at = utcnow()
     profile = await _profile(session, patient_id)
-    consents = await _records(
-        session, _own(consent_table, patient_id, consent_table.c.created_at, consent_table.c.id)
+    consents = await records(
+        session, own(consent_table, patient_id, consent_table.c.created_at, consent_table.c.id)
     )
-    assignments, dose_count = await _assignments(session, patient_id)
-    logs = await _records(
+    assignments, dose_count = await care.assignments(session, patient_id)
+    logs = await records(
         session,
-        _own(
+        own(
             exercise_log_table,
             patient_id,
             exercise_log_table.c.started_at,
             exercise_log_table.c.id,
         ),
     )
-    checkins = await _checkins(session, patient_id)
-    requests, event_count = await _booster_requests(session, patient_id)
-    rule = await _one(session, booster_rule_table, patient_id)
-    follow_ups = await _records(
+    checkins = await care.checkins(session, patient_id)
+    requests, event_count = await care.booster_requests(session, patient_id)
+    rule = await one(session, booster_rule_table, patient_id)
+    follow_ups = await records(
         session,
-        _own(follow_up_table, patient_id, follow_up_table.c.due_on, follow_up_table.c.id),
+        own(follow_up_table, patient_id, follow_up_table.c.due_on, follow_up_table.c.id),
     )
-    completion = await _one(session, rtw_completion_table, patient_id)
-    plan = await _one(session, rtw_plan_table, patient_id)
-    versions = await _records(
-        session, _own(rtw_plan_version_table, patient_id, rtw_plan_version_table.c.version)
+    completion = await one(session, rtw_completion_table, patient_id)
+    plan = await one(session, rtw_plan_table, patient_id)
+    versions = await records(
+        session, own(rtw_plan_version_table, patient_id, rtw_plan_version_table.c.version)
     )
-    diary = await _records(
-        session, _own(work_diary_table, patient_id, work_diary_table.c.local_date)
-    )
-    schedules = await _records(
+    diary = await records(session, own(work_diary_table, patient_id, work_diary_table.c.local_date))
+    schedules = await records(
         session,
-        _own(measure_schedule_table, patient_id, measure_schedule_table.c.measure),
+        own(measure_schedule_table, patient_id, measure_schedule_table.c.measure),
     )
-    responses = await _measure_responses(session, patient_id)
-    alerts = await _risk_alerts(session, patient_id)
+    responses = await care.measure_responses(session, patient_id)
+    alerts = await care.risk_alerts(session, patient_id)
     links = await account.care_links(session, patient_id)
     job_support = await jobsupport.job_support(session, patient_id)
     jobs = await jobsupport.employment(session, patient_id)
