@@ -1,5 +1,5 @@
 """The report's work rows carry the last complete week's diary pivoted to one row per patient
-(`queries._last_week`); `figures._week_days` turns it back into the diary `week_grade` reads.
+(`queries_work._last_week`); `figures._week_days` turns it back into the diary `week_grade` reads.
 Held to the stored entries (hypothesis, every day type, entries before and after the week
 that must not count), on SQLite and PostgreSQL alike."""
 
@@ -15,7 +15,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.care.models import care_link_table
-from app.reports import queries
+from app.reports import queries, queries_work
 from app.reports.figures import _week_days
 from app.reports.periods import parse_period
 from app.work.grades import Day
@@ -24,7 +24,7 @@ from tests.factories import Actor, Api
 
 BOUNDS = queries.Bounds(parse_period("2026-11"), date(2026, 11, 30))
 MONDAY = BOUNDS.last_week  # 23 November
-DATES = [MONDAY + timedelta(days=d) for d in queries.WEEKDAYS]
+DATES = [MONDAY + timedelta(days=d) for d in queries_work.WEEKDAYS]
 DAY = st.one_of(
     st.builds(Day, st.integers(0, 1440), st.just("work")),
     st.builds(Day, st.just(0), st.sampled_from(("vacation", "leave"))),

@@ -43,7 +43,8 @@ from typing import Any
 from app.checkins.definition import band_of
 from app.exercises.adherence import rate
 from app.reports.figures_followup import follow_up_figures, measure_figures
-from app.reports.queries import WEEKDAYS, WORK_MINUTES, WORK_TYPES, Bounds, Rows
+from app.reports.queries import Bounds, Rows
+from app.reports.queries_work import WEEKDAYS, WORK_MINUTES, WORK_TYPES
 from app.reports.sheet import ACTIVE, Figure, Sheet
 from app.reports.stats import (
     ACTUAL_STATUSES,
@@ -93,7 +94,7 @@ def _care(sheet: Sheet, rows: list[Any], bounds: Bounds) -> None:
 
 def _week_days(row: Any, dates: list[date], known: dict[tuple[int, str], Day]) -> dict[date, Day]:
     """The diary of the week as `week_grade` reads it, from a work row's pivoted days
-    (`queries.WORK_MINUTES`, `WORK_TYPES`); equal `Day`s are one object (`known`)."""
+    (`queries_work.WORK_MINUTES`, `WORK_TYPES`); equal `Day`s are one object (`known`)."""
     days: dict[date, Day] = {}
     for day, minutes, day_type in zip(dates, row[WORK_MINUTES], row[WORK_TYPES], strict=True):
         if minutes is not None:

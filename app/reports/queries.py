@@ -18,7 +18,7 @@ from sqlalchemy import Integer, Select, and_, case, exists, func, literal, or_, 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.selectable import Subquery
 
-from app.boosters.models import booster_request_table, follow_up_table, rtw_completion_table
+from app.boosters.models import booster_request_table, follow_up_table
 from app.care.models import care_link_table
 from app.checkins.models import checkin_table
 from app.checkins.summary import BASELINE_CHECKINS
@@ -27,7 +27,7 @@ from app.exercises.adherence_sql import adherence_totals
 from app.jobsupport.models import employment_table, job_support_link_table
 from app.measures.models import measure_response_table
 from app.reports.periods import Period
-from app.work.models import rtw_plan_table, work_diary_table
+from app.reports.queries_work import work_rows
 
 _c = care_link_table.c
 _b = booster_request_table.c
@@ -36,7 +36,6 @@ _k = checkin_table.c
 _m = measure_response_table.c
 _j = job_support_link_table.c
 _e = employment_table.c
-_w = work_diary_table.c
 FOLLOW_UP_MONTHS = (3, 6)
 # The memory each sort and hash of the report's statements may use before spilling to disk,
 # for the report's transaction only (the server's default is 4 MB). At 5 000 patients x a
@@ -105,57 +104,6 @@ def _care(cases: Subquery, bounds: Bounds) -> Select[Any]:
         .where(_c.patient_id.in_(select(cases.c.id)), _c.created_at < bounds.end_at)
         .group_by(_c.patient_id)
     )
-
-
-WEEKDAYS = range(7)  # the last complete week's days, Monday (0) to Sunday (6)
-
-
-def _last_week(cases: Subquery, bounds: Bounds) -> Subquery:
-    """The diary of the last complete week (`Bounds.last_week`), one row per patient with an
-    entry that week: `minutes_<d>` and `type_<d>` of day d (Monday 0 .. Sunday 6), NULL on a
-    day without an entry (both columns are NOT NULL, one entry per patient and day). One row
-    per patient instead of one per entry: ~5 times fewer rows to read and keep."""
-    monday = bounds.last_week
-    on = [_w.local_date == monday + timedelta(days=d) for d in WEEKDAYS]
-    return (
-        select(
-            _w.patient_id,
-            *(func.max(case((on[d], _w.worked_minutes))).label(f"minutes_{d}") for d in WEEKDAYS),
-            *(func.max(case((on[d], _w.day_type))).label(f"type_{d}") for d in WEEKDAYS),
-        )
-        .where(
-            _w.patient_id.in_(select(cases.c.id)),
-            _w.local_date >= monday,
-            _w.local_date <= monday + timedelta(days=6),
-        )
-        .group_by(_w.patient_id)
-        .subquery("last_week")
-    )
-
-
-def _work(cases: Subquery, bounds: Bounds) -> Select[Any]:
-    """Per caseload patient: the plan, the return to work recorded, and the last complete
-    week's diary (`WORK_MINUTES` and `WORK_TYPES` are those columns' positions in a row)."""
-    _p, _r = rtw_plan_table.c, rtw_completion_table.c
-    week = _last_week(cases, bounds)
-    return (
-        select(
-            cases.c.id.label("patient_id"),
-            _p.body,
-            _p.full_return_on,
-            _r.rtw_completed_on,
-            *(week.c[f"minutes_{d}"] for d in WEEKDAYS),
-            *(week.c[f"type_{d}"] for d in WEEKDAYS),
-        )
-        .select_from(cases)
-        .outerjoin(rtw_plan_table, _p.patient_id == cases.c.id)
-        .outerjoin(rtw_completion_table, _r.patient_id == cases.c.id)
-        .outerjoin(week, week.c.patient_id == cases.c.id)
-    )
-
-
-WORK_MINUTES = slice(4, 4 + len(WEEKDAYS))
-WORK_TYPES = slice(4 + len(WEEKDAYS), 4 + 2 * len(WEEKDAYS))
 
 
 def _checkins(cases: Subquery, bounds: Bounds) -> Select[Any]:
@@ -302,7 +250,7 @@ async def load(session: AsyncSession, *, bounds: Bounds, therapist_id: uuid.UUID
 
     return Rows(
         care=await rows(_care(cases, bounds)),
-        work=await rows(_work(cases, bounds)),
+        work=await rows(work_rows(cases, bounds.last_week)),
         checkins=await rows(_checkins(cases, bounds)),
         adherence=await rows(_adherence(cases, bounds)),
         boosters=await rows(_boosters(cases, bounds)),
