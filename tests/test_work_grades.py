@@ -248,6 +248,18 @@ def test_planned_hours_per_day() -> None:
     assert not plan.is_work_day(SAT)
 
 
+def test_the_stage_in_force_and_its_hours_from_the_agreed_hours() -> None:
+    """`Plan.stage_on` and `planned_hours_on` by themselves (period_grade no longer asks them):
+    a stage is in force from its first day, until the next one starts."""
+    plan = _plan(Stage(MON, 50), Stage(THU, 20))
+    assert plan.stage_on(MON - timedelta(days=1)) is None
+    assert plan.stage_on(MON) == Stage(MON, 50)
+    assert plan.stage_on(WED) == Stage(MON, 50)
+    assert plan.stage_on(THU) == Stage(THU, 20)
+    assert plan.planned_hours_on(WED) == Decimal("3.75")  # 37.5 x 50 % over five work days
+    assert plan.planned_hours_on(THU) == Decimal("6")  # 37.5 x 80 % over five
+
+
 def test_full_return_date_is_the_zero_stage_that_stays() -> None:
     d1, d2, d3, d4 = (date(2026, 1, day) for day in (5, 12, 19, 26))
     assert full_return_date([Stage(d1, 100), Stage(d2, 50), Stage(d3, 0)]) == d3
