@@ -167,8 +167,11 @@ async def save_plan(
         entries=entries,
         now=utcnow(),
     )
+    # read inside the transaction, under the patient's lock: after the commit another save
+    # may already have written the next version, and the answer would show theirs
+    plan = await read_plan(session, patient_id=patient_id)
     await session.commit()
-    return await read_plan(session, patient_id=patient_id)
+    return plan
 
 
 async def suggest(
@@ -238,5 +241,8 @@ async def decide(
         .where(_s.id == suggestion_id)
         .values(status="accepted" if accept else "dismissed", decided_at=now, entry_id=entry_id)
     )
+    # read inside the transaction, under the patient's lock: after the commit another save
+    # may already have written the next version, and the answer would show theirs
+    plan = await read_plan(session, patient_id=patient_id)
     await session.commit()
-    return await read_plan(session, patient_id=patient_id)
+    return plan
