@@ -45,12 +45,18 @@ _NO_VALUE = object()
 class _Compiled:
     """A statement as the asyncpg dialect compiles it, with its parameter order and processors."""
 
-    __slots__ = ("columns", "processors", "row", "slots", "sql")
+    __slots__ = ("columns", "processors", "row", "slots", "sql", "statement")
 
     def __init__(self, statement: Executable, dialect: Dialect) -> None:
+        # Held, so that its id (the cache key) cannot be reused by another statement.
+        self.statement = statement
         compiled: Any = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
-        if compiled.post_compile_params or compiled.literal_execute_params:
-            raise ValueError("statements with expanding or literal-execute parameters stay ORM")
+        if (
+            compiled.post_compile_params
+            or compiled.literal_execute_params
+            or any(bind.callable is not None for bind in compiled.binds.values())
+        ):
+            raise ValueError("expanding, literal-execute or callable parameters: stay ORM")
         self.sql: str = compiled.string
         processors = compiled._bind_processors
         # Per $n: (key the caller passes, value when not passed, bind processor)
@@ -86,15 +92,19 @@ class _Compiled:
         self.row = namedtuple("Row", names)  # type: ignore[misc]
 
 
-# Per dialect instance and statement: compiled once.
-_compiled: dict[tuple[int, int], _Compiled] = {}
+_CACHE = "_mestring_rawsql"  # on the dialect instance: {id(statement): _Compiled}
 
 
 def _compiled_for(statement: Executable, dialect: Dialect) -> _Compiled:
-    key = (id(dialect), id(statement))
-    found = _compiled.get(key)
+    """Compiled once per dialect instance (one per engine) and statement (meant for prebuilt
+    module-level statements: each one given is kept); the cache goes with the engine."""
+    cache: dict[int, _Compiled] | None = dialect.__dict__.get(_CACHE)
+    if cache is None:
+        cache = {}
+        setattr(dialect, _CACHE, cache)
+    found = cache.get(id(statement))
     if found is None:
-        found = _compiled[key] = _Compiled(statement, dialect)
+        found = cache[id(statement)] = _Compiled(statement, dialect)
     return found
 
 
