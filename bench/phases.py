@@ -129,6 +129,7 @@ async def main() -> None:
     parser.add_argument("--n", type=int, default=10, help="profiled requests per endpoint")
     parser.add_argument("--warm", type=int, default=60)
     parser.add_argument("--callees", default="", help="a phase whose callees to list")
+    parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio")
     args = parser.parse_args()
     app, makers, stop = await prepare(args.db)
     try:
@@ -161,4 +162,9 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if "uvloop" in sys.argv:  # as uvicorn runs the app: the loop's own work is C code
+        import uvloop
+
+        uvloop.run(main())
+    else:
+        asyncio.run(main())
