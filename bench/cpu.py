@@ -17,6 +17,7 @@ import cProfile
 import json
 import pstats
 import statistics
+import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -90,13 +91,12 @@ async def _call(app: Any, method: str, path: str, auth: str, body: bytes = b"") 
     return status
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--n", type=int, default=300)
-    parser.add_argument("--worklist-n", type=int, default=30)
-    args = parser.parse_args()
-    conn = await asyncpg.connect(args.db)
+Maker = Callable[[int], tuple[str, str, str, bytes]]
+
+
+async def prepare(db: str) -> tuple[Any, dict[str, Maker], Callable[[], Awaitable[None]]]:
+    """The started app, a request maker per endpoint, and the app's shutdown."""
+    conn = await asyncpg.connect(db)
     patients = [
         r["id"]
         for r in await conn.fetch(
@@ -118,7 +118,7 @@ async def main() -> None:
     await conn.close()
     settings = Settings(
         env="production",
-        database_url=args.db.replace("postgresql://", "postgresql+asyncpg://"),
+        database_url=db.replace("postgresql://", "postgresql+asyncpg://"),
         secret_key=SECRET,  # the key bench.run.token signs with
     )
     app = create_app(settings)
@@ -149,17 +149,37 @@ async def main() -> None:
     def worklist(i: int) -> tuple[str, str, str, bytes]:
         return "GET", "/v1/patients?limit=50", tokens[therapist], b""
 
+    makers: dict[str, Maker] = {
+        "PUT checkin": checkin,
+        "POST exercise-log": log,
+        "GET today": today_get,
+        "GET worklist": worklist,
+    }
+    return app, makers, stop
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--n", type=int, default=300)
+    parser.add_argument("--worklist-n", type=int, default=30)
+    # uvicorn runs on uvloop (installed with the app); asyncio's loop is the default here so
+    # that figures compare with earlier runs. The loop's own work is C code under uvloop.
+    parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio")
+    args = parser.parse_args()
+    app, makers, stop = await prepare(args.db)
     print(
         f"{'endpoint':<22} {'CPU ms/req (median)':>20} {'wall ms (median)':>17}"
         f" {'Python calls/req':>17}"
     )
     try:
-        for name, make, n in (
-            ("PUT checkin", checkin, args.n),
-            ("POST exercise-log", log, args.n),
-            ("GET today", today_get, args.n),
-            ("GET worklist", worklist, args.worklist_n),
+        for name, n in (
+            ("PUT checkin", args.n),
+            ("POST exercise-log", args.n),
+            ("GET today", args.n),
+            ("GET worklist", args.worklist_n),
         ):
+            make = makers[name]
             cpu, wall = [], []
             for i in range(n + 5):
                 method, path, auth, body = make(i)
@@ -187,4 +207,9 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if "uvloop" in sys.argv:
+        import uvloop
+
+        uvloop.run(main())
+    else:
+        asyncio.run(main())

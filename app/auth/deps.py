@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.models import Role, user_table
 from app.auth.models import auth_session_table
 from app.auth.schemas import LoginForm
+from app.core import rawsql
 from app.core.config import Settings
 from app.core.deps import Services, SessionDep
 from app.core.errors import Forbidden, Unauthorized
@@ -97,13 +98,13 @@ async def _signed_in(
     claims = services.tokens.decode_access(token)
     if claims is None:
         raise Unauthorized()
-    connection = await session.connection()
-    found = await connection.execute(
-        _PRINCIPAL, {"user_id": claims.user_id, "session_id": claims.session_id}
+    # On PostgreSQL straight on the driver, in the session's transaction (app/core/rawsql.py).
+    rows = await rawsql.run(
+        session, _PRINCIPAL, {"user_id": claims.user_id, "session_id": claims.session_id}
     )
-    row = found.first()
-    if row is None:
+    if not rows:
         raise Unauthorized()
+    row = rows[0]
     role = Role(row.role)
     return Principal(
         id=claims.user_id,

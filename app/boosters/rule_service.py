@@ -29,6 +29,7 @@ from app.boosters.rule import RuleOutcome, RuleParams, evaluate
 from app.boosters.schemas import BoosterRequestPublic, BoosterRuleParams, BoosterRulePublic
 from app.care.access import PatientScope
 from app.checkins.models import checkin_table
+from app.core import rawsql
 from app.core.among import among
 from app.core.config import Settings
 from app.core.db import dialect_insert
@@ -132,18 +133,18 @@ async def evaluate_after_checkin(
     the check-in just written. One statement reads the context and the window's scores.
     """
     now = now or utcnow()
-    rows = (
-        await session.execute(
-            _CONTEXT,
-            {
-                "patient_id": patient_id,
-                "questionnaire_id": questionnaire_id,
-                "today": today,
-                "default_window_days": defaults.window_days,
-                "default_enabled": defaults.enabled,
-            },
-        )
-    ).all()
+    # On PostgreSQL straight on the driver, in the session's transaction (app/core/rawsql.py).
+    rows = await rawsql.run(
+        session,
+        _CONTEXT,
+        {
+            "patient_id": patient_id,
+            "questionnaire_id": questionnaire_id,
+            "today": today,
+            "default_window_days": defaults.window_days,
+            "default_enabled": defaults.enabled,
+        },
+    )
     context = rows[0]
     params = defaults
     if context.window_days is not None:

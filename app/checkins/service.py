@@ -19,6 +19,7 @@ from app.checkins.definition import RTW_SE_KEY, AnswersMismatch, band_of, score_
 from app.checkins.models import checkin_table
 from app.checkins.questionnaire import current_version
 from app.checkins.schemas import CheckinPublic, CheckinSaved, CheckinWrite
+from app.core import rawsql
 from app.core.errors import Unprocessable
 from app.core.time import days_before, local_today, utcnow
 from app.instruments.store import CURRENT_ID, LoadedVersion, version_by_id
@@ -146,7 +147,9 @@ async def _write_if_current(
         "score": score,
         "key": RTW_SE_KEY,
     }
-    return (await session.execute(_GUARDED[dialect], params)).first()
+    # On PostgreSQL straight on the driver, in the session's transaction (app/core/rawsql.py).
+    written = await rawsql.run(session, _GUARDED[dialect], params)
+    return written[0] if written else None
 
 
 async def write_checkin(

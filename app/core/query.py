@@ -28,7 +28,8 @@ def _allowed(route: APIRoute) -> frozenset[str]:
 
 async def refuse_unknown_query(request: Request) -> None:
     """422 naming each query parameter the operation does not declare."""
-    if not request.query_params:
+    # No query string, no parameters: without parsing one (every request runs this).
+    if not request.scope.get("query_string") or not request.query_params:
         return
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):

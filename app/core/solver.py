@@ -32,14 +32,20 @@ from fastapi.dependencies.models import (
     _is_coroutine_callable,
     _is_gen_callable,
 )
-from fastapi.dependencies.utils import (
-    _solve_generator,
-    request_body_to_args,
-    request_params_to_args,
-)
+from fastapi.dependencies.utils import _solve_generator, request_body_to_args
 from fastapi.types import DependencyCacheKey
 from starlette.requests import Request
 from starlette.responses import Response
+
+from app.core.params import ParamPlan
+
+# The request attribute each parameter list reads, in FastAPI's order.
+_SOURCES = (
+    ("path_params", "path_params"),
+    ("query_params", "query_params"),
+    ("header_params", "headers"),
+    ("cookie_params", "cookies"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,7 @@ class Plan:
     dependant: Dependant
     steps: tuple[_Step, ...]
     has_params: bool  # path, query, header or cookie parameters to validate
+    params: tuple[tuple[ParamPlan, str], ...]  # each non-empty list, and the request's source
     quiet: bool  # neither this node nor any below it validates anything
     takes_response: bool  # somewhere in the tree: the shared sub-response is needed
 
@@ -104,6 +111,11 @@ class Plan:
             dependant=dependant,
             steps=tuple(steps),
             has_params=has_params,
+            params=tuple(
+                (ParamPlan.of(getattr(dependant, fields)), source)
+                for fields, source in _SOURCES
+                if getattr(dependant, fields)
+            ),
             quiet=not has_params
             and not dependant.body_params
             and all(step.node.quiet for step in steps),
@@ -153,17 +165,10 @@ class Plan:
             if step.name is not None:
                 values[step.name] = solved
         dependant = self.dependant
-        if self.has_params:
-            for fields, received in (
-                (dependant.path_params, request.path_params),
-                (dependant.query_params, request.query_params),
-                (dependant.header_params, request.headers),
-                (dependant.cookie_params, request.cookies),
-            ):
-                if fields:
-                    found, wrong = request_params_to_args(fields, received)
-                    values.update(found)
-                    errors += wrong
+        for planned, source in self.params:
+            found, wrong = planned.to_args(getattr(request, source))
+            values.update(found)
+            errors += wrong
         if dependant.body_params:
             found, wrong = await request_body_to_args(
                 body_fields=dependant.body_params,

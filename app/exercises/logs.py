@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.care.access import PatientScope
+from app.core import rawsql
 from app.core.errors import Conflict, NotFound, Unprocessable
 from app.core.pagination import encode_keyset, older_than
 from app.core.time import to_local_date, utcnow
@@ -164,10 +165,11 @@ async def record_log(
         "created_at": utcnow(),
     }
     statement = _INSERT[session.get_bind().dialect.name]
-    row = (await session.execute(statement, values)).first()
+    # On PostgreSQL straight on the driver, in the session's transaction (app/core/rawsql.py).
+    inserted = await rawsql.run(session, statement, values)
     await session.commit()
-    if row is not None:
-        return _public(row), True
+    if inserted:
+        return _public(inserted[0]), True
     stored = await _replay(session, patient_id=patient_id, log_id=data.id, body_hash=body_hash)
     await session.commit()
     if stored is None:  # inserted and deleted between our two statements (account erased)
