@@ -1,10 +1,11 @@
 """The floor's hand-written PostgreSQL: the worklist and "today" aggregated where the data is.
 
 No app code: these statements restate the app's rules (adherence, the booster rule's low test,
-the flags, the plan review, last week's work grade) as set-based SQL with FILTER and lateral
-joins; the worklist's adherence by dose ranges (as app/exercises/adherence_sql.py), the
-calendars that remain (last week's work grade, "today") with generate_series. `bench.run`
-checks that they return the same numbers as the app.
+the flags, last week's work grade) as set-based SQL with FILTER and lateral joins (the plan
+review is read from the plan's stored switch days); the worklist's adherence by dose ranges
+(as app/exercises/adherence_sql.py), the calendars that remain (last week's work grade,
+"today") with generate_series. `bench.run` checks that they return the same numbers as the
+app.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ p AS (
          (cl.created_at AT TIME ZONE u.timezone)::date AS linked_on,
          coalesce(o.window_days, $3) AS window_days,
          coalesce(o.min_checkins, $4) AS min_checkins,
-         round(coalesce(o.low_threshold, $5)::numeric, 6) AS low_threshold
+         round(coalesce(o.low_threshold, $5)::numeric, 6) AS low_threshold,
+         r.review_switches
   FROM care_links cl JOIN users u ON u.id = cl.patient_id
   LEFT JOIN booster_rule_overrides o ON o.patient_id = u.id
+  LEFT JOIN rtw_plans r ON r.patient_id = u.id
   WHERE cl.therapist_id = $1 AND cl.ended_at IS NULL
 )"""
 
@@ -145,13 +148,9 @@ rows AS (
     p.today - coalesce(ck.last_on, p.linked_on) AS silent,
     ck.rule_mean IS NOT NULL AND ck.rule_n >= p.min_checkins
       AND ck.rule_mean < p.low_threshold AS low_rtw_se,
-    -- each stage parsed once into typed columns (->> per field parsed it again each time)
-    coalesce((SELECT s.reviewed_on IS NULL
-      FROM rtw_plans r, ROWS FROM (json_to_recordset(r.body->'stages')
-        AS (starts_on date, review_on date, reviewed_on date))
-        WITH ORDINALITY s(starts_on, review_on, reviewed_on, i)
-      WHERE r.patient_id = p.id AND coalesce(s.review_on, s.starts_on + 14) <= p.today
-      ORDER BY s.i DESC LIMIT 1), false) AS review_due,
+    -- the plan's stored review switch days: due when an odd number are on or before today
+    coalesce(width_bucket(p.today - DATE '1970-01-01', p.review_switches) % 2 = 1, false)
+      AS review_due,
     EXISTS (SELECT 1 FROM measure_schedules ms WHERE ms.patient_id = p.id
       AND p.today >= ms.starts_on AND p.today > ms.starts_on
         + (p.today - ms.starts_on) / ms.every_days * ms.every_days + least(3, ms.every_days) - 1

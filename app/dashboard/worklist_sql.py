@@ -43,6 +43,7 @@ from app.dashboard.worklist_zones import PREFIX, ZoneDays, zone_days
 from app.dashboard.worklist_zones import bound as _bound
 from app.dashboard.worklist_zones import by_zone as _by_zone
 from app.exercises.adherence_sql import adherence_totals
+from app.work.models import rtw_plan_table
 from app.workfocus.queries import SOON_DAYS
 
 __all__ = ["PREFIX", "ZoneDays", "adherence_statement", "page_statement", "zone_days"]
@@ -53,6 +54,7 @@ _o = booster_rule_table.c
 _c = checkin_table.c
 _b = booster_request_table.c
 _f = follow_up_table.c
+_p = rtw_plan_table.c
 MAX_RULE_WINDOW = 90  # the booster rule's window_days is at most 90 (app.core.config)
 ADHERENCE_DAYS = 7
 PAGE_ADHERENCE_DAYS = 28
@@ -77,6 +79,8 @@ def facts(*, zones: int) -> Any:
             today.label("today"),
             today_date.label("today_date"),
             _cl.created_at.label("linked_at"),
+            # the plan's review, from its stored switch days (no plan: not due)
+            review_due_of(_p.review_switches, today).label("review_due"),
             _bound("overdue_before", stamp).label("overdue_before"),
             _by_zone(zones, "cut_3d", stamp).label("cut_3d"),
             _by_zone(zones, "cut_7d", stamp).label("cut_7d"),
@@ -94,6 +98,7 @@ def facts(*, zones: int) -> Any:
         .select_from(care_link_table)
         .join(user_table, _u.id == _cl.patient_id)
         .outerjoin(booster_rule_table, _o.patient_id == _u.id)
+        .outerjoin(rtw_plan_table, _p.patient_id == _u.id)
         .where(
             _cl.therapist_id == _bound("therapist_id", _cl.therapist_id.type),
             _cl.ended_at.is_(None),
@@ -158,7 +163,6 @@ def facts(*, zones: int) -> Any:
                 ),
                 else_=0,
             ).label("follow_ups_due"),
-            review_due_of(p.id, p.today_date).label("review_due"),
             measures_overdue(p.id, p.today).label("measures_overdue"),
             *risk_facts(p.id),
             *work_facts(
