@@ -29,10 +29,13 @@ p AS (
 
 
 def _capped(since: str, until: str) -> str:
-    """A daily segment's done over the day numbers since..until: min(logs(d), n) summed, its
-    logs read through the (patient_id, local_date) index (one short range per segment)."""
-    return f"""(SELECT coalesce(sum(least(x.c, g.n)), 0) FROM (
-        SELECT count(*) AS c FROM exercise_logs l WHERE l.patient_id = g.patient_id
+    """A daily segment's done over the day numbers since..until (`done`) and on today alone
+    (`today`): min(logs(d), n) summed, its logs read once through the (patient_id,
+    local_date) index (one short range per segment)."""
+    return f"""(SELECT coalesce(sum(least(x.c, g.n)), 0) AS done,
+        coalesce(sum(least(x.c, g.n)) FILTER (WHERE x.d = g.t), 0) AS today FROM (
+        SELECT l.local_date - DATE '1970-01-01' AS d, count(*) AS c FROM exercise_logs l
+        WHERE g.n IS NOT NULL AND l.patient_id = g.patient_id
         AND l.local_date >= DATE '1970-01-01' + {since}
         AND l.local_date <= DATE '1970-01-01' + {until}
         AND (l.assignment_id = g.aid OR (l.assignment_id IS NULL
@@ -49,8 +52,7 @@ def _adherence(name: str, source: str, back: int) -> str:
     Assignments starting after today or ending before M0 are left out: they would make no
     segment or one that counts nothing."""
     never = 1_000_000  # a day number after every stored date: "no end"
-    today_done = _capped("g.t", "g.t")
-    window_done = _capped(f"greatest(g.lo, g.t - {back})", "least(g.hi, g.t)")
+    done = _capped(f"greatest(g.lo, g.t - {back})", "least(g.hi, g.t)")
     return f"""
 {name}_win AS (
   SELECT p.id, p.today, p.today - DATE '1970-01-01' AS t,
@@ -105,10 +107,9 @@ def _adherence(name: str, source: str, back: int) -> str:
     SELECT g.patient_id,
            coalesce(g.n * greatest(least(g.hi, g.t - 1) - greatest(g.lo, g.t - {back}) + 1, 0), 0)
            + coalesce(g.w * greatest((g.mh - g.ml) / 7 - 1, 0), 0)
-           + CASE WHEN g.n IS NOT NULL AND g.lo <= g.t AND g.t <= g.hi
-                  THEN {today_done} ELSE 0 END AS p,
-           CASE WHEN g.n IS NOT NULL THEN {window_done} ELSE 0 END AS c
-    FROM {name}_seg g
+           + dn.today AS p,
+           dn.done AS c
+    FROM {name}_seg g CROSS JOIN LATERAL {done} dn
     UNION ALL
     SELECT patient_id, (2 * wd + 7) / 14, 0 FROM {name}_pw WHERE m + 6 < t
     UNION ALL
