@@ -123,18 +123,23 @@ def _adherence(name: str, source: str, back: int) -> str:
 WORKLIST = f"""
 WITH {_PATIENTS}, {_adherence("a7", "p", 7)},
 ck AS (
+  -- one read of the recent check-ins (also any dated after today: the latest is among them);
+  -- the latest of a patient with none recent is read on its own
   SELECT p.id,
-    (SELECT max(local_date) FROM checkins c WHERE c.patient_id = p.id) AS last_on,
+    coalesce(x.recent_on, (SELECT max(local_date) FROM checkins c WHERE c.patient_id = p.id))
+      AS last_on,
     x.*
   FROM p CROSS JOIN LATERAL (
-    SELECT sum(score) FILTER (WHERE local_date > p.today - 7) AS s7,
-           count(*) FILTER (WHERE local_date > p.today - 7) AS n7,
+    SELECT max(local_date) AS recent_on,
+           sum(score) FILTER (WHERE local_date > p.today - 7 AND local_date <= p.today) AS s7,
+           count(*) FILTER (WHERE local_date > p.today - 7 AND local_date <= p.today) AS n7,
            sum(score) FILTER (WHERE local_date <= p.today - 7 AND local_date > p.today - 14) AS s14,
            count(*) FILTER (WHERE local_date <= p.today - 7 AND local_date > p.today - 14) AS n14,
-           round(avg(round(score::numeric, 6))
-                 FILTER (WHERE local_date > p.today - p.window_days), 6) AS rule_mean,
-           count(*) FILTER (WHERE local_date > p.today - p.window_days) AS rule_n
-    FROM checkins c WHERE c.patient_id = p.id AND c.local_date <= p.today
+           round(avg(round(score::numeric, 6)) FILTER (WHERE local_date > p.today - p.window_days
+                 AND local_date <= p.today), 6) AS rule_mean,
+           count(*) FILTER (WHERE local_date > p.today - p.window_days
+                            AND local_date <= p.today) AS rule_n
+    FROM checkins c WHERE c.patient_id = p.id
      AND c.local_date > p.today - greatest(14, p.window_days)) x
 ),
 rows AS (

@@ -19,7 +19,6 @@ from sqlalchemy import (
     Float,
     Numeric,
     Select,
-    and_,
     case,
     cast,
     exists,
@@ -37,12 +36,14 @@ from app.checkins.models import checkin_table
 from app.core.among import among_bound
 from app.core.sqldays import day_number, days_before, epoch_day, name_key
 from app.dashboard.flags import FLAG_RULES
+from app.dashboard.worklist_checkins import last_checkin, low_rtw_se, recent_checkins
 from app.dashboard.worklist_clinical import measures_overdue, review_due_of, risk_facts
-from app.dashboard.worklist_work import work_facts
+from app.dashboard.worklist_work import job_support_columns, job_support_join, work_facts
 from app.dashboard.worklist_zones import PREFIX, ZoneDays, zone_days
 from app.dashboard.worklist_zones import bound as _bound
 from app.dashboard.worklist_zones import by_zone as _by_zone
 from app.exercises.adherence_sql import adherence_totals
+from app.jobsupport.models import job_support_link_table
 from app.work.models import rtw_plan_table
 from app.workfocus.queries import SOON_DAYS
 
@@ -70,6 +71,12 @@ def facts(*, zones: int) -> Any:
     today_date = _by_zone(zones, "today_date", Date())
     stamp = _cl.created_at.type
     latest = _bound("latest", Date())
+    window = func.coalesce(_o.window_days, _bound("window_days", Integer()))
+    rule_after = days_before(today_date, window)
+    min_checkins = func.coalesce(_o.min_checkins, _bound("min_checkins", Integer()))
+    low_threshold = func.round(
+        cast(func.coalesce(_o.low_threshold, _bound("low_threshold", Float())), Numeric), 6
+    )
     base = (
         select(
             _u.id,
@@ -85,20 +92,23 @@ def facts(*, zones: int) -> Any:
             _by_zone(zones, "cut_3d", stamp).label("cut_3d"),
             _by_zone(zones, "cut_7d", stamp).label("cut_7d"),
             _by_zone(zones, "cut_joint", stamp).label("cut_joint"),
-            func.coalesce(_o.window_days, _bound("window_days", Integer())).label("window_days"),
-            days_before(
-                today_date, func.coalesce(_o.window_days, _bound("window_days", Integer()))
-            ).label("rule_after"),
-            func.coalesce(_o.min_checkins, _bound("min_checkins", Integer())).label("min_checkins"),
-            func.round(
-                cast(func.coalesce(_o.low_threshold, _bound("low_threshold", Float())), Numeric),
-                6,
-            ).label("low_threshold"),
+            window.label("window_days"),
+            # the latest check-in and the booster rule's low test in one read of the window
+            recent_checkins(
+                _u.id,
+                today_date=today_date,
+                after=rule_after,
+                not_before=_bound("rule_from", Date()),
+                min_checkins=min_checkins,
+                low_threshold=low_threshold,
+            ).label("recent_checkins"),
+            *job_support_columns(),
         )
         .select_from(care_link_table)
         .join(user_table, _u.id == _cl.patient_id)
         .outerjoin(booster_rule_table, _o.patient_id == _u.id)
         .outerjoin(rtw_plan_table, _p.patient_id == _u.id)
+        .outerjoin(job_support_link_table, job_support_join(_u.id))
         .where(
             _cl.therapist_id == _bound("therapist_id", _cl.therapist_id.type),
             _cl.ended_at.is_(None),
@@ -106,14 +116,6 @@ def facts(*, zones: int) -> Any:
         .cte("linked")
     )
     p = base.c
-    # the patient's own window as dates, so the check-in index reads only its days
-    in_rule_window = and_(
-        _c.patient_id == p.id,
-        _c.local_date <= latest,
-        _c.local_date > _bound("rule_from", Date()),
-        _c.local_date <= p.today_date,
-        _c.local_date > p.rule_after,
-    )
     adherence = adherence_totals(
         base,
         back=ADHERENCE_DAYS,
@@ -124,28 +126,8 @@ def facts(*, zones: int) -> Any:
     return (
         select(
             base,
-            select(epoch_day(func.max(_c.local_date)))
-            .where(_c.patient_id == p.id)
-            .scalar_subquery()
-            .label("last_checkin"),
-            # the booster rule's low test (app.boosters.rule.is_low) in one read of the window:
-            # enough check-ins and their mean below the threshold (no check-in: no mean, 0)
-            select(
-                case(
-                    (
-                        and_(
-                            func.count() >= p.min_checkins,
-                            func.round(func.avg(func.round(cast(_c.score, Numeric), 6)), 6)
-                            < p.low_threshold,
-                        ),
-                        1,
-                    ),
-                    else_=0,
-                )
-            )
-            .where(in_rule_window)
-            .scalar_subquery()
-            .label("low_rtw_se"),
+            last_checkin(p.recent_checkins, p.id).label("last_checkin"),
+            low_rtw_se(p.recent_checkins).label("low_rtw_se"),
             func.coalesce(adherence.c.prescribed, 0).label("prescribed_7d"),
             func.coalesce(adherence.c.completed, 0).label("completed_7d"),
             case((exists().where(_b.patient_id == p.id, _b.status == "open"), 1), else_=0).label(

@@ -1,7 +1,8 @@
 """The worklist's facts about the work side: barriers, dialogue meetings, joint meetings.
 
 Columns of `app.dashboard.worklist_sql.facts` (one row per linked patient), each a correlated
-subquery over one table, read by the flag registry (`app.dashboard.flags`): the SQL twins of
+subquery over one table (the accepted job-support link, at most one, is joined to the linked
+patients instead), read by the flag registry (`app.dashboard.flags`): the SQL twins of
 `app.workfocus.queries.workfocus_for_patients` (issue 13) and
 `app.jobsupport.meetings.joint_meetings_due` (issue 14), which the patient detail uses; tests
 hold the two to the same flags on hand-built caseloads.
@@ -22,6 +23,21 @@ _b = barrier_check_table.c
 _m = dialogue_meeting_table.c
 _js = job_support_link_table.c
 _jm = joint_meeting_table.c
+
+
+def job_support_join(patient: Any) -> Any:
+    """The join condition of the patient's accepted job-support link (at most one: a patient
+    has at most one open link, uq_job_support_links_open_patient), for the linked patients'
+    CTE: `job_support_columns` then read it without a subquery per patient."""
+    return and_(_js.patient_id == patient, _js.status == "accepted")
+
+
+def job_support_columns() -> list[Any]:
+    """`job_support` (1 with an accepted link) and `accepted_at` (when it was accepted)."""
+    return [
+        case((_js.id.isnot(None), 1), else_=0).label("job_support"),
+        _js.responded_at.label("accepted_at"),
+    ]
 
 
 def work_facts(p: Any, *, earliest: Any, latest_soon: Any) -> list[Any]:
@@ -48,7 +64,6 @@ def work_facts(p: Any, *, earliest: Any, latest_soon: Any) -> list[Any]:
             .label(name)
         )
 
-    accepted = and_(_js.patient_id == p.id, _js.status == "accepted")
     return [
         select(_b.workplace_rating)
         .where(_b.patient_id == p.id)
@@ -63,8 +78,6 @@ def work_facts(p: Any, *, earliest: Any, latest_soon: Any) -> list[Any]:
         .limit(1)
         .scalar_subquery()
         .label("status_check_day"),
-        case((exists().where(accepted), 1), else_=0).label("job_support"),
-        select(_js.responded_at).where(accepted).limit(1).scalar_subquery().label("accepted_at"),
         last_joint(_jm.held_on, "joint_held"),
         last_joint(_jm.next_on, "joint_next"),
     ]
