@@ -164,15 +164,11 @@ rows AS (
         WHERE r.patient_id = p.id AND r.measure = ms.measure), DATE '1970-01-01')
         < ms.starts_on + (p.today - ms.starts_on) / ms.every_days * ms.every_days)
       AS measure_overdue,
-    (SELECT b.workplace_rating FROM barrier_checks b WHERE b.patient_id = p.id
-      ORDER BY b.local_date DESC LIMIT 1) AS workplace_rating,
-    (SELECT b.local_date FROM barrier_checks b WHERE b.patient_id = p.id
-      ORDER BY b.local_date DESC LIMIT 1) AS barriers_checked_on,
+    bc.workplace_rating, bc.local_date AS barriers_checked_on,
     (SELECT min(m.starts_at) FROM dialogue_meetings m WHERE m.patient_id = p.id
       AND m.status = 'planned' AND m.local_date BETWEEN p.today AND p.today + 3)
       AS next_meeting_at,
-    (SELECT m.next_status_check_on FROM dialogue_meetings m WHERE m.patient_id = p.id
-      AND m.status = 'held' ORDER BY m.starts_at DESC LIMIT 1) AS status_check_on,
+    hm.next_status_check_on AS status_check_on,
     coalesce(js.id IS NOT NULL AND CASE WHEN jm.held_on IS NULL
         THEN p.today - (js.responded_at AT TIME ZONE p.timezone)::date > 31
         ELSE jm.next_on IS NULL OR jm.next_on > jm.held_on + 31 OR jm.next_on < p.today END,
@@ -180,8 +176,16 @@ rows AS (
     al.*
   FROM p JOIN ck ON ck.id = p.id LEFT JOIN a7 ON a7.patient_id = p.id
   LEFT JOIN job_support_links js ON js.patient_id = p.id AND js.status = 'accepted'
-  LEFT JOIN LATERAL (SELECT j.held_on, j.next_on FROM joint_meetings j
-    WHERE j.patient_id = p.id ORDER BY j.held_on DESC, j.created_at DESC LIMIT 1) jm ON true
+  -- each table's latest row per patient, found once for the caseload (not a sort per patient)
+  LEFT JOIN (SELECT DISTINCT ON (b.patient_id) b.patient_id, b.workplace_rating, b.local_date
+    FROM barrier_checks b WHERE b.patient_id IN (SELECT id FROM p)
+    ORDER BY b.patient_id, b.local_date DESC) bc ON bc.patient_id = p.id
+  LEFT JOIN (SELECT DISTINCT ON (m.patient_id) m.patient_id, m.next_status_check_on
+    FROM dialogue_meetings m WHERE m.status = 'held' AND m.patient_id IN (SELECT id FROM p)
+    ORDER BY m.patient_id, m.starts_at DESC) hm ON hm.patient_id = p.id
+  LEFT JOIN (SELECT DISTINCT ON (j.patient_id) j.patient_id, j.held_on, j.next_on
+    FROM joint_meetings j WHERE j.patient_id IN (SELECT id FROM p)
+    ORDER BY j.patient_id, j.held_on DESC, j.created_at DESC) jm ON jm.patient_id = p.id
   CROSS JOIN LATERAL (
     SELECT count(*) AS unack, count(*) FILTER (WHERE ra.created_at < $7) AS overdue,
       coalesce(min(ra.created_at), 'epoch'::timestamptz) AS oldest_at

@@ -123,7 +123,10 @@ def facts(*, zones: int) -> Any:
         last_day=latest,
         name="adh7",
     )
-    return (
+    work, latest_rows = work_facts(
+        p, earliest=_bound("earliest", Date()), latest_soon=_bound("latest_soon", Date())
+    )
+    query = (
         select(
             base,
             last_checkin(p.recent_checkins, p.id).label("last_checkin"),
@@ -147,15 +150,14 @@ def facts(*, zones: int) -> Any:
             ).label("follow_ups_due"),
             measures_overdue(p.id, p.today).label("measures_overdue"),
             *risk_facts(p.id),
-            *work_facts(
-                p, earliest=_bound("earliest", Date()), latest_soon=_bound("latest_soon", Date())
-            ),
+            *work,
         )
         .select_from(base)
         .outerjoin(adherence, adherence.c.patient_id == p.id)
-        .cte("facts")
-        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
+    for rows in latest_rows:
+        query = query.outerjoin(rows, rows.c.patient_id == p.id)
+    return query.cte("facts").prefix_with("MATERIALIZED", dialect="postgresql")
 
 
 def flagged(facts_query: Any) -> Any:
