@@ -142,6 +142,11 @@ ck AS (
     FROM checkins c WHERE c.patient_id = p.id
      AND c.local_date > p.today - greatest(14, p.window_days)) x
 ),
+fu AS (
+  -- pending follow-ups due by each patient's today, counted once for the caseload
+  SELECT f.patient_id, count(*) AS follow FROM p JOIN follow_ups f ON f.patient_id = p.id
+   AND f.status = 'pending' AND f.due_on <= p.today GROUP BY f.patient_id
+),
 rows AS (
   SELECT p.id, p.display_name, p.today, ck.last_on, ck.s7, ck.n7, ck.s14, ck.n14,
     ck.rule_mean, ck.rule_n, coalesce(a7.p, 0) AS p7, coalesce(a7.c, 0) AS c7,
@@ -149,8 +154,7 @@ rows AS (
       AND b.status = 'open') AS open,
     (SELECT count(*) FROM booster_requests b WHERE b.patient_id = p.id
       AND b.status = 'scheduled') AS scheduled,
-    (SELECT count(*) FROM follow_ups f WHERE f.patient_id = p.id AND f.status = 'pending'
-      AND f.due_on <= p.today) AS follow,
+    coalesce(fu.follow, 0) AS follow,
     p.today - coalesce(ck.last_on, p.linked_on) AS silent,
     ck.rule_mean IS NOT NULL AND ck.rule_n >= p.min_checkins
       AND ck.rule_mean < p.low_threshold AS low_rtw_se,
@@ -175,6 +179,7 @@ rows AS (
       false) AS joint_due,
     al.*
   FROM p JOIN ck ON ck.id = p.id LEFT JOIN a7 ON a7.patient_id = p.id
+  LEFT JOIN fu ON fu.patient_id = p.id
   LEFT JOIN job_support_links js ON js.patient_id = p.id AND js.status = 'accepted'
   -- each table's latest row per patient, found once for the caseload (not a sort per patient)
   LEFT JOIN (SELECT DISTINCT ON (b.patient_id) b.patient_id, b.workplace_rating, b.local_date

@@ -123,6 +123,14 @@ def facts(*, zones: int) -> Any:
         last_day=latest,
         name="adh7",
     )
+    # pending follow-ups (one is due by today exactly when the first is), found once for the
+    # caseload and joined
+    pending = (
+        select(_f.patient_id, func.min(_f.due_on).label("first_due"))
+        .where(_f.status == "pending", _f.due_on <= latest, _f.patient_id.in_(select(p.id)))
+        .group_by(_f.patient_id)
+        .subquery("pending_follow_ups")
+    )
     work, latest_rows = work_facts(
         p, earliest=_bound("earliest", Date()), latest_soon=_bound("latest_soon", Date())
     )
@@ -136,18 +144,7 @@ def facts(*, zones: int) -> Any:
             case((exists().where(_b.patient_id == p.id, _b.status == "open"), 1), else_=0).label(
                 "open_boosters"
             ),
-            case(
-                (
-                    exists().where(
-                        _f.patient_id == p.id,
-                        _f.status == "pending",
-                        _f.due_on <= latest,
-                        epoch_day(_f.due_on) <= p.today,
-                    ),
-                    1,
-                ),
-                else_=0,
-            ).label("follow_ups_due"),
+            case((epoch_day(pending.c.first_due) <= p.today, 1), else_=0).label("follow_ups_due"),
             measures_overdue(p.id, p.today).label("measures_overdue"),
             *risk_facts(p.id),
             *work,
@@ -155,7 +152,7 @@ def facts(*, zones: int) -> Any:
         .select_from(base)
         .outerjoin(adherence, adherence.c.patient_id == p.id)
     )
-    for rows in latest_rows:
+    for rows in [pending, *latest_rows]:
         query = query.outerjoin(rows, rows.c.patient_id == p.id)
     return query.cte("facts").prefix_with("MATERIALIZED", dialect="postgresql")
 
