@@ -1,10 +1,11 @@
 """The floor's hand-written PostgreSQL: the worklist and "today" aggregated where the data is.
 
 No app code: these statements restate the app's rules (adherence, the booster rule's low test,
-the flags, the plan review, last week's work grade) as set-based SQL with FILTER and lateral
-joins; the worklist's adherence by dose ranges (as app/exercises/adherence_sql.py), the
-calendars that remain (last week's work grade, "today") with generate_series. `bench.run`
-checks that they return the same numbers as the app.
+the flags, last week's work grade) as set-based SQL with FILTER and lateral joins (the plan
+review is read from the plan's stored switch days); the worklist's adherence by dose ranges
+(as app/exercises/adherence_sql.py), the calendars that remain (last week's work grade,
+"today") with generate_series. `bench.run` checks that they return the same numbers as the
+app.
 """
 
 from __future__ import annotations
@@ -18,18 +19,23 @@ p AS (
          (cl.created_at AT TIME ZONE u.timezone)::date AS linked_on,
          coalesce(o.window_days, $3) AS window_days,
          coalesce(o.min_checkins, $4) AS min_checkins,
-         round(coalesce(o.low_threshold, $5)::numeric, 6) AS low_threshold
+         round(coalesce(o.low_threshold, $5)::numeric, 6) AS low_threshold,
+         r.review_switches
   FROM care_links cl JOIN users u ON u.id = cl.patient_id
   LEFT JOIN booster_rule_overrides o ON o.patient_id = u.id
+  LEFT JOIN rtw_plans r ON r.patient_id = u.id
   WHERE cl.therapist_id = $1 AND cl.ended_at IS NULL
 )"""
 
 
 def _capped(since: str, until: str) -> str:
-    """A daily segment's done over the day numbers since..until: min(logs(d), n) summed, its
-    logs read through the (patient_id, local_date) index (one short range per segment)."""
-    return f"""(SELECT coalesce(sum(least(x.c, g.n)), 0) FROM (
-        SELECT count(*) AS c FROM exercise_logs l WHERE l.patient_id = g.patient_id
+    """A daily segment's done over the day numbers since..until (`done`) and on today alone
+    (`today`): min(logs(d), n) summed, its logs read once through the (patient_id,
+    local_date) index (one short range per segment)."""
+    return f"""(SELECT coalesce(sum(least(x.c, g.n)), 0) AS done,
+        coalesce(sum(least(x.c, g.n)) FILTER (WHERE x.d = g.t), 0) AS today FROM (
+        SELECT l.local_date - DATE '1970-01-01' AS d, count(*) AS c FROM exercise_logs l
+        WHERE g.n IS NOT NULL AND l.patient_id = g.patient_id
         AND l.local_date >= DATE '1970-01-01' + {since}
         AND l.local_date <= DATE '1970-01-01' + {until}
         AND (l.assignment_id = g.aid OR (l.assignment_id IS NULL
@@ -46,8 +52,7 @@ def _adherence(name: str, source: str, back: int) -> str:
     Assignments starting after today or ending before M0 are left out: they would make no
     segment or one that counts nothing."""
     never = 1_000_000  # a day number after every stored date: "no end"
-    today_done = _capped("g.t", "g.t")
-    window_done = _capped(f"greatest(g.lo, g.t - {back})", "least(g.hi, g.t)")
+    done = _capped(f"greatest(g.lo, g.t - {back})", "least(g.hi, g.t)")
     return f"""
 {name}_win AS (
   SELECT p.id, p.today, p.today - DATE '1970-01-01' AS t,
@@ -102,10 +107,9 @@ def _adherence(name: str, source: str, back: int) -> str:
     SELECT g.patient_id,
            coalesce(g.n * greatest(least(g.hi, g.t - 1) - greatest(g.lo, g.t - {back}) + 1, 0), 0)
            + coalesce(g.w * greatest((g.mh - g.ml) / 7 - 1, 0), 0)
-           + CASE WHEN g.n IS NOT NULL AND g.lo <= g.t AND g.t <= g.hi
-                  THEN {today_done} ELSE 0 END AS p,
-           CASE WHEN g.n IS NOT NULL THEN {window_done} ELSE 0 END AS c
-    FROM {name}_seg g
+           + dn.today AS p,
+           dn.done AS c
+    FROM {name}_seg g CROSS JOIN LATERAL {done} dn
     UNION ALL
     SELECT patient_id, (2 * wd + 7) / 14, 0 FROM {name}_pw WHERE m + 6 < t
     UNION ALL
@@ -119,19 +123,29 @@ def _adherence(name: str, source: str, back: int) -> str:
 WORKLIST = f"""
 WITH {_PATIENTS}, {_adherence("a7", "p", 7)},
 ck AS (
+  -- one read of the recent check-ins (also any dated after today: the latest is among them);
+  -- the latest of a patient with none recent is read on its own
   SELECT p.id,
-    (SELECT max(local_date) FROM checkins c WHERE c.patient_id = p.id) AS last_on,
+    coalesce(x.recent_on, (SELECT max(local_date) FROM checkins c WHERE c.patient_id = p.id))
+      AS last_on,
     x.*
   FROM p CROSS JOIN LATERAL (
-    SELECT sum(score) FILTER (WHERE local_date > p.today - 7) AS s7,
-           count(*) FILTER (WHERE local_date > p.today - 7) AS n7,
+    SELECT max(local_date) AS recent_on,
+           sum(score) FILTER (WHERE local_date > p.today - 7 AND local_date <= p.today) AS s7,
+           count(*) FILTER (WHERE local_date > p.today - 7 AND local_date <= p.today) AS n7,
            sum(score) FILTER (WHERE local_date <= p.today - 7 AND local_date > p.today - 14) AS s14,
            count(*) FILTER (WHERE local_date <= p.today - 7 AND local_date > p.today - 14) AS n14,
-           round(avg(round(score::numeric, 6))
-                 FILTER (WHERE local_date > p.today - p.window_days), 6) AS rule_mean,
-           count(*) FILTER (WHERE local_date > p.today - p.window_days) AS rule_n
-    FROM checkins c WHERE c.patient_id = p.id AND c.local_date <= p.today
+           round(avg(round(score::numeric, 6)) FILTER (WHERE local_date > p.today - p.window_days
+                 AND local_date <= p.today), 6) AS rule_mean,
+           count(*) FILTER (WHERE local_date > p.today - p.window_days
+                            AND local_date <= p.today) AS rule_n
+    FROM checkins c WHERE c.patient_id = p.id
      AND c.local_date > p.today - greatest(14, p.window_days)) x
+),
+fu AS (
+  -- pending follow-ups due by each patient's today, counted once for the caseload
+  SELECT f.patient_id, count(*) AS follow FROM p JOIN follow_ups f ON f.patient_id = p.id
+   AND f.status = 'pending' AND f.due_on <= p.today GROUP BY f.patient_id
 ),
 rows AS (
   SELECT p.id, p.display_name, p.today, ck.last_on, ck.s7, ck.n7, ck.s14, ck.n14,
@@ -140,18 +154,13 @@ rows AS (
       AND b.status = 'open') AS open,
     (SELECT count(*) FROM booster_requests b WHERE b.patient_id = p.id
       AND b.status = 'scheduled') AS scheduled,
-    (SELECT count(*) FROM follow_ups f WHERE f.patient_id = p.id AND f.status = 'pending'
-      AND f.due_on <= p.today) AS follow,
+    coalesce(fu.follow, 0) AS follow,
     p.today - coalesce(ck.last_on, p.linked_on) AS silent,
     ck.rule_mean IS NOT NULL AND ck.rule_n >= p.min_checkins
       AND ck.rule_mean < p.low_threshold AS low_rtw_se,
-    -- each stage parsed once into typed columns (->> per field parsed it again each time)
-    coalesce((SELECT s.reviewed_on IS NULL
-      FROM rtw_plans r, ROWS FROM (json_to_recordset(r.body->'stages')
-        AS (starts_on date, review_on date, reviewed_on date))
-        WITH ORDINALITY s(starts_on, review_on, reviewed_on, i)
-      WHERE r.patient_id = p.id AND coalesce(s.review_on, s.starts_on + 14) <= p.today
-      ORDER BY s.i DESC LIMIT 1), false) AS review_due,
+    -- the plan's stored review switch days: due when an odd number are on or before today
+    coalesce(width_bucket(p.today - DATE '1970-01-01', p.review_switches) % 2 = 1, false)
+      AS review_due,
     EXISTS (SELECT 1 FROM measure_schedules ms WHERE ms.patient_id = p.id
       AND p.today >= ms.starts_on AND p.today > ms.starts_on
         + (p.today - ms.starts_on) / ms.every_days * ms.every_days + least(3, ms.every_days) - 1
@@ -159,24 +168,29 @@ rows AS (
         WHERE r.patient_id = p.id AND r.measure = ms.measure), DATE '1970-01-01')
         < ms.starts_on + (p.today - ms.starts_on) / ms.every_days * ms.every_days)
       AS measure_overdue,
-    (SELECT b.workplace_rating FROM barrier_checks b WHERE b.patient_id = p.id
-      ORDER BY b.local_date DESC LIMIT 1) AS workplace_rating,
-    (SELECT b.local_date FROM barrier_checks b WHERE b.patient_id = p.id
-      ORDER BY b.local_date DESC LIMIT 1) AS barriers_checked_on,
+    bc.workplace_rating, bc.local_date AS barriers_checked_on,
     (SELECT min(m.starts_at) FROM dialogue_meetings m WHERE m.patient_id = p.id
       AND m.status = 'planned' AND m.local_date BETWEEN p.today AND p.today + 3)
       AS next_meeting_at,
-    (SELECT m.next_status_check_on FROM dialogue_meetings m WHERE m.patient_id = p.id
-      AND m.status = 'held' ORDER BY m.starts_at DESC LIMIT 1) AS status_check_on,
+    hm.next_status_check_on AS status_check_on,
     coalesce(js.id IS NOT NULL AND CASE WHEN jm.held_on IS NULL
         THEN p.today - (js.responded_at AT TIME ZONE p.timezone)::date > 31
         ELSE jm.next_on IS NULL OR jm.next_on > jm.held_on + 31 OR jm.next_on < p.today END,
       false) AS joint_due,
     al.*
   FROM p JOIN ck ON ck.id = p.id LEFT JOIN a7 ON a7.patient_id = p.id
+  LEFT JOIN fu ON fu.patient_id = p.id
   LEFT JOIN job_support_links js ON js.patient_id = p.id AND js.status = 'accepted'
-  LEFT JOIN LATERAL (SELECT j.held_on, j.next_on FROM joint_meetings j
-    WHERE j.patient_id = p.id ORDER BY j.held_on DESC, j.created_at DESC LIMIT 1) jm ON true
+  -- each table's latest row per patient, found once for the caseload (not a sort per patient)
+  LEFT JOIN (SELECT DISTINCT ON (b.patient_id) b.patient_id, b.workplace_rating, b.local_date
+    FROM barrier_checks b WHERE b.patient_id IN (SELECT id FROM p)
+    ORDER BY b.patient_id, b.local_date DESC) bc ON bc.patient_id = p.id
+  LEFT JOIN (SELECT DISTINCT ON (m.patient_id) m.patient_id, m.next_status_check_on
+    FROM dialogue_meetings m WHERE m.status = 'held' AND m.patient_id IN (SELECT id FROM p)
+    ORDER BY m.patient_id, m.starts_at DESC) hm ON hm.patient_id = p.id
+  LEFT JOIN (SELECT DISTINCT ON (j.patient_id) j.patient_id, j.held_on, j.next_on
+    FROM joint_meetings j WHERE j.patient_id IN (SELECT id FROM p)
+    ORDER BY j.patient_id, j.held_on DESC, j.created_at DESC) jm ON jm.patient_id = p.id
   CROSS JOIN LATERAL (
     SELECT count(*) AS unack, count(*) FILTER (WHERE ra.created_at < $7) AS overdue,
       coalesce(min(ra.created_at), 'epoch'::timestamptz) AS oldest_at

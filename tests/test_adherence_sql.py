@@ -175,3 +175,29 @@ def test_sql_adherence_equals_the_pure_rule(api: Api, data: dict[str, Any]) -> N
     found = api.db(lambda session: _store_and_read(session, patient.id, other.id, data))
     note(repr(data))
     assert found == {back: _expected(data, back) for back in WINDOWS}
+
+
+def test_todays_done_is_told_from_the_days_before(api: Api) -> None:
+    """Today's done counts toward the prescribed (rule 4) and is read together with the
+    window's (one read per daily segment): logs on the days around today, capped per day."""
+    today = BASE + timedelta(days=40)
+    daily = uuid.uuid4()
+    plan = Plan(daily, uuid.UUID(int=0), KINDS[0], BASE, None, (Dose(BASE, 2, None, False),))
+    cases = [
+        [today - timedelta(days=1)],  # yesterday only: nothing done today
+        [today, today - timedelta(days=1), today - timedelta(days=1)],
+        [today, today, today, today + timedelta(days=1)],  # capped at 2; tomorrow not read
+    ]
+    patient, other = api.patient(), api.patient()
+    for days in cases:
+        data: dict[str, Any] = {
+            "today": today,
+            "plans": [plan],
+            "logs": [(day, daily, KINDS[0]) for day in days],
+        }
+
+        async def read(session: AsyncSession, data: dict[str, Any] = data) -> Any:
+            return await _store_and_read(session, patient.id, other.id, data)
+
+        found = api.db(read)
+        assert found == {back: _expected(data, back) for back in WINDOWS}, days

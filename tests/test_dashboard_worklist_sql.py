@@ -93,6 +93,10 @@ def _more(api: Api, therapist: Actor) -> None:
         f"/v1/patients/{lars.id}/booster-rule", json=rule, headers=therapist.headers
     )
     assert put.status_code == 200, put.text
+    # Mona: check-ins long before the rule's window, in it, and one dated after today (stored
+    # as is): the latest is the last one, and the window's low test counts the middle one only
+    mona = api.patient(therapist, name="Mona")
+    seed_scores(api, mona, {TODAY - timedelta(days=d): 1.0 for d in (20, 1, -2)})
 
 
 def _walk(api: Api, therapist: Actor, **params: Any) -> list[dict[str, Any]]:
@@ -118,7 +122,7 @@ def test_every_row_equals_the_pure_summary_and_sorts_by_its_flags(api: Api) -> N
     therapist, _ = build_caseload(api)
     _more(api, therapist)
     listed = _walk(api, therapist)
-    assert len(listed) == 12
+    assert len(listed) == 13
     for row in listed:
         detail = api.client.get(f"/v1/patients/{row['patient_id']}", headers=therapist.headers)
         assert detail.status_code == 200, detail.text

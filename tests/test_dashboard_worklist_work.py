@@ -102,6 +102,8 @@ def build(api: Api) -> tuple[Actor, dict[str, Actor]]:
     ):
         with time_machine.travel(accepted_at, tick=False):
             api.job_support(p[name], counsellor)
+    # Jorunn's earlier meeting (its next, 20 October, has passed) is not the latest one
+    _joint(api, therapist, p["Jorunn"], "2026-10-05", next_on="2026-10-20")
     _joint(api, therapist, p["Jorunn"], "2026-11-01")
     _joint(api, therapist, p["Jakob"], "2026-10-10", next_on="2026-11-10")
     _joint(api, therapist, p["Mette"], "2026-11-01", next_on="2026-12-03")

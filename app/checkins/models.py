@@ -18,7 +18,9 @@ class Checkin(SQLModel, table=True):
 
     __tablename__ = "checkins"
     __table_args__ = (
-        UniqueConstraint("patient_id", "local_date"),
+        # Covering on PostgreSQL: the worklist's last check-in and booster-rule window read
+        # this index alone (index-only scans, no heap visit per check-in; issue 12).
+        UniqueConstraint("patient_id", "local_date", postgresql_include=["score"]),
         CheckConstraint("mood IS NULL OR (mood >= 0 AND mood <= 10)", name="mood"),
         CheckConstraint(
             "worry_minutes IS NULL OR (worry_minutes >= 0 AND worry_minutes <= 1440)",

@@ -36,6 +36,7 @@ from app.core.time import local_today, utcnow, zone
 from app.dashboard.demo_write import COLUMNS, BulkWriter, Row, paused_gc
 from app.work.grades import Plan, full_return_date
 from app.work.plan import plan_of
+from app.work.reviews import review_switches
 from app.work.schemas import PlanIn, StageIn
 
 BULK_THERAPIST = "bulk-therapist@demo.example.com"
@@ -135,6 +136,7 @@ class _Caseload:
     now: datetime
     body: str
     full_return: date | None
+    switches: list[int]  # the plan's review switches (rtw_plans.review_switches)
     history: list[_Day]
     texts: _Texts
 
@@ -165,7 +167,7 @@ class _Caseload:
                     (_uuid(rng), aid, start, per_day, None, False, therapist_id, now)
                 )
             plan = (self.body, self.full_return, therapist_id, "therapist", now)
-            rows["plans"].append((pid, 1, *plan))
+            rows["plans"].append((pid, 1, *plan, self.switches))
             rows["versions"].append((_uuid(rng), pid, 1, *plan))
             _history(rows, rng, pid, assignments, self.history, self.texts)
             if rng.random() < 0.1:
@@ -215,6 +217,7 @@ async def seed_bulk(
         now=now,
         body=json.dumps(body),
         full_return=full_return_date(plan.stages),
+        switches=review_switches(plan),
         history=_days(plan, today, days),
         texts=texts,
     )

@@ -1,8 +1,9 @@
 """Writing the synthetic caseload of `app.dashboard.demo` in bulk.
 
 Rows arrive as tuples in the column order of `COLUMNS` (JSON columns already encoded as
-text). On PostgreSQL they go in with COPY, and the sync change log (issue 17) is written in
-bulk beside them: the capture triggers of the seeded tables are disabled for the seed's
+text, except a plan's review switches: a list, an integer array on PostgreSQL). On
+PostgreSQL they go in with COPY, and the sync change log (issue 17) is written in bulk
+beside them: the capture triggers of the seeded tables are disabled for the seed's
 transaction (`ALTER TABLE ... DISABLE TRIGGER`, undone at the end, and rolled back with the
 transaction on failure) and the same change rows the triggers would have written -- one
 `upsert` per row, with its patient, sync type and record id, the transaction's id -- are
@@ -56,7 +57,7 @@ TABLES: tuple[tuple[str, Table, tuple[str, ...]], ...] = (
                                  "answers", "score", "mood", "worry_minutes", "note",
                                  "created_at", "updated_at")),
     ("plans", rtw_plan_table, ("patient_id", "version", "body", "full_return_on", "updated_by",
-                               "updated_by_role", "updated_at")),
+                               "updated_by_role", "updated_at", "review_switches")),
     ("versions", rtw_plan_version_table, ("id", "patient_id", "version", "body",
                                           "full_return_on", "changed_by", "changed_by_role",
                                           "changed_at")),
@@ -161,7 +162,9 @@ class BulkWriter:
                     insert(table),
                     [
                         {
-                            c: json.loads(v) if c in json_columns else v
+                            # (review_switches comes as a list: an integer array on
+                            # PostgreSQL, so not encoded)
+                            c: json.loads(v) if c in json_columns and isinstance(v, str) else v
                             for c, v in zip(columns, row, strict=True)
                         }
                         for row in rows[start : start + CHUNK]

@@ -1,6 +1,6 @@
 """The worklist's clinical facts per patient, as SQL expressions on the patient's id and local
-today (a day number): a stage review due (from the RTW plan's JSON), a scheduled measure
-overdue, open risk alerts. Used by `app.dashboard.worklist_sql.facts`.
+today (a day number): a stage review due (from the RTW plan's stored review switches), a
+scheduled measure overdue, open risk alerts. Used by `app.dashboard.worklist_sql.facts`.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ NO_ALERT = datetime(1970, 1, 1, tzinfo=UTC)  # the risk sort key of rows without
 
 
 class review_due_of(FunctionElement[bool]):  # noqa: N801  # an SQL expression, named like one
-    """True when the patient's plan has a stage review due by `today` (app.work.reviews):
-    the last stage (by position) whose review date has come was not recorded as held."""
+    """True when the plan's review is due on `today` (a day number), read from the plan's
+    stored `review_switches` (app.work.reviews.review_switches, written with the plan): an
+    odd number of switch days on or before today. No plan (NULL): false."""
 
     type = Boolean()
     inherit_cache = True
@@ -35,29 +36,17 @@ class review_due_of(FunctionElement[bool]):  # noqa: N801  # an SQL expression, 
 
 @compiles(review_due_of, "postgresql")
 def _review_pg(element: review_due_of, compiler: SQLCompiler, **kw: Any) -> str:
-    patient, today = (compiler.process(c, **kw) for c in element.clauses)
-    # json_to_recordset parses each stage once into typed columns (the ->> of every field
-    # parsed the stage's text again: about twice the time per patient)
-    return (
-        "coalesce((SELECT s.reviewed_on IS NULL FROM rtw_plans r, "  # noqa: S608 (clauses)
-        "ROWS FROM (json_to_recordset(r.body->'stages') "
-        "AS (starts_on date, review_on date, reviewed_on date)) "
-        "WITH ORDINALITY s(starts_on, review_on, reviewed_on, i) "
-        f"WHERE r.patient_id = {patient} AND coalesce(s.review_on, s.starts_on + 14) "
-        f"<= {today} ORDER BY s.i DESC LIMIT 1), false)"
-    )
+    switches, today = (compiler.process(c, **kw) for c in element.clauses)
+    # width_bucket over a sorted array: how many of its elements are <= today (a binary search)
+    return f"coalesce(width_bucket({today}, {switches}) % 2 = 1, false)"
 
 
 @compiles(review_due_of, "sqlite")
 def _review_sqlite(element: review_due_of, compiler: SQLCompiler, **kw: Any) -> str:
-    patient, today = (compiler.process(c, **kw) for c in element.clauses)
+    switches, today = (compiler.process(c, **kw) for c in element.clauses)
     return (
-        "coalesce((SELECT json_extract(e.value, '$.reviewed_on') IS NULL "  # noqa: S608
-        "FROM rtw_plans r, "
-        "json_each(r.body, '$.stages') e "
-        f"WHERE r.patient_id = {patient} AND coalesce(json_extract(e.value, '$.review_on'), "
-        "date(json_extract(e.value, '$.starts_on'), '+14 days')) <= "
-        f"{today} ORDER BY e.key DESC LIMIT 1), 0)"
+        "(SELECT count(*) % 2 = 1 FROM json_each("  # noqa: S608 (compiled clauses)
+        f"{switches}) WHERE json_each.value <= {today})"
     )
 
 

@@ -19,7 +19,6 @@ from sqlalchemy import (
     Float,
     Numeric,
     Select,
-    and_,
     case,
     cast,
     exists,
@@ -37,12 +36,15 @@ from app.checkins.models import checkin_table
 from app.core.among import among_bound
 from app.core.sqldays import day_number, days_before, epoch_day, name_key
 from app.dashboard.flags import FLAG_RULES
+from app.dashboard.worklist_checkins import last_checkin, low_rtw_se, recent_checkins
 from app.dashboard.worklist_clinical import measures_overdue, review_due_of, risk_facts
-from app.dashboard.worklist_work import work_facts
+from app.dashboard.worklist_work import job_support_columns, job_support_join, work_facts
 from app.dashboard.worklist_zones import PREFIX, ZoneDays, zone_days
 from app.dashboard.worklist_zones import bound as _bound
 from app.dashboard.worklist_zones import by_zone as _by_zone
 from app.exercises.adherence_sql import adherence_totals
+from app.jobsupport.models import job_support_link_table
+from app.work.models import rtw_plan_table
 from app.workfocus.queries import SOON_DAYS
 
 __all__ = ["PREFIX", "ZoneDays", "adherence_statement", "page_statement", "zone_days"]
@@ -53,6 +55,7 @@ _o = booster_rule_table.c
 _c = checkin_table.c
 _b = booster_request_table.c
 _f = follow_up_table.c
+_p = rtw_plan_table.c
 MAX_RULE_WINDOW = 90  # the booster rule's window_days is at most 90 (app.core.config)
 ADHERENCE_DAYS = 7
 PAGE_ADHERENCE_DAYS = 28
@@ -68,6 +71,12 @@ def facts(*, zones: int) -> Any:
     today_date = _by_zone(zones, "today_date", Date())
     stamp = _cl.created_at.type
     latest = _bound("latest", Date())
+    window = func.coalesce(_o.window_days, _bound("window_days", Integer()))
+    rule_after = days_before(today_date, window)
+    min_checkins = func.coalesce(_o.min_checkins, _bound("min_checkins", Integer()))
+    low_threshold = func.round(
+        cast(func.coalesce(_o.low_threshold, _bound("low_threshold", Float())), Numeric), 6
+    )
     base = (
         select(
             _u.id,
@@ -77,23 +86,29 @@ def facts(*, zones: int) -> Any:
             today.label("today"),
             today_date.label("today_date"),
             _cl.created_at.label("linked_at"),
+            # the plan's review, from its stored switch days (no plan: not due)
+            review_due_of(_p.review_switches, today).label("review_due"),
             _bound("overdue_before", stamp).label("overdue_before"),
             _by_zone(zones, "cut_3d", stamp).label("cut_3d"),
             _by_zone(zones, "cut_7d", stamp).label("cut_7d"),
             _by_zone(zones, "cut_joint", stamp).label("cut_joint"),
-            func.coalesce(_o.window_days, _bound("window_days", Integer())).label("window_days"),
-            days_before(
-                today_date, func.coalesce(_o.window_days, _bound("window_days", Integer()))
-            ).label("rule_after"),
-            func.coalesce(_o.min_checkins, _bound("min_checkins", Integer())).label("min_checkins"),
-            func.round(
-                cast(func.coalesce(_o.low_threshold, _bound("low_threshold", Float())), Numeric),
-                6,
-            ).label("low_threshold"),
+            window.label("window_days"),
+            # the latest check-in and the booster rule's low test in one read of the window
+            recent_checkins(
+                _u.id,
+                today_date=today_date,
+                after=rule_after,
+                not_before=_bound("rule_from", Date()),
+                min_checkins=min_checkins,
+                low_threshold=low_threshold,
+            ).label("recent_checkins"),
+            *job_support_columns(),
         )
         .select_from(care_link_table)
         .join(user_table, _u.id == _cl.patient_id)
         .outerjoin(booster_rule_table, _o.patient_id == _u.id)
+        .outerjoin(rtw_plan_table, _p.patient_id == _u.id)
+        .outerjoin(job_support_link_table, job_support_join(_u.id))
         .where(
             _cl.therapist_id == _bound("therapist_id", _cl.therapist_id.type),
             _cl.ended_at.is_(None),
@@ -101,14 +116,6 @@ def facts(*, zones: int) -> Any:
         .cte("linked")
     )
     p = base.c
-    # the patient's own window as dates, so the check-in index reads only its days
-    in_rule_window = and_(
-        _c.patient_id == p.id,
-        _c.local_date <= latest,
-        _c.local_date > _bound("rule_from", Date()),
-        _c.local_date <= p.today_date,
-        _c.local_date > p.rule_after,
-    )
     adherence = adherence_totals(
         base,
         back=ADHERENCE_DAYS,
@@ -116,60 +123,38 @@ def facts(*, zones: int) -> Any:
         last_day=latest,
         name="adh7",
     )
-    return (
+    # pending follow-ups (one is due by today exactly when the first is), found once for the
+    # caseload and joined
+    pending = (
+        select(_f.patient_id, func.min(_f.due_on).label("first_due"))
+        .where(_f.status == "pending", _f.due_on <= latest, _f.patient_id.in_(select(p.id)))
+        .group_by(_f.patient_id)
+        .subquery("pending_follow_ups")
+    )
+    work, latest_rows = work_facts(
+        p, earliest=_bound("earliest", Date()), latest_soon=_bound("latest_soon", Date())
+    )
+    query = (
         select(
             base,
-            select(epoch_day(func.max(_c.local_date)))
-            .where(_c.patient_id == p.id)
-            .scalar_subquery()
-            .label("last_checkin"),
-            # the booster rule's low test (app.boosters.rule.is_low) in one read of the window:
-            # enough check-ins and their mean below the threshold (no check-in: no mean, 0)
-            select(
-                case(
-                    (
-                        and_(
-                            func.count() >= p.min_checkins,
-                            func.round(func.avg(func.round(cast(_c.score, Numeric), 6)), 6)
-                            < p.low_threshold,
-                        ),
-                        1,
-                    ),
-                    else_=0,
-                )
-            )
-            .where(in_rule_window)
-            .scalar_subquery()
-            .label("low_rtw_se"),
+            last_checkin(p.recent_checkins, p.id).label("last_checkin"),
+            low_rtw_se(p.recent_checkins).label("low_rtw_se"),
             func.coalesce(adherence.c.prescribed, 0).label("prescribed_7d"),
             func.coalesce(adherence.c.completed, 0).label("completed_7d"),
             case((exists().where(_b.patient_id == p.id, _b.status == "open"), 1), else_=0).label(
                 "open_boosters"
             ),
-            case(
-                (
-                    exists().where(
-                        _f.patient_id == p.id,
-                        _f.status == "pending",
-                        _f.due_on <= latest,
-                        epoch_day(_f.due_on) <= p.today,
-                    ),
-                    1,
-                ),
-                else_=0,
-            ).label("follow_ups_due"),
-            review_due_of(p.id, p.today_date).label("review_due"),
+            case((epoch_day(pending.c.first_due) <= p.today, 1), else_=0).label("follow_ups_due"),
             measures_overdue(p.id, p.today).label("measures_overdue"),
             *risk_facts(p.id),
-            *work_facts(
-                p, earliest=_bound("earliest", Date()), latest_soon=_bound("latest_soon", Date())
-            ),
+            *work,
         )
         .select_from(base)
         .outerjoin(adherence, adherence.c.patient_id == p.id)
-        .cte("facts")
-        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
+    for rows in [pending, *latest_rows]:
+        query = query.outerjoin(rows, rows.c.patient_id == p.id)
+    return query.cte("facts").prefix_with("MATERIALIZED", dialect="postgresql")
 
 
 def flagged(facts_query: Any) -> Any:

@@ -39,6 +39,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     FromClause,
     Integer,
@@ -46,6 +47,7 @@ from sqlalchemy import (
     Subquery,
     and_,
     case,
+    cast,
     func,
     literal_column,
     or_,
@@ -60,6 +62,7 @@ _a = assignment_table.c
 _d = dose_table.c
 _l = exercise_log_table.c
 NEVER = 1_000_000  # a day number after every stored date (the year 4707): "no end"
+PACK = 1 << 32  # today's done packed above a segment's window done (which is far below it)
 
 
 def _zero() -> ColumnElement[int]:
@@ -121,6 +124,46 @@ def adherence_totals(
     p = plans.c
     lo = highest(doses.c.since, p.s, monday_of(p.t - back))
     hi = lowest(doses.c.until, p.e, monday_of(p.t) + 6)
+
+    def logs_of(row: Any, since: ColumnElement[int], until: ColumnElement[int]) -> Select[Any]:
+        """The segment's logs on its days since..until: linked to its assignment (whatever
+        their kind) or unlinked and of its kind, read through the (patient_id, local_date)
+        index, which covers the other columns (one short index range per segment). `row`
+        has the segment's patient_id, aid and kind."""
+        return select(_l.local_date).where(
+            _l.patient_id == row.patient_id,
+            _l.local_date >= first_day,
+            _l.local_date <= last_day,
+            _l.local_date >= day_date(since),
+            _l.local_date <= day_date(until),
+            or_(
+                _l.assignment_id == row.aid,
+                and_(_l.assignment_id.is_(None), _l.exercise_kind == row.kind),
+            ),
+        )
+
+    # A daily segment's done, in one read of its days in the window (ws..t): the window's
+    # sum of min(logs(d), n) plus PACK x today's min(logs(t), n) (today is in the window
+    # exactly when it is one of the segment's days). Split again in `by_segment`.
+    n = doses.c.times_per_day
+    per_day = (
+        logs_of(p, highest(lo, p.t - back), lowest(hi, p.t))
+        .with_only_columns(epoch_day(_l.local_date).label("d"), func.count().label("c"))
+        .group_by(_l.local_date)
+        .correlate(plans, doses)
+        .subquery()
+    )
+    capped = lowest(per_day.c.c, n)
+    packed = (
+        select(
+            cast(
+                func.coalesce(func.sum(capped * case((per_day.c.d == p.t, PACK + 1), else_=1)), 0),
+                BigInteger,
+            )
+        )
+        .correlate(plans, doses)
+        .scalar_subquery()
+    )
     segments = (
         select(
             p.aid,
@@ -130,9 +173,10 @@ def adherence_totals(
             hi.label("hi"),
             monday_of(lo).label("ml"),
             monday_of(hi).label("mh"),
-            doses.c.times_per_day.label("n"),
+            n.label("n"),
             doses.c.times_per_week.label("w"),
             p.kind,
+            case((n.isnot(None), packed), else_=0).label("done"),
         )
         .select_from(plans)
         .join(doses, and_(doses.c.assignment_id == p.aid, ~doses.c.paused))
@@ -141,48 +185,17 @@ def adherence_totals(
     )
     g = segments.c
 
-    def logs_of(since: ColumnElement[int], until: ColumnElement[int]) -> Select[Any]:
-        """The segment's logs on its days since..until: linked to its assignment (whatever
-        their kind) or unlinked and of its kind, read through the (patient_id, local_date)
-        index, which covers the other columns (one short index range per segment)."""
-        return select(_l.local_date).where(
-            _l.patient_id == g.patient_id,
-            _l.local_date >= first_day,
-            _l.local_date <= last_day,
-            _l.local_date >= day_date(since),
-            _l.local_date <= day_date(until),
-            or_(
-                _l.assignment_id == g.aid,
-                and_(_l.assignment_id.is_(None), _l.exercise_kind == g.kind),
-            ),
-        )
-
-    def capped(since: ColumnElement[int], until: ColumnElement[int]) -> ColumnElement[int]:
-        """The sum over since..until of min(logs(d), n): a daily segment's done."""
-        per_day = (
-            logs_of(since, until)
-            .with_only_columns(func.count().label("c"))
-            .group_by(_l.local_date)
-            .correlate(segments)
-            .subquery()
-        )
-        done = select(func.coalesce(func.sum(lowest(per_day.c.c, g.n)), 0))
-        return done.correlate(segments).scalar_subquery()
-
     # per segment: the daily days before today in the window (and today's done), the weekly
-    # middle weeks; completed: a daily segment's done in the window
-    daily = g.n.isnot(None)
+    # middle weeks; completed: a daily segment's done in the window (a weekly one's done is 0)
     daily_days = highest(lowest(g.hi, g.t - 1) - highest(g.lo, g.t - back) + 1, 0)
-    today_done = case((and_(daily, g.lo <= g.t, g.t <= g.hi), capped(g.t, g.t)), else_=0)
+    today_done = g.done // PACK
     middle_weeks = highest((g.mh - g.ml) // 7 - 1, 0)
     by_segment = select(
         g.patient_id,
         (
             func.coalesce(g.n * daily_days, 0) + today_done + func.coalesce(g.w * middle_weeks, 0)
         ).label("prescribed"),
-        case((daily, capped(highest(g.lo, g.t - back), lowest(g.hi, g.t))), else_=0).label(
-            "completed"
-        ),
+        (g.done % PACK).label("completed"),
     )
     # the first and last week of each weekly segment, with its w x days there
     weekly = g.w.isnot(None)
@@ -225,7 +238,7 @@ def adherence_totals(
             func.max(g.w).label("w"),
         )
         .select_from(segments)
-        .join(exercise_log_table, logs_of(g.lo, lowest(g.hi, g.t)).whereclause)
+        .join(exercise_log_table, logs_of(g, g.lo, lowest(g.hi, g.t)).whereclause)
         .where(weekly)
         .group_by(g.patient_id, g.aid, g.t, m)
         .subquery(f"{name}_log_weeks")

@@ -47,8 +47,9 @@ from app.workfocus.models import (
     work_goal_table,
 )
 
-# Never exported: the patient id is the document's own, the body hash is a retry fingerprint.
-LEFT_OUT: Final = frozenset({"patient_id", "body_hash"})
+# Never exported: the patient id is the document's own, the body hash is a retry fingerprint,
+# a plan's review switches are derived from its body (an index for the worklist).
+LEFT_OUT: Final = frozenset({"patient_id", "body_hash", "review_switches"})
 _STRICT_SHAPE = ConfigDict(extra="forbid")
 
 

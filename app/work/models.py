@@ -6,11 +6,14 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Integer, UniqueConstraint
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime, table_of
 from app.core.time import utcnow
+
+SWITCHES = JSON().with_variant(ARRAY(Integer()), "postgresql")
 
 
 class RtwPlan(SQLModel, table=True):
@@ -23,6 +26,11 @@ class RtwPlan(SQLModel, table=True):
     body: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     # Start of the first 0 % stage after which no stage goes back above 0 (past or future).
     full_return_on: date | None = Field(default=None)
+    # The days on which the plan's review becomes due or stops being due (day numbers,
+    # ascending; app.work.reviews.review_switches of the body, written with it): the
+    # worklist reads this instead of the stages (issue 12). An integer array on PostgreSQL,
+    # a JSON list on SQLite.
+    review_switches: list[int] = Field(sa_column=Column(SWITCHES, nullable=False))
     updated_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     updated_by_role: str = Field(max_length=16)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

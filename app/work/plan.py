@@ -21,7 +21,13 @@ from app.core.schemas import STORED
 from app.core.time import local_today, utcnow
 from app.work import grades
 from app.work.models import rtw_plan_table, rtw_plan_version_table
-from app.work.reviews import default_review_on, next_review_on, review_due, stage_in_force
+from app.work.reviews import (
+    default_review_on,
+    next_review_on,
+    review_due,
+    review_switches,
+    stage_in_force,
+)
 from app.work.schemas import (
     DEFAULT_AGREED_HOURS,
     DEFAULT_WORK_DAYS,
@@ -253,6 +259,8 @@ async def save_plan(
         "version": version,
         "body": body,
         "full_return_on": full_return,
+        # what the worklist reads for the review flag, from the body as every reader sees it
+        "review_switches": review_switches(plan_of(body)),
         "updated_by": changed_by,
         "updated_by_role": changed_by_role,
         "updated_at": now,

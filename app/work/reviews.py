@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from app.core.sqldays import day_number
 from app.work.grades import Plan, Stage
 
 REVIEW_AFTER = timedelta(days=14)
@@ -53,3 +54,21 @@ def review_due(plan: Plan | None, *, today: date) -> bool:
         return False
     upcoming = next_review_on(plan, today=today)
     return upcoming is not None and upcoming <= today
+
+
+def review_switches(plan: Plan) -> list[int]:
+    """The days (day numbers, days since 1970-01-01) on which `review_due` changes value,
+    ascending: the review is due on a day exactly when an odd number of them fall on or
+    before it. Stored with the plan (`rtw_plans.review_switches`) so the worklist reads a
+    column instead of the plan's stages (issue 12).
+
+    `review_due` is false before the earliest review date and can change only on a review
+    date (the open reviews and the comparison with today both change only there), so its
+    value on each distinct review date, in order, gives every switch."""
+    switches: list[int] = []
+    due = False
+    for day in sorted({default_review_on(stage) for stage in plan.stages}):
+        if review_due(plan, today=day) != due:
+            due = not due
+            switches.append(day_number(day))
+    return switches
