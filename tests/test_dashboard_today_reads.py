@@ -26,6 +26,18 @@ def _today(api: Api, patient: Actor) -> tuple[dict[str, Any], int]:
     return response.json(), len(statements)
 
 
+def _twice_daily(api: Api, therapist: Actor, patient: Actor, *, starts_on: str) -> None:
+    """Attention training twice a day from `starts_on`."""
+    assign(
+        api,
+        therapist,
+        patient,
+        exercise_kind="attention_training",
+        times_per_day=2,
+        starts_on=starts_on,
+    )
+
+
 def test_the_measures_due_today_are_those_of_the_measures_endpoint(api: Api) -> None:
     therapist = api.therapist()
     patient = api.patient(therapist)
@@ -59,14 +71,7 @@ def test_the_measures_due_today_are_those_of_the_measures_endpoint(api: Api) -> 
 def test_without_assignments_today_no_logs_are_counted(api: Api) -> None:
     therapist = api.therapist()
     patient = api.patient(therapist)
-    assign(
-        api,
-        therapist,
-        patient,
-        exercise_kind="attention_training",
-        times_per_day=2,
-        starts_on="2026-11-19",  # from tomorrow
-    )
+    _twice_daily(api, therapist, patient, starts_on="2026-11-19")  # from tomorrow
     body, statements = _today(api, patient)
     assert body["assignments"] == []
     assert statements == 2  # auth 1, the assignments with the day's facts 1
@@ -76,14 +81,7 @@ def test_without_assignments_today_no_logs_are_counted(api: Api) -> None:
 def test_today_reads_follow_ups_meetings_and_goals_only_when_there_are_some(api: Api) -> None:
     therapist = api.therapist()
     patient = api.patient(therapist)
-    assign(
-        api,
-        therapist,
-        patient,
-        exercise_kind="attention_training",
-        times_per_day=2,
-        starts_on="2026-11-05",
-    )
+    _twice_daily(api, therapist, patient, starts_on="2026-11-05")
     made = schedule(
         api, therapist, patient, {"measure": "phq9", "every_days": 14, "starts_on": "2026-11-18"}
     )
